@@ -1,0 +1,100 @@
+//! A change is anything that alters a production service: a deployment, a migration, a config or
+//! infrastructure change. It carries every perspective's placement of it, the consensus, the
+//! mitigations and the residual placement. Its order in the workshop is its position in the list.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{Cell, Mitigation, PerspectiveId, Placement};
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(transparent)]
+pub struct ChangeId(pub String);
+
+impl ChangeId {
+    pub fn new(id: &str) -> Self {
+        ChangeId(id.to_owned())
+    }
+}
+
+impl std::fmt::Display for ChangeId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// ITIL's kinds of change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeType {
+    /// Pre-authorised, low risk, repeatable: no review board.
+    Standard,
+    /// Assessed and authorised, often by a change advisory board.
+    #[default]
+    Normal,
+    /// Must happen now; reviewed after.
+    Emergency,
+}
+
+impl std::str::FromStr for ChangeType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "standard" => Ok(ChangeType::Standard),
+            "normal" | "" => Ok(ChangeType::Normal),
+            "emergency" => Ok(ChangeType::Emergency),
+            other => Err(format!(
+                "unknown change type '{other}': use standard, normal or emergency"
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    pub id: ChangeId,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub change_type: ChangeType,
+    /// A reference in the team's tracker, e.g. "OPS-1234".
+    #[serde(default)]
+    pub ticket: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Each perspective's placement, keyed by perspective id. A missing key means "not placed".
+    #[serde(default)]
+    pub placements: BTreeMap<PerspectiveId, Placement>,
+    /// Where the room agreed the change sits, once it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub consensus: Option<Cell>,
+    #[serde(default)]
+    pub mitigations: Vec<Mitigation>,
+    /// Where the change sits once its mitigations are in place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub residual: Option<Cell>,
+}
+
+impl Change {
+    /// A change with a title and nothing placed yet.
+    pub fn new(id: &str, title: &str) -> Self {
+        Change {
+            id: ChangeId::new(id),
+            title: title.to_owned(),
+            description: String::new(),
+            change_type: ChangeType::Normal,
+            ticket: String::new(),
+            tags: Vec::new(),
+            placements: BTreeMap::new(),
+            consensus: None,
+            mitigations: Vec::new(),
+            residual: None,
+        }
+    }
+}

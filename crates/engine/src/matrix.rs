@@ -1,0 +1,300 @@
+//! The risk matrix: the levels of both axes and the bands (risk appetite) that group scores.
+//! Score = likelihood × impact; a band covers every score from its `min_score` up to the next
+//! band's. The matrix never holds placements: it only says what a cell means.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{Axis, Cell, Level};
+
+/// A named range of scores with a colour, e.g. "high" for scores 10–16.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    pub name: String,
+    /// `#rrggbb`.
+    pub color: String,
+    /// The lowest score in this band; bands are ordered by it and the first starts at 1.
+    pub min_score: u32,
+}
+
+impl Band {
+    fn new(name: &str, color: &str, min_score: u32) -> Self {
+        Band {
+            name: name.to_owned(),
+            color: color.to_owned(),
+            min_score,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Matrix {
+    /// Likelihood levels, lowest first (level 1 is index 0).
+    pub likelihood: Vec<Level>,
+    /// Impact levels, lowest first.
+    pub impact: Vec<Level>,
+    /// Bands ordered by `min_score`, the first starting at 1.
+    pub bands: Vec<Band>,
+}
+
+/// The built-in matrices a workshop can start from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum Template {
+    #[serde(rename = "5x5")]
+    FiveByFive,
+    #[serde(rename = "4x4")]
+    FourByFour,
+    #[serde(rename = "3x3")]
+    ThreeByThree,
+}
+
+impl std::str::FromStr for Template {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "5x5" => Ok(Template::FiveByFive),
+            "4x4" => Ok(Template::FourByFour),
+            "3x3" => Ok(Template::ThreeByThree),
+            other => Err(format!("unknown template '{other}': use 5x5, 4x4 or 3x3")),
+        }
+    }
+}
+
+const LOW: &str = "#7bc47f";
+const MEDIUM: &str = "#f2d45c";
+const HIGH: &str = "#f29f4c";
+const CRITICAL: &str = "#e0605e";
+
+/// Fewest and most levels an axis may have.
+pub const MIN_LEVELS: usize = 3;
+pub const MAX_LEVELS: usize = 7;
+
+impl Matrix {
+    pub fn from_template(template: Template) -> Matrix {
+        match template {
+            Template::FiveByFive => Matrix {
+                likelihood: vec![
+                    Level::new(
+                        "Rare",
+                        "Not expected to fail; has not failed like this before",
+                        "A config change that is validated and linted before deploy",
+                    ),
+                    Level::new(
+                        "Unlikely",
+                        "Could fail, but only in unusual conditions",
+                        "A dependency bump with a green test suite",
+                    ),
+                    Level::new(
+                        "Possible",
+                        "Might fail; similar changes sometimes have",
+                        "A schema migration on a busy table",
+                    ),
+                    Level::new(
+                        "Likely",
+                        "Will probably fail in some way",
+                        "A first-time change to an unfamiliar system",
+                    ),
+                    Level::new(
+                        "Almost certain",
+                        "Expected to fail unless something is done",
+                        "A big-bang cut-over with no rehearsal",
+                    ),
+                ],
+                impact: vec![
+                    Level::new(
+                        "Negligible",
+                        "No customer notices",
+                        "A dashboard shows stale data for a minute",
+                    ),
+                    Level::new(
+                        "Minor",
+                        "A few customers notice; easy workaround",
+                        "Search is slow for 5 minutes",
+                    ),
+                    Level::new(
+                        "Moderate",
+                        "A feature is down for some customers",
+                        "Login fails for one region for 10 minutes",
+                    ),
+                    Level::new(
+                        "Major",
+                        "A core journey is down",
+                        "Checkout down for more than 15 minutes",
+                    ),
+                    Level::new(
+                        "Severe",
+                        "Data loss or a long outage of the whole service",
+                        "Orders lost; service down for hours",
+                    ),
+                ],
+                bands: vec![
+                    Band::new("low", LOW, 1),
+                    Band::new("medium", MEDIUM, 5),
+                    Band::new("high", HIGH, 10),
+                    Band::new("critical", CRITICAL, 17),
+                ],
+            },
+            Template::FourByFour => Matrix {
+                likelihood: vec![
+                    Level::new(
+                        "Unlikely",
+                        "Not expected to fail",
+                        "A validated config change",
+                    ),
+                    Level::new(
+                        "Possible",
+                        "Could fail in unusual conditions",
+                        "A dependency bump",
+                    ),
+                    Level::new(
+                        "Likely",
+                        "Similar changes often fail",
+                        "A migration on a busy table",
+                    ),
+                    Level::new("Almost certain", "Expected to fail", "A big-bang cut-over"),
+                ],
+                impact: vec![
+                    Level::new("Minor", "Few customers notice", "Search slow for 5 minutes"),
+                    Level::new(
+                        "Moderate",
+                        "A feature down for some",
+                        "Login fails in one region",
+                    ),
+                    Level::new("Major", "A core journey down", "Checkout down > 15 minutes"),
+                    Level::new("Severe", "Data loss or long outage", "Orders lost"),
+                ],
+                bands: vec![
+                    Band::new("low", LOW, 1),
+                    Band::new("medium", MEDIUM, 4),
+                    Band::new("high", HIGH, 8),
+                    Band::new("critical", CRITICAL, 12),
+                ],
+            },
+            // The risk-storming grid: 1–2 low, 3–4 medium, 6–9 high.
+            Template::ThreeByThree => Matrix {
+                likelihood: vec![
+                    Level::new("Low", "Unlikely to fail", "A validated config change"),
+                    Level::new("Medium", "Could fail", "A migration on a busy table"),
+                    Level::new("High", "Likely to fail", "A big-bang cut-over"),
+                ],
+                impact: vec![
+                    Level::new("Low", "Few notice", "Search slow for 5 minutes"),
+                    Level::new("Medium", "A feature down", "Login fails in one region"),
+                    Level::new(
+                        "High",
+                        "A core journey down or data lost",
+                        "Checkout down > 15 minutes",
+                    ),
+                ],
+                bands: vec![
+                    Band::new("low", LOW, 1),
+                    Band::new("medium", MEDIUM, 3),
+                    Band::new("high", HIGH, 6),
+                ],
+            },
+        }
+    }
+
+    pub fn levels(&self, axis: Axis) -> &[Level] {
+        match axis {
+            Axis::Likelihood => &self.likelihood,
+            Axis::Impact => &self.impact,
+        }
+    }
+
+    /// The number of levels on an axis, as the highest valid level.
+    pub fn max_level(&self, axis: Axis) -> u8 {
+        // Validation keeps every axis at MAX_LEVELS or fewer, so this never truncates.
+        u8::try_from(self.levels(axis).len()).unwrap_or(u8::MAX)
+    }
+
+    pub fn contains(&self, cell: Cell) -> bool {
+        (1..=self.max_level(Axis::Likelihood)).contains(&cell.likelihood)
+            && (1..=self.max_level(Axis::Impact)).contains(&cell.impact)
+    }
+
+    /// The band a score falls in: the last band whose `min_score` is at most the score.
+    pub fn band_for(&self, score: u32) -> Option<&Band> {
+        self.bands.iter().rev().find(|b| b.min_score <= score)
+    }
+
+    pub fn band_of(&self, cell: Cell) -> Option<&Band> {
+        self.band_for(cell.score())
+    }
+
+    pub fn level(&self, axis: Axis, level: u8) -> Option<&Level> {
+        usize::from(level)
+            .checked_sub(1)
+            .and_then(|i| self.levels(axis).get(i))
+    }
+}
+
+impl Default for Matrix {
+    fn default() -> Self {
+        Matrix::from_template(Template::FiveByFive)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn five_by_five_bands_cover_every_score() {
+        let m = Matrix::default();
+        assert_eq!(
+            m.band_of(Cell::new(1, 1)).map(|b| b.name.as_str()),
+            Some("low")
+        );
+        assert_eq!(
+            m.band_of(Cell::new(1, 4)).map(|b| b.name.as_str()),
+            Some("low")
+        );
+        assert_eq!(
+            m.band_of(Cell::new(1, 5)).map(|b| b.name.as_str()),
+            Some("medium")
+        );
+        assert_eq!(
+            m.band_of(Cell::new(3, 3)).map(|b| b.name.as_str()),
+            Some("medium")
+        );
+        assert_eq!(
+            m.band_of(Cell::new(2, 5)).map(|b| b.name.as_str()),
+            Some("high")
+        );
+        assert_eq!(
+            m.band_of(Cell::new(4, 4)).map(|b| b.name.as_str()),
+            Some("high")
+        );
+        assert_eq!(
+            m.band_of(Cell::new(4, 5)).map(|b| b.name.as_str()),
+            Some("critical")
+        );
+        assert_eq!(
+            m.band_of(Cell::new(5, 5)).map(|b| b.name.as_str()),
+            Some("critical")
+        );
+    }
+
+    #[test]
+    fn risk_storming_grid_matches_its_definition() {
+        let m = Matrix::from_template(Template::ThreeByThree);
+        let band = |l, i| m.band_of(Cell::new(l, i)).map(|b| b.name.clone());
+        assert_eq!(band(1, 2).as_deref(), Some("low"));
+        assert_eq!(band(1, 3).as_deref(), Some("medium"));
+        assert_eq!(band(2, 2).as_deref(), Some("medium"));
+        assert_eq!(band(2, 3).as_deref(), Some("high"));
+        assert_eq!(band(3, 3).as_deref(), Some("high"));
+    }
+
+    #[test]
+    fn contains_checks_both_axes() {
+        let m = Matrix::from_template(Template::FourByFour);
+        assert!(m.contains(Cell::new(4, 4)));
+        assert!(!m.contains(Cell::new(5, 1)));
+        assert!(!m.contains(Cell::new(0, 1)));
+        assert!(!m.contains(Cell::new(1, 5)));
+    }
+}

@@ -1,0 +1,23 @@
+//! A mitigation lowers a change's risk on one axis: likelihood-reducing (tests, review, staged
+//! rollout checks) or impact-reducing (feature flag, canary, automated rollback, smaller batch).
+//! Which axis it lowers is the whole point: never store a mitigation without one.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::Axis;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(transparent)]
+pub struct MitigationId(pub String);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Mitigation {
+    pub id: MitigationId,
+    pub text: String,
+    #[serde(default)]
+    pub owner: String,
+    /// The axis this mitigation lowers.
+    pub lowers: Axis,
+}

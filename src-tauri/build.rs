@@ -1,0 +1,19 @@
+// Lists the app's own commands so that each must be granted by name in a capability
+// (tauri.conf.json, app.security.capabilities); none is open to every window by default.
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(parallax_commands());
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("the Tauri build step failed");
+}
+
+fn parallax_commands() -> &'static [&'static str] {
+    &[
+        "get_workshop",
+        "apply_edit",
+        "undo",
+        "redo",
+        "open_workshop",
+        "save_workshop",
+        "save_workshop_as",
+    ]
+}

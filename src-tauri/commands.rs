@@ -1,0 +1,147 @@
+//! The commands the web UI may call. Each is thin: it parses its arguments, takes the state lock,
+//! calls the engine, and maps errors to `{ code, message }`. No workshop logic lives here.
+
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use parallax_engine::{store, Document, Edit, Millis};
+use tauri::{AppHandle, Manager, Runtime, State};
+
+use crate::dialogs;
+use crate::error::{CommandError, ErrorCode};
+use crate::state::{AppState, Session, WorkshopView};
+
+/// The shell owns time: every edit is stamped here.
+fn now() -> Millis {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| Millis::try_from(d.as_millis()).unwrap_or(Millis::MAX))
+        .unwrap_or(0)
+}
+
+/// Keeps the window title in step with the document (name and unsaved marker).
+fn show<R: Runtime>(app: &AppHandle<R>, session: &Session) -> WorkshopView {
+    if let Some(window) = app.get_webview_window("main") {
+        if let Err(e) = window.set_title(&session.window_title()) {
+            tracing::warn!("cannot set the window title: {e}");
+        }
+    }
+    session.view()
+}
+
+#[tauri::command]
+pub fn get_workshop<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<WorkshopView, CommandError> {
+    let session = state.lock()?;
+    Ok(show(&app, &session))
+}
+
+#[tauri::command]
+pub fn apply_edit<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    edit: Edit,
+) -> Result<WorkshopView, CommandError> {
+    let mut session = state.lock()?;
+    let label = session.doc.apply(edit, now())?;
+    tracing::debug!("edit: {label}");
+    Ok(show(&app, &session))
+}
+
+#[tauri::command]
+pub fn undo<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<WorkshopView, CommandError> {
+    let mut session = state.lock()?;
+    session.doc.undo(now())?;
+    Ok(show(&app, &session))
+}
+
+#[tauri::command]
+pub fn redo<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<WorkshopView, CommandError> {
+    let mut session = state.lock()?;
+    session.doc.redo(now())?;
+    Ok(show(&app, &session))
+}
+
+/// Saves to the document's file, asking where first if it has none (or is read-only).
+#[tauri::command]
+pub async fn save_workshop<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<WorkshopView, CommandError> {
+    let (known, title) = {
+        let session = state.lock()?;
+        let known = session.path.clone().filter(|_| session.read_only.is_none());
+        (known, session.doc.workshop().title.clone())
+    };
+    let path = match known {
+        Some(path) => path,
+        None => match dialogs::save_path(&app, state.dialog_override.as_deref(), &title).await {
+            Some(path) => path,
+            None => return get_workshop(app, state),
+        },
+    };
+    write(&app, &state, path)
+}
+
+/// Always asks where to save.
+#[tauri::command]
+pub async fn save_workshop_as<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<WorkshopView, CommandError> {
+    let title = state.lock()?.doc.workshop().title.clone();
+    match dialogs::save_path(&app, state.dialog_override.as_deref(), &title).await {
+        Some(path) => write(&app, &state, path),
+        None => get_workshop(app, state),
+    }
+}
+
+fn write<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &State<'_, AppState>,
+    path: PathBuf,
+) -> Result<WorkshopView, CommandError> {
+    let mut session = state.lock()?;
+    store::save_path(&path, session.doc.workshop())?;
+    tracing::info!("saved {}", path.display());
+    session.doc.mark_saved();
+    session.path = Some(path);
+    session.read_only = None;
+    Ok(show(app, &session))
+}
+
+/// Asks which workshop to open and opens it; the current one stays open if that fails.
+#[tauri::command]
+pub async fn open_workshop<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<WorkshopView, CommandError> {
+    let Some(path) = dialogs::open_path(&app, state.dialog_override.as_deref()).await else {
+        return get_workshop(app, state);
+    };
+    let session = open_session(path)?;
+    let mut current = state.lock()?;
+    *current = session;
+    Ok(show(&app, &current))
+}
+
+/// Reads a workshop file into a session, or says what is wrong with it and where.
+pub fn open_session(path: PathBuf) -> Result<Session, CommandError> {
+    let loaded = store::load_path(&path).map_err(|e| {
+        CommandError::new(ErrorCode::CannotOpen, format!("{}: {e}", path.display()))
+    })?;
+    tracing::info!("opened {}", path.display());
+    Ok(Session::new(
+        Document::opened(loaded.workshop),
+        Some(path),
+        loaded.read_only,
+    ))
+}

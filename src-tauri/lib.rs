@@ -1,0 +1,98 @@
+//! The Parallax desktop shell: builds the Tauri app, registers plugins and commands, and decides
+//! which workshop the window opens with (a file named on the command line, else the sample).
+//! It must never hold workshop logic: that is the engine's.
+
+pub mod commands;
+pub mod dialogs;
+pub mod error;
+pub mod state;
+
+use std::path::PathBuf;
+
+use parallax_engine::{sample, Document};
+use tauri::{Manager, Runtime};
+use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+
+use crate::state::{AppState, Session};
+
+/// The first session: the file given on the command line, or the sample workshop.
+/// On a bad file the sample opens and the problem is returned to be shown.
+pub fn initial_session(file: Option<PathBuf>) -> (Session, Option<String>) {
+    let sample = || Session::new(Document::new(sample::workshop()), None, None);
+    match file {
+        None => (sample(), None),
+        Some(path) => match commands::open_session(path) {
+            Ok(session) => (session, None),
+            Err(e) => (sample(), Some(e.message)),
+        },
+    }
+}
+
+/// The first command-line argument that is not a flag, as a file to open.
+fn file_from_args() -> Option<PathBuf> {
+    std::env::args_os()
+        .skip(1)
+        .map(PathBuf::from)
+        .find(|a| !a.to_string_lossy().starts_with('-'))
+}
+
+fn start_logging<R: Runtime>(app: &tauri::App<R>) {
+    let Ok(dir) = app.path().app_log_dir() else {
+        return;
+    };
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("parallax.log"))
+    else {
+        return;
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .try_init();
+}
+
+/// The commands the UI may call; each is also granted by name in tauri.conf.json.
+pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        commands::get_workshop,
+        commands::apply_edit,
+        commands::undo,
+        commands::redo,
+        commands::open_workshop,
+        commands::save_workshop,
+        commands::save_workshop_as,
+    ]
+}
+
+pub fn run() {
+    let dialog_override = std::env::var_os(dialogs::OVERRIDE_ENV).map(PathBuf::from);
+    let (session, problem) = initial_session(file_from_args());
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState::new(session, dialog_override))
+        .setup(move |app| {
+            start_logging(app);
+            tracing::info!("Parallax {} started", env!("CARGO_PKG_VERSION"));
+            if let Some(problem) = problem {
+                tracing::warn!("{problem}");
+                app.dialog()
+                    .message(format!("{problem}\n\nThe sample workshop is open instead."))
+                    .title("Cannot open the workshop")
+                    .kind(MessageDialogKind::Error)
+                    .show(|_| {});
+            }
+            Ok(())
+        })
+        .invoke_handler(handlers())
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("Parallax could not start: {e}");
+            std::process::exit(1);
+        });
+}

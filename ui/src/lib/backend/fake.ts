@@ -1,0 +1,164 @@
+// A Backend that keeps the workshop in memory, for browser tests and for looking at the UI in a
+// plain browser. It follows the engine's rules for the edits the UI sends (levels in range,
+// known ids, rationale kept on a move) but it is not the engine: the Rust tests are the truth.
+// "Saving" keeps a copy in memory; `savedCopy()` lets tests see what would have been written.
+
+import type { Cell, Change, CommandError, Edit, Workshop, WorkshopView } from "../types";
+import type { Backend } from "./index";
+import sample from "./sample-workshop.json";
+
+function refuse(message: string): CommandError {
+  return { code: "invalid_edit", message };
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+export class FakeBackend implements Backend {
+  private workshop: Workshop;
+  private undoStack: { label: string; before: Workshop }[] = [];
+  private redoStack: { label: string; before: Workshop }[] = [];
+  private revision = 0;
+  private savedRevision: number | null = null;
+  private fileName: string | null = null;
+  private saved: Workshop | null = null;
+
+  constructor(workshop: Workshop = sample as Workshop) {
+    this.workshop = clone(workshop);
+  }
+
+  /** What the last save wrote, for tests. */
+  savedCopy(): Workshop | null {
+    return this.saved === null ? null : clone(this.saved);
+  }
+
+  private view(): WorkshopView {
+    return {
+      workshop: clone(this.workshop),
+      status: {
+        dirty: this.savedRevision !== this.revision,
+        undo_label: this.undoStack.at(-1)?.label ?? null,
+        redo_label: this.redoStack.at(-1)?.label ?? null,
+        revision: this.revision,
+      },
+      file_name: this.fileName,
+      read_only: null,
+    };
+  }
+
+  private change(id: string): Change {
+    const c = this.workshop.changes.find((c) => c.id === id);
+    if (!c) throw refuse(`there is no change with id "${id}"`);
+    return c;
+  }
+
+  private checkCell(cell: Cell, path: string) {
+    const maxL = this.workshop.matrix.likelihood.length;
+    const maxI = this.workshop.matrix.impact.length;
+    if (!Number.isInteger(cell.likelihood) || cell.likelihood < 1 || cell.likelihood > maxL) {
+      throw refuse(`${path}.likelihood: ${cell.likelihood} is outside 1..=${maxL}`);
+    }
+    if (!Number.isInteger(cell.impact) || cell.impact < 1 || cell.impact > maxI) {
+      throw refuse(`${path}.impact: ${cell.impact} is outside 1..=${maxI}`);
+    }
+  }
+
+  private perspectiveName(id: string): string {
+    const p = this.workshop.perspectives.find((p) => p.id === id);
+    if (!p) throw refuse(`there is no perspective with id "${id}"`);
+    return p.name;
+  }
+
+  async getWorkshop(): Promise<WorkshopView> {
+    return this.view();
+  }
+
+  async applyEdit(edit: Edit): Promise<WorkshopView> {
+    const before = clone(this.workshop);
+    let label: string;
+    switch (edit.kind) {
+      case "place": {
+        const c = this.change(edit.change);
+        const who = this.perspectiveName(edit.perspective);
+        const index = this.workshop.changes.indexOf(c);
+        this.checkCell(edit.cell, `changes[${index}].placements.${edit.perspective}`);
+        const old = c.placements[edit.perspective];
+        label = `${old ? "Move" : "Place"} '${c.title}' to L${edit.cell.likelihood} × I${edit.cell.impact} (${who})`;
+        c.placements[edit.perspective] = {
+          likelihood: edit.cell.likelihood,
+          impact: edit.cell.impact,
+          rationale: edit.rationale ?? old?.rationale ?? "",
+          placed_at_ms: Date.now(),
+        };
+        break;
+      }
+      case "unplace": {
+        const c = this.change(edit.change);
+        const who = this.perspectiveName(edit.perspective);
+        delete c.placements[edit.perspective];
+        label = `Take '${c.title}' back to the tray (${who})`;
+        break;
+      }
+      case "set_phase":
+        this.workshop.phase = edit.phase;
+        label = edit.phase === "revealed" ? "Reveal" : "Hide placements again";
+        break;
+      case "set_blind":
+        this.workshop.blind = edit.blind;
+        label = edit.blind ? "Turn blind mode on" : "Turn blind mode off";
+        break;
+      case "set_title":
+        this.workshop.title = edit.title;
+        label = "Rename the workshop";
+        break;
+      default:
+        throw refuse(`the fake backend does not handle "${edit.kind}" edits`);
+    }
+    this.undoStack.push({ label, before });
+    this.redoStack = [];
+    this.revision += 1;
+    return this.view();
+  }
+
+  async undo(): Promise<WorkshopView> {
+    const step = this.undoStack.pop();
+    if (step) {
+      this.redoStack.push({ label: step.label, before: clone(this.workshop) });
+      this.workshop = step.before;
+      this.revision += 1;
+    }
+    return this.view();
+  }
+
+  async redo(): Promise<WorkshopView> {
+    const step = this.redoStack.pop();
+    if (step) {
+      this.undoStack.push({ label: step.label, before: clone(this.workshop) });
+      this.workshop = step.before;
+      this.revision += 1;
+    }
+    return this.view();
+  }
+
+  async open(): Promise<WorkshopView> {
+    if (this.saved) {
+      this.workshop = clone(this.saved);
+      this.undoStack = [];
+      this.redoStack = [];
+      this.savedRevision = this.revision;
+    }
+    return this.view();
+  }
+
+  async save(): Promise<WorkshopView> {
+    this.saved = clone(this.workshop);
+    this.savedRevision = this.revision;
+    this.fileName ??= `${this.workshop.title.replace(/[/\\:*?"<>|]/g, "-")}.parallax`;
+    return this.view();
+  }
+
+  async saveAs(): Promise<WorkshopView> {
+    return this.save();
+  }
+}

@@ -1,0 +1,37 @@
+// The one door from the UI to the Rust side. Components talk to the `Backend` interface only;
+// this folder is the only place that imports @tauri-apps/*, so browser tests can run the same UI
+// on the fake backend. Paths for writing never travel through here: Rust opens the dialogs.
+
+import type { CommandError, Edit, WorkshopView } from "../types";
+
+export interface Backend {
+  /** The open workshop as it is now. */
+  getWorkshop(): Promise<WorkshopView>;
+  /** Applies one edit; rejects with a CommandError and changes nothing if it is refused. */
+  applyEdit(edit: Edit): Promise<WorkshopView>;
+  undo(): Promise<WorkshopView>;
+  redo(): Promise<WorkshopView>;
+  /** Asks (in Rust) which file to open and opens it; unchanged view if the user cancels. */
+  open(): Promise<WorkshopView>;
+  /** Saves to the document's file, asking where the first time. */
+  save(): Promise<WorkshopView>;
+  saveAs(): Promise<WorkshopView>;
+}
+
+/** Turns anything a backend threw into the `{ code, message }` shape. */
+export function asCommandError(e: unknown): CommandError {
+  if (typeof e === "object" && e !== null && "code" in e && "message" in e) {
+    return e as CommandError;
+  }
+  return { code: "internal", message: e instanceof Error ? e.message : String(e) };
+}
+
+/** The Tauri backend inside the app window; the fake one in a plain browser. */
+export async function connect(): Promise<Backend> {
+  if (typeof window !== "undefined" && "__TAURI_INTERNALS__" in window) {
+    const { TauriBackend } = await import("./tauri");
+    return new TauriBackend();
+  }
+  const { FakeBackend } = await import("./fake");
+  return new FakeBackend();
+}

@@ -1,0 +1,29 @@
+// The Backend over Tauri IPC. Each method is one command of src-tauri/commands.rs.
+
+import { invoke } from "@tauri-apps/api/core";
+import type { Edit, WorkshopView } from "../types";
+import type { Backend } from "./index";
+
+export class TauriBackend implements Backend {
+  getWorkshop(): Promise<WorkshopView> {
+    return invoke<WorkshopView>("get_workshop");
+  }
+  applyEdit(edit: Edit): Promise<WorkshopView> {
+    return invoke<WorkshopView>("apply_edit", { edit });
+  }
+  undo(): Promise<WorkshopView> {
+    return invoke<WorkshopView>("undo");
+  }
+  redo(): Promise<WorkshopView> {
+    return invoke<WorkshopView>("redo");
+  }
+  open(): Promise<WorkshopView> {
+    return invoke<WorkshopView>("open_workshop");
+  }
+  save(): Promise<WorkshopView> {
+    return invoke<WorkshopView>("save_workshop");
+  }
+  saveAs(): Promise<WorkshopView> {
+    return invoke<WorkshopView>("save_workshop_as");
+  }
+}

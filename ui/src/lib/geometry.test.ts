@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { layoutCards, pointToCell, stepCell } from "./geometry";
+
+const grid = { left: 100, top: 50, width: 500, height: 500 };
+
+describe("pointToCell", () => {
+  it("maps corners of a 5x5 grid with likelihood rising upwards", () => {
+    expect(pointToCell({ x: 101, y: 51 }, grid, 5, 5)).toEqual({ likelihood: 5, impact: 1 });
+    expect(pointToCell({ x: 599, y: 549 }, grid, 5, 5)).toEqual({ likelihood: 1, impact: 5 });
+    expect(pointToCell({ x: 350, y: 300 }, grid, 5, 5)).toEqual({ likelihood: 3, impact: 3 });
+  });
+
+  it("finds likelihood 4, impact 2", () => {
+    // Second column (impact 2) spans x 200..300; row two from the top (likelihood 4) y 150..250.
+    expect(pointToCell({ x: 250, y: 200 }, grid, 5, 5)).toEqual({ likelihood: 4, impact: 2 });
+  });
+
+  it("handles matrices with different axes", () => {
+    expect(pointToCell({ x: 599, y: 51 }, grid, 4, 5)).toEqual({ likelihood: 4, impact: 5 });
+    expect(pointToCell({ x: 101, y: 549 }, grid, 3, 7)).toEqual({ likelihood: 1, impact: 1 });
+  });
+
+  it("returns null outside the grid and for nonsense input", () => {
+    expect(pointToCell({ x: 99, y: 300 }, grid, 5, 5)).toBeNull();
+    expect(pointToCell({ x: 600, y: 300 }, grid, 5, 5)).toBeNull();
+    expect(pointToCell({ x: 300, y: 550 }, grid, 5, 5)).toBeNull();
+    expect(pointToCell({ x: NaN, y: 300 }, grid, 5, 5)).toBeNull();
+    expect(pointToCell({ x: 300, y: 300 }, { ...grid, width: 0 }, 5, 5)).toBeNull();
+  });
+});
+
+describe("stepCell", () => {
+  it("moves and stays inside the grid", () => {
+    expect(stepCell({ likelihood: 3, impact: 3 }, "ArrowUp", 5, 5)).toEqual({
+      likelihood: 4,
+      impact: 3,
+    });
+    expect(stepCell({ likelihood: 5, impact: 3 }, "ArrowUp", 5, 5).likelihood).toBe(5);
+    expect(stepCell({ likelihood: 1, impact: 1 }, "ArrowDown", 5, 5).likelihood).toBe(1);
+    expect(stepCell({ likelihood: 1, impact: 1 }, "ArrowLeft", 5, 5).impact).toBe(1);
+    expect(stepCell({ likelihood: 1, impact: 4 }, "ArrowRight", 5, 4).impact).toBe(4);
+  });
+});
+
+describe("layoutCards", () => {
+  it("gives every card a full row when they fit", () => {
+    expect(layoutCards(2, 150, 120)).toEqual({ columns: 1, visible: 2, hidden: 0, cardHeight: 44 });
+  });
+
+  it("goes to two columns in wide cells, then compact rows", () => {
+    const l = layoutCards(6, 240, 100);
+    expect(l.columns).toBe(2);
+    expect(l.visible + l.hidden).toBe(6);
+    expect(l.hidden).toBe(0);
+  });
+
+  it("summarises what does not fit and never draws more than fits", () => {
+    const l = layoutCards(500, 150, 120);
+    expect(l.visible + l.hidden).toBe(500);
+    expect(l.visible * l.cardHeight).toBeLessThanOrEqual(120);
+    expect(l.hidden).toBeGreaterThan(0);
+  });
+
+  it("copes with nothing and with a collapsed cell", () => {
+    expect(layoutCards(0, 150, 120).visible).toBe(0);
+    expect(layoutCards(3, 0, 0)).toMatchObject({ visible: 0, hidden: 3 });
+  });
+});

@@ -1,0 +1,100 @@
+// Drag geometry for the risk matrix: which cell a point falls in, and how cards share a cell.
+// Pure functions of numbers only, so they are unit-tested without a browser. Never touch the DOM.
+
+export interface Rect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface CellPosition {
+  likelihood: number;
+  impact: number;
+}
+
+/**
+ * The cell under `point` in a grid drawn in `rect`, with likelihood rising from the bottom row
+ * to the top and impact rising from the left column to the right. Null outside the grid.
+ */
+export function pointToCell(
+  point: Point,
+  rect: Rect,
+  likelihoodLevels: number,
+  impactLevels: number,
+): CellPosition | null {
+  const { x, y } = point;
+  if (!Number.isFinite(x) || !Number.isFinite(y) || rect.width <= 0 || rect.height <= 0) {
+    return null;
+  }
+  const fx = (x - rect.left) / rect.width;
+  const fy = (y - rect.top) / rect.height;
+  if (fx < 0 || fx >= 1 || fy < 0 || fy >= 1) return null;
+  const column = Math.floor(fx * impactLevels);
+  const rowFromTop = Math.floor(fy * likelihoodLevels);
+  return { likelihood: likelihoodLevels - rowFromTop, impact: column + 1 };
+}
+
+/** Moves a keyboard cursor one step, staying inside the grid. */
+export function stepCell(
+  cell: CellPosition,
+  key: "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight",
+  likelihoodLevels: number,
+  impactLevels: number,
+): CellPosition {
+  const clamp = (v: number, max: number) => Math.min(Math.max(v, 1), max);
+  switch (key) {
+    case "ArrowUp":
+      return { ...cell, likelihood: clamp(cell.likelihood + 1, likelihoodLevels) };
+    case "ArrowDown":
+      return { ...cell, likelihood: clamp(cell.likelihood - 1, likelihoodLevels) };
+    case "ArrowLeft":
+      return { ...cell, impact: clamp(cell.impact - 1, impactLevels) };
+    case "ArrowRight":
+      return { ...cell, impact: clamp(cell.impact + 1, impactLevels) };
+  }
+}
+
+export interface CardLayout {
+  /** Cards per row inside the cell. */
+  columns: number;
+  /** How many cards are drawn; the rest are summarised as "+N more". */
+  visible: number;
+  hidden: number;
+  /** Height of one card, in the cell's units. */
+  cardHeight: number;
+}
+
+/**
+ * How `count` cards share a cell of `width` × `height`: as many full-width rows as fit at the
+ * preferred card height, then two columns, then compact rows down to `minCardHeight`; whatever
+ * still does not fit is counted as hidden (one slot is kept for the "+N more" line).
+ */
+export function layoutCards(
+  count: number,
+  width: number,
+  height: number,
+  preferredCardHeight = 44,
+  minCardHeight = 26,
+  gap = 4,
+): CardLayout {
+  if (count <= 0 || width <= 0 || height <= 0) {
+    return { columns: 1, visible: 0, hidden: Math.max(count, 0), cardHeight: preferredCardHeight };
+  }
+  const rowsAt = (h: number) => Math.max(Math.floor((height + gap) / (h + gap)), 0);
+  const columns = width >= 220 && count > rowsAt(preferredCardHeight) ? 2 : 1;
+  for (const h of [preferredCardHeight, minCardHeight]) {
+    const capacity = rowsAt(h) * columns;
+    if (count <= capacity) {
+      return { columns, visible: count, hidden: 0, cardHeight: h };
+    }
+  }
+  const capacity = rowsAt(minCardHeight) * columns;
+  const visible = Math.max(capacity - 1, 0);
+  return { columns, visible, hidden: count - visible, cardHeight: minCardHeight };
+}
