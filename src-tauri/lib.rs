@@ -70,12 +70,19 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
     ]
 }
 
+/// Everything the app registers, on any runtime (the real one, or the mock one in tests).
+pub fn with_parallax<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state)
+        .invoke_handler(handlers())
+}
+
 pub fn run() {
     let dialog_override = std::env::var_os(dialogs::OVERRIDE_ENV).map(PathBuf::from);
     let (session, problem) = initial_session(file_from_args());
-    tauri::Builder::default()
-        .plugin(tauri_plugin_dialog::init())
-        .manage(AppState::new(session, dialog_override))
+    let state = AppState::new(session, dialog_override);
+    with_parallax(tauri::Builder::default(), state)
         .setup(move |app| {
             start_logging(app);
             tracing::info!("Parallax {} started", env!("CARGO_PKG_VERSION"));
@@ -89,7 +96,6 @@ pub fn run() {
             }
             Ok(())
         })
-        .invoke_handler(handlers())
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("Parallax could not start: {e}");

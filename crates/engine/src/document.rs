@@ -11,6 +11,11 @@ use crate::{Millis, Workshop};
 /// How many steps undo remembers.
 pub const UNDO_LIMIT: usize = 500;
 
+enum Direction {
+    Back,
+    Forward,
+}
+
 #[derive(Debug, Clone)]
 struct Step {
     label: String,
@@ -92,44 +97,36 @@ impl Document {
             self.undo.remove(0);
         }
         self.redo.clear();
-        self.bump();
+        self.revision += 1;
         Ok(label)
     }
 
     /// Undoes the newest step; returns its label, or None when there is nothing to undo.
     pub fn undo(&mut self, now: Millis) -> Result<Option<String>, EditError> {
-        Self::cross(&mut self.workshop, &mut self.undo, &mut self.redo, now).map(|label| {
-            if label.is_some() {
-                self.bump();
-            }
-            label
-        })
+        self.cross(Direction::Back, now)
     }
 
+    /// Redoes the newest undone step; returns its label, or None when there is nothing to redo.
     pub fn redo(&mut self, now: Millis) -> Result<Option<String>, EditError> {
-        Self::cross(&mut self.workshop, &mut self.redo, &mut self.undo, now).map(|label| {
-            if label.is_some() {
-                self.bump();
-            }
-            label
-        })
+        self.cross(Direction::Forward, now)
     }
 
-    fn cross(
-        workshop: &mut Workshop,
-        from: &mut Vec<Step>,
-        to: &mut Vec<Step>,
-        now: Millis,
-    ) -> Result<Option<String>, EditError> {
+    /// Applies the newest step of one stack and moves its inverse onto the other.
+    fn cross(&mut self, direction: Direction, now: Millis) -> Result<Option<String>, EditError> {
+        let (from, to) = match direction {
+            Direction::Back => (&mut self.undo, &mut self.redo),
+            Direction::Forward => (&mut self.redo, &mut self.undo),
+        };
         let Some(step) = from.pop() else {
             return Ok(None);
         };
-        match edit::apply(workshop, step.edit.clone(), now) {
+        match edit::apply(&mut self.workshop, step.edit.clone(), now) {
             Ok(applied) => {
                 to.push(Step {
                     label: step.label.clone(),
                     edit: applied.inverse,
                 });
+                self.revision += 1;
                 Ok(Some(step.label))
             }
             Err(e) => {
@@ -140,9 +137,6 @@ impl Document {
         }
     }
 
-    fn bump(&mut self) {
-        self.revision += 1;
-    }
 }
 
 #[cfg(test)]

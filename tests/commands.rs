@@ -1,0 +1,203 @@
+//! The shell's commands through Tauri's mock runtime, with the app's real configuration (so the
+//! capability that grants each command by name is checked too), and without a window on screen.
+//! File dialogs are answered by the documented test-only folder override.
+
+use std::path::Path;
+
+use parallax_app::state::AppState;
+use parallax_app::{initial_session, with_parallax};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow};
+
+struct Harness {
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+impl Harness {
+    fn new(dir: &Path, file: Option<std::path::PathBuf>) -> Harness {
+        let (session, problem) = initial_session(file);
+        assert_eq!(problem, None);
+        let state = AppState::new(session, Some(dir.to_path_buf()));
+        let app = with_parallax(mock_builder(), state)
+            .build(tauri::generate_context!())
+            .expect("the app builds on the mock runtime");
+        let window = match app.get_webview_window("main") {
+            Some(w) => w,
+            None => tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+                .build()
+                .expect("a mock window"),
+        };
+        Harness { _app: app, window }
+    }
+
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    /// The title the shell sets on the window (the mock window does not keep titles).
+    fn title(&self) -> String {
+        self.window
+            .state::<AppState>()
+            .lock()
+            .unwrap()
+            .window_title()
+    }
+}
+
+fn place_ops_4_2() -> Value {
+    json!({ "edit": {
+        "kind": "place", "change": "c3", "perspective": "ops",
+        "cell": { "likelihood": 4, "impact": 2 }, "rationale": "no automated rollback"
+    }})
+}
+
+#[test]
+fn the_window_opens_on_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    let view = h.ok("get_workshop", json!({}));
+    assert_eq!(view["workshop"]["title"], "Sample: platform changes");
+    assert_eq!(view["workshop"]["changes"].as_array().unwrap().len(), 8);
+    assert_eq!(view["file_name"], Value::Null);
+    assert_eq!(
+        view["status"]["dirty"], true,
+        "a never-saved workshop is unsaved"
+    );
+}
+
+#[test]
+fn an_edit_is_applied_and_marks_the_document_unsaved() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    let view = h.ok("apply_edit", place_ops_4_2());
+    let placement = &view["workshop"]["changes"][2]["placements"]["ops"];
+    assert_eq!(placement["likelihood"], 4);
+    assert_eq!(placement["impact"], 2);
+    assert_eq!(placement["rationale"], "no automated rollback");
+    assert!(placement["placed_at_ms"].as_i64().unwrap() > 1_600_000_000_000);
+    assert_eq!(
+        view["status"]["undo_label"],
+        "Place 'Rotate TLS certificates' to L4 × I2 (Ops)"
+    );
+    assert!(h.title().contains(" •"), "{}", h.title());
+}
+
+#[test]
+fn a_refused_edit_comes_back_as_code_and_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    let err = h
+        .call(
+            "apply_edit",
+            json!({ "edit": { "kind": "place", "change": "c4", "perspective": "ops",
+                    "cell": { "likelihood": 2, "impact": 9 } } }),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err,
+        json!({ "code": "invalid_edit",
+                "message": "changes[3].placements.ops.impact: 9 is outside 1..=5" })
+    );
+    let view = h.ok("get_workshop", json!({}));
+    assert_eq!(view["workshop"]["changes"][3]["placements"], json!({}));
+}
+
+#[test]
+fn undo_and_redo_cross_ipc() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    h.ok("apply_edit", place_ops_4_2());
+    let undone = h.ok("undo", json!({}));
+    assert_eq!(undone["workshop"]["changes"][2]["placements"], json!({}));
+    assert_eq!(
+        undone["status"]["redo_label"],
+        "Place 'Rotate TLS certificates' to L4 × I2 (Ops)"
+    );
+    let redone = h.ok("redo", json!({}));
+    assert_eq!(
+        redone["workshop"]["changes"][2]["placements"]["ops"]["impact"],
+        2
+    );
+}
+
+#[test]
+fn save_writes_a_file_that_reopens_with_the_placement() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    h.ok("apply_edit", place_ops_4_2());
+    let saved = h.ok("save_workshop", json!({}));
+    assert_eq!(saved["status"]["dirty"], false);
+    assert_eq!(saved["file_name"], "Sample- platform changes.parallax");
+    assert_eq!(h.title(), "Sample- platform changes.parallax — Parallax");
+
+    let path = dir.path().join("Sample- platform changes.parallax");
+    let on_disk = parallax_engine::store::load_path(&path).unwrap().workshop;
+    let p = &on_disk.changes[2].placements[&parallax_engine::PerspectiveId::new("ops")];
+    assert_eq!((p.likelihood, p.impact), (4, 2));
+
+    // A second window of the app opening the file sees the same workshop.
+    let reopened = Harness::new(dir.path(), Some(path));
+    let view = reopened.ok("get_workshop", json!({}));
+    assert_eq!(
+        view["workshop"]["changes"][2]["placements"]["ops"]["likelihood"],
+        4
+    );
+    assert_eq!(view["status"]["dirty"], false);
+}
+
+#[test]
+fn open_replaces_the_workshop_and_a_bad_file_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    h.ok("apply_edit", place_ops_4_2());
+    h.ok("save_workshop", json!({}));
+    h.ok(
+        "apply_edit",
+        json!({ "edit": { "kind": "set_title", "title": "Changed after saving" } }),
+    );
+    let opened = h.ok("open_workshop", json!({}));
+    assert_eq!(opened["workshop"]["title"], "Sample: platform changes");
+    assert_eq!(opened["status"]["dirty"], false);
+
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(
+        dir.path().join("broken.parallax"),
+        b"{\"format\": \"parallax-workshop\"",
+    )
+    .unwrap();
+    let err = h.call("open_workshop", json!({})).unwrap_err();
+    assert_eq!(err["code"], "cannot_open");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("broken.parallax: the file is not valid JSON"),
+        "{err}"
+    );
+    let still = h.ok("get_workshop", json!({}));
+    assert_eq!(
+        still["workshop"]["changes"][2]["placements"]["ops"]["impact"],
+        2
+    );
+}
