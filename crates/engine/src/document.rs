@@ -136,7 +136,6 @@ impl Document {
             }
         }
     }
-
 }
 
 #[cfg(test)]

@@ -1,0 +1,57 @@
+# Parallax: `make run` starts the app, `make test` runs every test. Both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+XVFB := xvfb-run -a -s "-screen 0 1920x1080x24"
+BIN := target/debug/parallax
+
+.PHONY: setup ui app run dev test lint test-rust test-ui test-e2e bindings bundle clean
+
+setup:
+	@bash scripts/setup.sh
+
+# The UI must be built before the app crate compiles: the binary embeds ui/dist.
+ui: setup
+	npm --prefix ui run build
+
+app: ui
+	cargo build
+
+run: app
+	./$(BIN)
+
+# Hot reload: Vite serves the UI and the app loads it from there.
+dev: setup
+	ui/node_modules/.bin/tauri dev --config '{"build":{"devUrl":"http://localhost:5173","beforeDevCommand":"npm --prefix ui run dev"}}'
+
+test: lint test-rust test-ui test-e2e
+	@echo "make test: all suites passed"
+
+lint: ui
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	npm --prefix ui run check
+	npm --prefix ui run format:check
+
+test-rust: ui
+	cargo test --workspace
+
+test-ui: ui
+	npm --prefix ui run test:unit
+	npm --prefix ui run test:browser
+
+test-e2e: app
+	cd tests/e2e && $(XVFB) npm test
+
+# Writes the TypeScript types generated from the Rust types (commit the result).
+bindings: ui
+	UPDATE_BINDINGS=1 cargo test --test bindings
+
+# A Debian package with the app, its icon and a desktop entry, in target/release/bundle/deb.
+bundle: setup
+	ui/node_modules/.bin/tauri build --bundles deb
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules tests/e2e/node_modules

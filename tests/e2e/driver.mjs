@@ -1,0 +1,117 @@
+// Starts tauri-driver (which drives WebKitWebDriver, which starts the real Parallax binary) and
+// opens WebDriver sessions on it. Needs a display: run under xvfb-run (`make test` does).
+// The app is started with PARALLAX_TEST_DIALOG_DIR, the documented test-only override that
+// answers Save and Open inside a temporary folder instead of showing a native dialog.
+
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const APP = process.env.PARALLAX_BIN ?? path.join(root, "target/debug/parallax");
+const DRIVER =
+  process.env.TAURI_DRIVER ??
+  [path.join(os.homedir(), ".cargo/bin/tauri-driver"), "/usr/local/bin/tauri-driver"].find((p) =>
+    existsSync(p),
+  ) ??
+  "tauri-driver";
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+async function waitForPort(port, child, ms = 20000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    const ok = await new Promise((resolve) => {
+      const sock = net.connect(port, "127.0.0.1", () => {
+        sock.end();
+        resolve(true);
+      });
+      sock.on("error", () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on port ${port}`);
+}
+
+/** Starts tauri-driver with the app's environment; returns a function that opens sessions. */
+export async function startDriver(env) {
+  if (!existsSync(APP)) throw new Error(`no app binary at ${APP}: build it first (make test does)`);
+  const port = await freePort();
+  const nativePort = await freePort();
+  const child = spawn(DRIVER, ["--port", String(port), "--native-port", String(nativePort)], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitForPort(port, child);
+  return {
+    async session(args = []) {
+      return remote({
+        hostname: "127.0.0.1",
+        port,
+        logLevel: "error",
+        connectionRetryCount: 0,
+        capabilities: {
+          "wdio:enforceWebDriverClassic": true,
+          "tauri:options": { application: APP, args },
+        },
+      });
+    },
+    stop() {
+      child.kill();
+    },
+  };
+}
+
+/** Presses with real pointer moves from the centre of one element to the centre of another. */
+export async function drag(browser, from, to) {
+  const centre = async (el) => {
+    const r = await browser.execute((e) => {
+      const b = e.getBoundingClientRect();
+      return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
+    }, el);
+    return { x: Math.round(r.x), y: Math.round(r.y) };
+  };
+  const a = await centre(from);
+  const b = await centre(to);
+  await browser.performActions([
+    {
+      type: "pointer",
+      id: "mouse",
+      parameters: { pointerType: "mouse" },
+      actions: [
+        { type: "pointerMove", origin: "viewport", x: a.x, y: a.y, duration: 0 },
+        { type: "pointerDown", button: 0 },
+        { type: "pointerMove", origin: "viewport", x: a.x + 20, y: a.y + 5, duration: 100 },
+        { type: "pointerMove", origin: "viewport", x: Math.round((a.x + b.x) / 2), y: Math.round((a.y + b.y) / 2), duration: 150 },
+        { type: "pointerMove", origin: "viewport", x: b.x, y: b.y, duration: 150 },
+        { type: "pointerUp", button: 0 },
+      ],
+    },
+  ]);
+  await browser.releaseActions();
+}
+
+/** A card whose accessible text starts with `title`, for one perspective (by id). */
+export function cardSelector(changeTitle, perspectiveId) {
+  const t = changeTitle.replace(/"/g, '\\"');
+  return `//div[@role="button"][@data-card and substring-after(@data-card, ":")="${perspectiveId}"][starts-with(normalize-space(.), "${t}")]`;
+}
+
+export function cellSelector(likelihood, impact) {
+  return `[role="gridcell"][data-likelihood="${likelihood}"][data-impact="${impact}"]`;
+}

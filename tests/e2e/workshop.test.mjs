@@ -1,0 +1,103 @@
+// The real app window: drag a change for Ops into likelihood 4 × impact 2, place one for Dev with
+// the keyboard, reveal, save with Ctrl+S, check the file, reopen it in a new app and find
+// everything where it was.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, mkdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startDriver, drag, cardSelector, cellSelector } from "./driver.mjs";
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "parallax-e2e-"));
+const shots = process.env.SHOT_DIR;
+let driver;
+
+before(async () => {
+  driver = await startDriver({ PARALLAX_TEST_DIALOG_DIR: dir });
+});
+after(() => driver?.stop());
+
+async function waitFor(browser, selector, what) {
+  const el = await browser.$(selector);
+  await el.waitForExist({ timeout: 10000, timeoutMsg: `${what} did not appear (${selector})` });
+  return el;
+}
+
+test("prepare → place (drag and keyboard) → reveal → save → reopen", async () => {
+  const browser = await driver.session();
+  try {
+    await waitFor(browser, '[role="grid"]', "the matrix");
+    assert.match(await browser.getTitle(), /Parallax/);
+
+    // Ops drags "Rotate TLS certificates" from the tray into likelihood 4 × impact 2.
+    await (await browser.$("#tab-ops")).click();
+    const card = await waitFor(browser, cardSelector("Rotate TLS certificates", "ops"), "the Ops card");
+    const target = await browser.$(cellSelector(4, 2));
+    assert.equal(await target.getAttribute("aria-label"), "Likelihood 4 (Likely), impact 2 (Minor)");
+    await drag(browser, card, target);
+    await waitFor(
+      browser,
+      `${cellSelector(4, 2)} [data-card="c3:ops"]`,
+      "the card in likelihood 4 × impact 2",
+    );
+    const header = await browser.$("header");
+    assert.match(await header.getText(), /Ops placed 1 of 8/);
+
+    // Dev places "Emergency OpenSSL patch" with the keyboard: Enter, up, right, Enter → (4, 4).
+    await (await browser.$("#tab-dev")).click();
+    const devCard = await waitFor(browser, cardSelector("Emergency OpenSSL patch", "dev"), "the Dev card");
+    await browser.execute((el) => el.focus(), devCard);
+    await browser.keys(["Enter"]);
+    await browser.keys(["ArrowUp"]);
+    await browser.keys(["ArrowRight"]);
+    await browser.keys(["Enter"]);
+    await waitFor(browser, `${cellSelector(4, 4)} [data-card="c6:dev"]`, "the keyboard-placed card");
+
+    // Blind: Dev does not see Ops's card until Reveal.
+    assert.equal((await browser.$$('[data-card="c3:ops"]')).length, 0);
+    await (await browser.$("//button[normalize-space(.)='Reveal']")).click();
+    await waitFor(browser, `${cellSelector(4, 2)} [data-card="c3:ops"]`, "Ops's card after Reveal");
+    if (shots) {
+      mkdirSync(shots, { recursive: true });
+      await browser.saveScreenshot(path.join(shots, "window-revealed.png"));
+    }
+
+    // Ctrl+S saves through the Rust-side dialog (answered by the test folder override).
+    await browser.keys(["Control", "s"]);
+    await browser.waitUntil(() => readdirSync(dir).some((f) => f.endsWith(".parallax")), {
+      timeout: 10000,
+      timeoutMsg: "no .parallax file was written",
+    });
+    const status = await browser.$('[data-testid="file-status"]');
+    await browser.waitUntil(async () => !(await status.getText()).includes("unsaved"), {
+      timeout: 10000,
+      timeoutMsg: "the unsaved marker stayed after saving",
+    });
+  } finally {
+    await browser.deleteSession();
+  }
+
+  const file = readdirSync(dir).find((f) => f.endsWith(".parallax"));
+  const saved = JSON.parse(readFileSync(path.join(dir, file), "utf8"));
+  assert.equal(saved.format, "parallax-workshop");
+  assert.equal(saved.schema_version, 1);
+  const tls = saved.changes.find((c) => c.title === "Rotate TLS certificates");
+  assert.deepEqual([tls.placements.ops.likelihood, tls.placements.ops.impact], [4, 2]);
+  assert.equal(tls.placements.dev, undefined);
+  const openssl = saved.changes.find((c) => c.title === "Emergency OpenSSL patch");
+  assert.deepEqual([openssl.placements.dev.likelihood, openssl.placements.dev.impact], [4, 4]);
+  assert.equal(saved.phase, "revealed");
+
+  // A new app started on the file shows everything where it was, with nothing unsaved.
+  const again = await driver.session([path.join(dir, file)]);
+  try {
+    await waitFor(again, `${cellSelector(4, 2)} [data-card="c3:ops"]`, "the Ops card after reopening");
+    await waitFor(again, `${cellSelector(4, 4)} [data-card="c6:dev"]`, "the Dev card after reopening");
+    const status = await again.$('[data-testid="file-status"]');
+    assert.equal(await status.getText(), file);
+    assert.match(await again.getTitle(), new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} — Parallax$`));
+  } finally {
+    await again.deleteSession();
+  }
+});
