@@ -1,17 +1,49 @@
 //! parallax-cli: Parallax without a window, over the same engine as the app.
-//! Exit codes: 0 success, 1 bad input (message on stderr). It must never panic on any input and
-//! never modify a file it only reads.
+//! Each subcommand lives in its own module and only calls the engine. Exit codes: 0 success,
+//! 1 bad input (a message on stderr). It must never panic on any input and never modify a file
+//! it only reads; every command that writes a workshop uses the engine's durable save.
 
-use std::path::Path;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: parallax-cli check FILE";
+use clap::{Parser, Subcommand};
+
+mod check;
+
+#[derive(Parser)]
+#[command(
+    name = "parallax-cli",
+    version,
+    about = "Headless Parallax: check, import, summarise and export workshops"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a workshop file without changing it.
+    Check(check::Args),
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version are successes; anything else is bad input (exit 1, not clap's 2).
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+    };
+    match result {
         Ok(out) => {
-            println!("{out}");
+            if !out.is_empty() {
+                println!("{out}");
+            }
             ExitCode::SUCCESS
         }
         Err(message) => {
@@ -19,33 +51,4 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-fn run(args: &[String]) -> Result<String, String> {
-    match args {
-        [cmd, file] if cmd == "check" => check(Path::new(file)),
-        _ => Err(USAGE.to_owned()),
-    }
-}
-
-/// One line about a valid workshop, or `FILE: <json path>: <problem>`.
-fn check(path: &Path) -> Result<String, String> {
-    let loaded =
-        parallax_engine::store::load_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let w = &loaded.workshop;
-    let placed: usize = w.changes.iter().map(|c| c.placements.len()).sum();
-    let mut line = format!(
-        "{}: valid — \"{}\", {} changes, {} perspectives, {} placements, {}×{} matrix",
-        path.display(),
-        w.title,
-        w.changes.len(),
-        w.perspectives.len(),
-        placed,
-        w.matrix.likelihood.len(),
-        w.matrix.impact.len()
-    );
-    if let Some(why) = loaded.read_only {
-        line.push_str(&format!(" (read-only: {why})"));
-    }
-    Ok(line)
 }

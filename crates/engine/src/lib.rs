@@ -4,9 +4,12 @@
 //! It must never know about a window: no Tauri, no webview, no dialogs, no clock of its own
 //! (the caller passes the time in), so that all of it is tested fast and headless.
 
+pub mod analysis;
 pub mod change;
 pub mod document;
 pub mod edit;
+pub mod export;
+pub mod import;
 pub mod level;
 pub mod matrix;
 pub mod mitigation;
