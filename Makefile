@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
+# The Tauri CLI must not guess where the UI lives (tests/e2e has a package.json too).
+TAURI := TAURI_FRONTEND_PATH=$(CURDIR)/ui TAURI_APP_PATH=$(CURDIR) ui/node_modules/.bin/tauri
 XVFB := xvfb-run -a -s "-screen 0 1920x1080x24"
 BIN := target/debug/parallax
 
@@ -23,7 +25,7 @@ run: app
 
 # Hot reload: Vite serves the UI and the app loads it from there.
 dev: setup
-	ui/node_modules/.bin/tauri dev --config '{"build":{"devUrl":"http://localhost:5173","beforeDevCommand":"npm --prefix ui run dev"}}'
+	$(TAURI) dev --config '{"build":{"devUrl":"http://localhost:5173","beforeDevCommand":"npm run dev"}}'
 
 test: lint test-rust test-ui test-e2e
 	@echo "make test: all suites passed"
@@ -50,7 +52,7 @@ bindings: ui
 
 # A Debian package with the app, its icon and a desktop entry, in target/release/bundle/deb.
 bundle: setup
-	ui/node_modules/.bin/tauri build --bundles deb
+	$(TAURI) build --bundles deb
 
 clean:
 	cargo clean
