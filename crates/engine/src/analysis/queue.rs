@@ -1,0 +1,123 @@
+//! The discussion queue: the changes the room should talk about first, most disagreement first.
+//! It looks at every perspective that placed a change, not only the pair, because the room
+//! discusses a change once for everyone. It only orders; it never hides a disagreement.
+//!
+//! Order (each step breaks the ties of the one before):
+//! 1. `level_spread` descending — (highest − lowest likelihood) + (highest − lowest impact)
+//!    across the perspectives that placed the change;
+//! 2. `band_spread` descending — how many bands apart the lowest and highest placements are;
+//! 3. `score_spread` descending — highest − lowest likelihood × impact;
+//! 4. the change's position in the workshop, ascending (so the order is stable and total).
+//!
+//! Only changes placed by two or more perspectives that do not all sit in the same cell are in
+//! the queue: a change everyone placed alike, or that fewer than two placed, has no gap to discuss.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::{ChangeId, Matrix, Workshop};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct QueueEntry {
+    /// 1-based place in the queue.
+    pub rank: usize,
+    pub change: ChangeId,
+    pub title: String,
+    /// 0-based position of the change in the workshop (the last tie-break).
+    pub position: usize,
+    /// How many perspectives placed it.
+    pub placed_by: usize,
+    pub likelihood_spread: u8,
+    pub impact_spread: u8,
+    /// `likelihood_spread + impact_spread`.
+    pub level_spread: u8,
+    pub band_spread: u8,
+    pub score_spread: u32,
+}
+
+/// Spread of one change across all placements, or None when fewer than two placed it.
+pub(crate) struct Spread {
+    pub placed_by: usize,
+    pub likelihood: u8,
+    pub impact: u8,
+    pub band: u8,
+    pub score: u32,
+}
+
+pub(crate) fn spread(matrix: &Matrix, change: &crate::Change) -> Option<Spread> {
+    let mut cells = change.placements.values().map(|p| p.cell());
+    let first = cells.next()?;
+    let band = |c: crate::Cell| {
+        let s = c.score();
+        matrix
+            .bands
+            .iter()
+            .rposition(|b| b.min_score <= s)
+            .unwrap_or(0)
+    };
+    let (mut l_lo, mut l_hi, mut i_lo, mut i_hi) = (
+        first.likelihood,
+        first.likelihood,
+        first.impact,
+        first.impact,
+    );
+    let (mut s_lo, mut s_hi) = (first.score(), first.score());
+    let (mut b_lo, mut b_hi) = (band(first), band(first));
+    let mut n = 1;
+    for c in cells {
+        n += 1;
+        l_lo = l_lo.min(c.likelihood);
+        l_hi = l_hi.max(c.likelihood);
+        i_lo = i_lo.min(c.impact);
+        i_hi = i_hi.max(c.impact);
+        s_lo = s_lo.min(c.score());
+        s_hi = s_hi.max(c.score());
+        let b = band(c);
+        b_lo = b_lo.min(b);
+        b_hi = b_hi.max(b);
+    }
+    (n >= 2).then(|| Spread {
+        placed_by: n,
+        likelihood: l_hi - l_lo,
+        impact: i_hi - i_lo,
+        // A matrix has at most a handful of bands; saturate rather than wrap if ever not.
+        band: u8::try_from(b_hi - b_lo).unwrap_or(u8::MAX),
+        score: s_hi - s_lo,
+    })
+}
+
+/// The queue, ordered as the module comment says.
+pub fn discussion_queue(w: &Workshop) -> Vec<QueueEntry> {
+    let mut queue: Vec<QueueEntry> = w
+        .changes
+        .iter()
+        .enumerate()
+        .filter_map(|(position, change)| {
+            let s = spread(&w.matrix, change)?;
+            let level_spread = s.likelihood + s.impact;
+            (level_spread > 0).then(|| QueueEntry {
+                rank: 0,
+                change: change.id.clone(),
+                title: change.title.clone(),
+                position,
+                placed_by: s.placed_by,
+                likelihood_spread: s.likelihood,
+                impact_spread: s.impact,
+                level_spread,
+                band_spread: s.band,
+                score_spread: s.score,
+            })
+        })
+        .collect();
+    queue.sort_by(|a, b| {
+        b.level_spread
+            .cmp(&a.level_spread)
+            .then(b.band_spread.cmp(&a.band_spread))
+            .then(b.score_spread.cmp(&a.score_spread))
+            .then(a.position.cmp(&b.position))
+    });
+    for (i, entry) in queue.iter_mut().enumerate() {
+        entry.rank = i + 1;
+    }
+    queue
+}

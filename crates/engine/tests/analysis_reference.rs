@@ -1,0 +1,197 @@
+//! The analysis against reference implementations: scikit-learn's quadratic-weighted
+//! `cohen_kappa_score` and the PyPI `krippendorff` package's ordinal alpha, whose values
+//! `scripts/reference_stats.py` stored in `tests/reference/expected.json` for the workshops beside
+//! it. Python is not needed here: the values are read from the file. Also the means of the gaps
+//! and every undefined case (which must come back as null with the same reason code).
+
+use std::path::{Path, PathBuf};
+
+use parallax_engine::analysis::{self, AnalysisOptions, AxisAgreement};
+use parallax_engine::PerspectiveId;
+use serde_json::Value;
+
+const TOLERANCE: f64 = 1e-9;
+
+fn reference_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference")
+}
+
+fn expected() -> Value {
+    let text = std::fs::read_to_string(reference_dir().join("expected.json"))
+        .expect("tests/reference/expected.json exists");
+    serde_json::from_str(&text).expect("expected.json is JSON")
+}
+
+fn code(reason: &Option<analysis::UndefinedReason>) -> Value {
+    match reason {
+        Some(r) => serde_json::to_value(r.code).expect("a code serialises"),
+        None => Value::Null,
+    }
+}
+
+/// Compares a value the engine computed with the stored one; both null is a match.
+fn check_number(what: &str, ours: Option<f64>, theirs: &Value) {
+    match (ours, theirs.as_f64()) {
+        (Some(a), Some(b)) => assert!(
+            (a - b).abs() <= TOLERANCE,
+            "{what}: engine {a} vs reference {b} (difference {:e})",
+            (a - b).abs()
+        ),
+        (None, None) => assert!(theirs.is_null(), "{what}: reference is {theirs}"),
+        (a, _) => panic!("{what}: engine {a:?} vs reference {theirs}"),
+    }
+    if let Some(a) = ours {
+        assert!(a.is_finite(), "{what} is not finite");
+    }
+}
+
+fn check_axis(what: &str, ours: &AxisAgreement, theirs: &Value) -> usize {
+    assert_eq!(
+        Some(u64::from(ours.levels)),
+        theirs["levels"].as_u64(),
+        "{what}: levels"
+    );
+    assert_eq!(
+        Some(ours.compared as u64),
+        theirs["compared"].as_u64(),
+        "{what}: compared"
+    );
+    assert_eq!(
+        Some(ours.alpha_changes as u64),
+        theirs["alpha_changes"].as_u64(),
+        "{what}: changes alpha counts"
+    );
+    check_number(
+        &format!("{what} mean signed gap"),
+        ours.mean_signed_gap,
+        &theirs["mean_signed_gap"],
+    );
+    check_number(
+        &format!("{what} mean absolute gap"),
+        ours.mean_abs_gap,
+        &theirs["mean_abs_gap"],
+    );
+    check_number(
+        &format!("{what} weighted kappa"),
+        ours.weighted_kappa,
+        &theirs["weighted_kappa"],
+    );
+    check_number(
+        &format!("{what} Krippendorff's alpha"),
+        ours.krippendorff_alpha,
+        &theirs["krippendorff_alpha"],
+    );
+    assert_eq!(
+        code(&ours.weighted_kappa_undefined),
+        theirs["weighted_kappa_undefined"],
+        "{what}: why kappa is undefined"
+    );
+    assert_eq!(
+        code(&ours.krippendorff_alpha_undefined),
+        theirs["krippendorff_alpha_undefined"],
+        "{what}: why alpha is undefined"
+    );
+    // A null value always has a reason, and a value never has one.
+    assert_eq!(
+        ours.weighted_kappa.is_none(),
+        ours.weighted_kappa_undefined.is_some()
+    );
+    assert_eq!(
+        ours.krippendorff_alpha.is_none(),
+        ours.krippendorff_alpha_undefined.is_some()
+    );
+    usize::from(ours.weighted_kappa.is_some()) + usize::from(ours.krippendorff_alpha.is_some())
+}
+
+#[test]
+fn kappa_alpha_and_gaps_equal_the_reference_implementations() {
+    let expected = expected();
+    let results = expected["results"].as_array().expect("results is a list");
+    let mut defined_files = std::collections::BTreeSet::new();
+    let mut three_or_more_with_missing = false;
+    for r in results {
+        let file = r["file"].as_str().expect("file name");
+        let loaded = parallax_engine::store::load_path(&reference_dir().join(file))
+            .unwrap_or_else(|e| panic!("{file} loads: {e}"));
+        let w = &loaded.workshop;
+        let options = AnalysisOptions {
+            from: r["from"].as_str().map(PerspectiveId::new),
+            to: r["to"].as_str().map(PerspectiveId::new),
+            ..AnalysisOptions::default()
+        };
+        let a = analysis::analyse(w, &options).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let what = format!("{file} {}→{}", a.pair.from_id, a.pair.to_id);
+        let defined = check_axis(
+            &format!("{what} likelihood"),
+            &a.likelihood,
+            &r["likelihood"],
+        ) + check_axis(&format!("{what} impact"), &a.impact, &r["impact"]);
+        if defined == 4 {
+            defined_files.insert(file.to_owned());
+            let missing = w
+                .changes
+                .iter()
+                .any(|c| c.placements.len() < w.perspectives.len());
+            if w.perspectives.len() >= 3 && missing {
+                three_or_more_with_missing = true;
+            }
+        }
+    }
+    assert!(
+        defined_files.len() >= 3,
+        "at least three datasets with every statistic defined: {defined_files:?}"
+    );
+    assert!(
+        three_or_more_with_missing,
+        "a dataset with three or more perspectives and missing placements"
+    );
+}
+
+#[test]
+fn every_reference_workshop_is_covered() {
+    let expected = expected();
+    let covered: Vec<&str> = expected["results"]
+        .as_array()
+        .expect("results is a list")
+        .iter()
+        .filter_map(|r| r["file"].as_str())
+        .collect();
+    for entry in std::fs::read_dir(reference_dir()).expect("the reference folder") {
+        let name = entry.expect("a folder entry").file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(".parallax") {
+            assert!(
+                covered.contains(&name.as_ref()),
+                "{name} has no stored reference values: run scripts/reference_stats.py"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_analysis_serialises_without_nan_or_infinity() {
+    for entry in std::fs::read_dir(reference_dir()).expect("the reference folder") {
+        let path = entry.expect("a folder entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("parallax") {
+            continue;
+        }
+        let loaded = parallax_engine::store::load_path(&path).expect("loads");
+        let a = analysis::analyse(&loaded.workshop, &AnalysisOptions::default()).expect("analyses");
+        // serde_json refuses NaN and infinity (it writes null for them in a Value, which would
+        // break the "null means undefined, with a reason" rule): check the text round-trips.
+        let text = serde_json::to_string(&a).expect("serialises");
+        let back: Value = serde_json::from_str(&text).expect("parses");
+        for axis in ["likelihood", "impact"] {
+            for stat in ["weighted_kappa", "krippendorff_alpha"] {
+                let value = &back[axis][stat];
+                let why = &back[axis][format!("{stat}_undefined")];
+                assert!(
+                    value.is_null() != why.is_null(),
+                    "{}: {axis}.{stat} = {value}, reason {why}",
+                    path.display()
+                );
+            }
+        }
+        assert!(!a.summary.is_empty());
+    }
+}
