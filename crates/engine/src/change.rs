@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{Cell, Mitigation, PerspectiveId, Placement};
+use crate::{Cell, Mitigation, MitigationId, PerspectiveId, Placement};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(transparent)]
@@ -96,5 +96,32 @@ impl Change {
             mitigations: Vec::new(),
             residual: None,
         }
+    }
+}
+
+impl Change {
+    /// A mitigation id not used on this change yet: `m<N>` with N one past the highest in use.
+    pub fn next_mitigation_id(&self) -> MitigationId {
+        let highest = self
+            .mitigations
+            .iter()
+            .filter_map(|m| m.id.0.strip_prefix('m')?.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0);
+        MitigationId(format!("m{}", highest.saturating_add(1)))
+    }
+
+    pub fn mitigation_index(&self, id: &MitigationId) -> Option<usize> {
+        self.mitigations.iter().position(|m| &m.id == id)
+    }
+
+    /// Every cell this change occupies: each placement, the consensus and the residual, with
+    /// what it is ("Ops", "consensus", "residual") for messages.
+    pub fn cells(&self) -> impl Iterator<Item = (String, Cell)> + '_ {
+        self.placements
+            .iter()
+            .map(|(p, pl)| (p.0.clone(), pl.cell()))
+            .chain(self.consensus.map(|c| ("consensus".to_owned(), c)))
+            .chain(self.residual.map(|c| ("residual".to_owned(), c)))
     }
 }

@@ -1,15 +1,73 @@
 //! An open workshop with its history: applies edits through `edit::apply`, keeps bounded undo and
-//! redo stacks with a label per step, and knows whether there are unsaved changes.
+//! redo stacks with a label per step, and knows whether there are unsaved changes. It also keeps
+//! a timestamped log of every step (edits, undos and redos alike), from which it can rebuild the
+//! workshop as it was at any time of the session and list how a change's placements moved.
 //! It never touches the disk and never reads the clock: the shell does both.
+
+use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::edit::{self, Applied, Edit, EditError};
-use crate::{Millis, Workshop};
+use crate::{Cell, ChangeId, Millis, PerspectiveId, Placement, Workshop};
 
 /// How many steps undo remembers.
 pub const UNDO_LIMIT: usize = 500;
+/// How many steps the timestamped log remembers (a long workshop is a few thousand).
+pub const HISTORY_LIMIT: usize = 10_000;
+
+/// How a step of the log came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum StepKind {
+    Edit,
+    Undo,
+    Redo,
+}
+
+/// One step of the timestamped log: what was applied, when, and what took it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub at_ms: Millis,
+    pub kind: StepKind,
+    /// The label of the step ("Move 'Rotate TLS certificates' to L2 × I4 (Ops)"); undo and redo
+    /// steps carry the label of the step they undo or redo.
+    pub label: String,
+    /// The edit as it was applied.
+    pub edit: Edit,
+    /// The edit that takes the workshop from after this step back to before it.
+    pub inverse: Edit,
+}
+
+/// One perspective's placement of one change moving: from a cell (or the tray) to a cell (or
+/// back to the tray), with when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PlacementMove {
+    #[ts(type = "number")]
+    pub at_ms: Millis,
+    pub change: ChangeId,
+    pub perspective: PerspectiveId,
+    /// None: the change was in the perspective's tray.
+    #[ts(optional = nullable)]
+    pub from: Option<Cell>,
+    /// None: the change went back to the tray.
+    #[ts(optional = nullable)]
+    pub to: Option<Cell>,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HistoryError {
+    #[error(
+        "the history of this session reaches back only to {earliest_ms} ms; older steps were \
+         dropped to keep it at {HISTORY_LIMIT} steps"
+    )]
+    TooOld { earliest_ms: Millis },
+    /// Stepping back failed; this would be a bug in an inverse edit.
+    #[error("cannot step back through the history: {0}")]
+    Edit(#[from] EditError),
+}
 
 enum Direction {
     Back,
@@ -31,6 +89,11 @@ pub struct Document {
     /// Counts every change of the workshop; `saved_at` is its value at the last save.
     revision: u64,
     saved_at: Option<u64>,
+    /// Every step applied in this session, oldest first, at most `HISTORY_LIMIT`.
+    history: VecDeque<HistoryEntry>,
+    /// The latest time of a step dropped from the front of `history`: the workshop can be rebuilt
+    /// only for times at or after it.
+    history_floor: Option<Millis>,
 }
 
 /// What the UI needs to know about the document besides the workshop itself.
@@ -54,6 +117,8 @@ impl Document {
             redo: Vec::new(),
             revision: 0,
             saved_at: None,
+            history: VecDeque::new(),
+            history_floor: None,
         }
     }
 
@@ -88,7 +153,9 @@ impl Document {
 
     /// Applies an edit; on success it becomes the newest undo step and clears redo.
     pub fn apply(&mut self, edit: Edit, now: Millis) -> Result<String, EditError> {
+        let logged = edit.clone();
         let Applied { inverse, label } = edit::apply(&mut self.workshop, edit, now)?;
+        self.log(now, StepKind::Edit, &label, logged, inverse.clone());
         self.undo.push(Step {
             label: label.clone(),
             edit: inverse,
@@ -113,9 +180,9 @@ impl Document {
 
     /// Applies the newest step of one stack and moves its inverse onto the other.
     fn cross(&mut self, direction: Direction, now: Millis) -> Result<Option<String>, EditError> {
-        let (from, to) = match direction {
-            Direction::Back => (&mut self.undo, &mut self.redo),
-            Direction::Forward => (&mut self.redo, &mut self.undo),
+        let (from, to, kind) = match direction {
+            Direction::Back => (&mut self.undo, &mut self.redo, StepKind::Undo),
+            Direction::Forward => (&mut self.redo, &mut self.undo, StepKind::Redo),
         };
         let Some(step) = from.pop() else {
             return Ok(None);
@@ -124,9 +191,10 @@ impl Document {
             Ok(applied) => {
                 to.push(Step {
                     label: step.label.clone(),
-                    edit: applied.inverse,
+                    edit: applied.inverse.clone(),
                 });
                 self.revision += 1;
+                self.log(now, kind, &step.label, step.edit, applied.inverse);
                 Ok(Some(step.label))
             }
             Err(e) => {
@@ -136,6 +204,117 @@ impl Document {
             }
         }
     }
+}
+
+impl Document {
+    fn log(&mut self, at_ms: Millis, kind: StepKind, label: &str, edit: Edit, inverse: Edit) {
+        if self.history.len() >= HISTORY_LIMIT {
+            if let Some(dropped) = self.history.pop_front() {
+                self.history_floor = Some(
+                    self.history_floor
+                        .map_or(dropped.at_ms, |f| f.max(dropped.at_ms)),
+                );
+            }
+        }
+        self.history.push_back(HistoryEntry {
+            at_ms,
+            kind,
+            label: label.to_owned(),
+            edit,
+            inverse,
+        });
+    }
+
+    /// Every step of this session still remembered, oldest first.
+    pub fn history(&self) -> impl DoubleEndedIterator<Item = &HistoryEntry> + ExactSizeIterator {
+        self.history.iter()
+    }
+
+    /// The workshop as it was at `at_ms`: after every step stamped at or before that time.
+    /// It steps back from the current workshop through the inverses of the later steps (from the
+    /// first step stamped after `at_ms`, should the clock ever have gone backwards). A time
+    /// before the first step gives the workshop as the session began; a time before steps that
+    /// were dropped from the bounded log is refused rather than guessed.
+    pub fn workshop_at(&self, at_ms: Millis) -> Result<Workshop, HistoryError> {
+        if let Some(floor) = self.history_floor {
+            if at_ms < floor {
+                return Err(HistoryError::TooOld { earliest_ms: floor });
+            }
+        }
+        let first_later = self
+            .history
+            .iter()
+            .position(|e| e.at_ms > at_ms)
+            .unwrap_or(self.history.len());
+        let mut w = self.workshop.clone();
+        for entry in self.history.iter().skip(first_later).rev() {
+            edit::apply(&mut w, entry.inverse.clone(), entry.at_ms)?;
+        }
+        Ok(w)
+    }
+
+    /// Every placement as it was at `at_ms`, by change and perspective (see `workshop_at`).
+    #[allow(clippy::type_complexity)]
+    pub fn placements_at(
+        &self,
+        at_ms: Millis,
+    ) -> Result<BTreeMap<ChangeId, BTreeMap<PerspectiveId, Placement>>, HistoryError> {
+        Ok(self
+            .workshop_at(at_ms)?
+            .changes
+            .into_iter()
+            .map(|c| (c.id, c.placements))
+            .collect())
+    }
+
+    /// How the placements of `change` moved during the session, oldest first: every step that
+    /// put it somewhere else on the matrix or took it back to a tray (undo and redo included,
+    /// since they move it too). Placing it again on the same cell is not a move.
+    pub fn moves_of(&self, change: &ChangeId) -> Vec<PlacementMove> {
+        self.moves().filter(|m| &m.change == change).collect()
+    }
+
+    /// Every placement move of the session, oldest first (see `moves_of`).
+    pub fn moves(&self) -> impl Iterator<Item = PlacementMove> + '_ {
+        self.history.iter().filter_map(placement_move)
+    }
+}
+
+/// The placement move a step made, if it made one.
+fn placement_move(entry: &HistoryEntry) -> Option<PlacementMove> {
+    let Edit::RestorePlacement {
+        placement: before, ..
+    } = &entry.inverse
+    else {
+        return None;
+    };
+    let (change, perspective, to) = match &entry.edit {
+        Edit::Place {
+            change,
+            perspective,
+            cell,
+            ..
+        } => (change, perspective, Some(*cell)),
+        Edit::Unplace {
+            change,
+            perspective,
+        } => (change, perspective, None),
+        Edit::RestorePlacement {
+            change,
+            perspective,
+            placement,
+        } => (change, perspective, placement.as_ref().map(Placement::cell)),
+        _ => return None,
+    };
+    let from = before.as_ref().map(Placement::cell);
+    (from != to).then(|| PlacementMove {
+        at_ms: entry.at_ms,
+        change: change.clone(),
+        perspective: perspective.clone(),
+        from,
+        to,
+        label: entry.label.clone(),
+    })
 }
 
 #[cfg(test)]

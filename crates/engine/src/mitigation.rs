@@ -11,6 +11,18 @@ use crate::Axis;
 #[serde(transparent)]
 pub struct MitigationId(pub String);
 
+impl MitigationId {
+    pub fn new(id: &str) -> Self {
+        MitigationId(id.to_owned())
+    }
+}
+
+impl std::fmt::Display for MitigationId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Mitigation {
