@@ -50,8 +50,9 @@ pub enum AnalysisError {
 /// given, the other is the first other perspective in workshop order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AnalysisOptions {
-    pub from: Option<PerspectiveId>,
-    pub to: Option<PerspectiveId>,
+    /// A perspective id or name (see [`find_perspective`]).
+    pub from: Option<String>,
+    pub to: Option<String>,
     pub candidate_rule: CandidateRule,
 }
 
@@ -99,7 +100,8 @@ pub struct Analysis {
     pub summary: String,
 }
 
-/// Finds a perspective by id, or else by name ignoring case and surrounding spaces.
+/// Finds a perspective by its id, else by its name ignoring case and surrounding spaces, else by
+/// its id ignoring case.
 pub fn find_perspective<'w>(
     w: &'w Workshop,
     name_or_id: &str,
@@ -108,23 +110,28 @@ pub fn find_perspective<'w>(
         return Ok(p);
     }
     let wanted = name_or_id.trim().to_lowercase();
-    let mut matches = w
-        .perspectives
-        .iter()
-        .filter(|p| p.name.trim().to_lowercase() == wanted);
-    match (matches.next(), matches.next()) {
-        (Some(p), None) => Ok(p),
-        (Some(_), Some(_)) => Err(AnalysisError::AmbiguousPerspective(name_or_id.to_owned())),
-        _ => Err(AnalysisError::UnknownPerspective {
-            name: name_or_id.to_owned(),
-            known: w
-                .perspectives
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        }),
+    for key in [
+        |p: &Perspective| p.name.trim().to_lowercase(),
+        |p: &Perspective| p.id.0.to_lowercase(),
+    ] {
+        let mut matches = w.perspectives.iter().filter(|p| key(p) == wanted);
+        match (matches.next(), matches.next()) {
+            (Some(p), None) => return Ok(p),
+            (Some(_), Some(_)) => {
+                return Err(AnalysisError::AmbiguousPerspective(name_or_id.to_owned()))
+            }
+            _ => {}
+        }
     }
+    Err(AnalysisError::UnknownPerspective {
+        name: name_or_id.to_owned(),
+        known: w
+            .perspectives
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }
 
 fn resolve_pair<'w>(
@@ -134,7 +141,7 @@ fn resolve_pair<'w>(
     if w.perspectives.len() < 2 {
         return Err(AnalysisError::TooFewPerspectives(w.perspectives.len()));
     }
-    let by_id = |id: &PerspectiveId| find_perspective(w, &id.0);
+    let by_id = |name: &String| find_perspective(w, name);
     let other = |not: &Perspective| {
         w.perspectives
             .iter()
@@ -209,4 +216,220 @@ pub fn analyse(w: &Workshop, options: &AnalysisOptions) -> Result<Analysis, Anal
         impact,
         summary,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Cell, Change, Matrix, Perspective, Placement};
+
+    fn place(c: &mut Change, who: &str, l: u8, i: u8) {
+        c.placements.insert(
+            PerspectiveId::new(who),
+            Placement {
+                likelihood: l,
+                impact: i,
+                rationale: String::new(),
+                placed_at_ms: 0,
+            },
+        );
+    }
+
+    /// Seven changes on the 5×5 matrix, Dev, Ops and Security; see each comment.
+    fn workshop() -> Workshop {
+        let mut w = Workshop::new("t", Matrix::default());
+        w.perspectives
+            .push(Perspective::new("sec", "Security", "#2b8a3e"));
+        let mut cs: Vec<Change> = (1..=7)
+            .map(|n| Change::new(&format!("c{n}"), &format!("Change {n}")))
+            .collect();
+        // c1: Ops two likelihood levels higher; bands medium (8) → high (16).
+        place(&mut cs[0], "dev", 2, 4);
+        place(&mut cs[0], "ops", 4, 4);
+        place(&mut cs[0], "sec", 3, 4);
+        // c2: only Dev. c3: nobody.
+        place(&mut cs[1], "dev", 1, 1);
+        // c4: one impact level apart, consensus low.
+        place(&mut cs[3], "dev", 2, 2);
+        place(&mut cs[3], "ops", 2, 2);
+        place(&mut cs[3], "sec", 2, 3);
+        cs[3].consensus = Some(Cell::new(2, 2));
+        // c5 and c7 alike (a tie the position breaks); c5 has a residual, c7 a consensus.
+        for k in [4, 6] {
+            place(&mut cs[k], "dev", 1, 2);
+            place(&mut cs[k], "ops", 2, 1);
+            place(&mut cs[k], "sec", 1, 1);
+        }
+        cs[4].residual = Some(Cell::new(1, 1));
+        cs[6].consensus = Some(Cell::new(1, 2));
+        // c6: two levels apart on both axes, same band; Security has not placed it.
+        place(&mut cs[5], "dev", 3, 3);
+        place(&mut cs[5], "ops", 1, 5);
+        w.changes = cs;
+        w
+    }
+
+    #[test]
+    fn unplaced_changes_are_reported_as_such_never_as_zero_gaps() {
+        let a = analyse(&workshop(), &AnalysisOptions::default()).unwrap();
+        assert_eq!((a.pair.from.as_str(), a.pair.to.as_str()), ("Dev", "Ops"));
+        assert_eq!(a.changes[1].placed, PlacedBy::FromOnly);
+        assert_eq!(a.changes[2].placed, PlacedBy::Neither);
+        for g in &a.changes[1..3] {
+            assert_eq!(
+                (g.likelihood_gap, g.impact_gap, g.score_gap, g.band_differs),
+                (None, None, None, None)
+            );
+        }
+        let c1 = &a.changes[0];
+        assert_eq!(
+            (c1.likelihood_gap, c1.impact_gap, c1.score_gap),
+            (Some(2), Some(0), Some(8))
+        );
+        assert_eq!(
+            (c1.from_band.as_deref(), c1.to_band.as_deref()),
+            (Some("medium"), Some("high"))
+        );
+        assert_eq!(
+            (c1.band_differs, c1.dominant),
+            (Some(true), Some(Dominant::Likelihood))
+        );
+        assert_eq!(a.changes[5].dominant, Some(Dominant::Both));
+        assert_eq!(a.changes[3].dominant, Some(Dominant::Agree));
+        assert_eq!((a.compared, a.total_changes, a.band_differs), (5, 7, 1));
+        assert_eq!(a.band_differs_share, Some(0.2));
+        // Likelihood gaps +2, 0, +1, −2, +1; impact gaps 0, 0, −1, +2, −1.
+        assert_eq!(
+            (
+                a.likelihood.to_higher,
+                a.likelihood.to_lower,
+                a.likelihood.same
+            ),
+            (3, 1, 1)
+        );
+        assert_eq!(a.likelihood.mean_signed_gap, Some(0.4));
+        assert_eq!(a.likelihood.mean_abs_gap, Some(1.2));
+        assert_eq!(a.impact.mean_signed_gap, Some(0.0));
+        assert_eq!(a.perspectives[2].placed, 4);
+        assert_eq!(
+            a.summary,
+            "Ops rated likelihood higher than Dev on 3 of 5 changes (mean +0.4 levels); \
+             Ops rated impact lower than Dev on 2 of 5 changes (mean 0.0 levels); \
+             2 of 7 changes are not placed by both yet."
+        );
+    }
+
+    #[test]
+    fn the_queue_orders_by_spread_then_bands_then_score_then_position() {
+        let q = discussion_queue(&workshop());
+        let order: Vec<&str> = q.iter().map(|e| e.change.0.as_str()).collect();
+        assert_eq!(order, ["c6", "c1", "c5", "c7", "c4"]);
+        assert_eq!(
+            q.iter().map(|e| e.rank).collect::<Vec<_>>(),
+            [1, 2, 3, 4, 5]
+        );
+        assert_eq!((q[0].level_spread, q[0].band_spread), (4, 0));
+        assert_eq!((q[1].level_spread, q[1].band_spread), (2, 1));
+    }
+
+    #[test]
+    fn candidates_follow_the_rule_and_say_why() {
+        let w = workshop();
+        let c = standard_change_candidates(&w, &CandidateRule::default());
+        let ids: Vec<&str> = c.iter().map(|x| x.change.0.as_str()).collect();
+        assert_eq!(ids, ["c4", "c5", "c7"]);
+        assert_eq!(c[1].judged, Judged::Residual);
+        assert_eq!(c[2].judged, Judged::Consensus);
+        assert!(
+            c[1].reason
+                .starts_with("The residual L1 × I1 (score 1) is in the lowest band 'low'"),
+            "{}",
+            c[1].reason
+        );
+        let strict = CandidateRule {
+            max_spread: 0,
+            ..CandidateRule::default()
+        };
+        assert!(standard_change_candidates(&w, &strict).is_empty());
+        // Allowing the medium band adds nothing here: c1 and c6 are not within one level.
+        let wider = CandidateRule {
+            max_band: 1,
+            ..CandidateRule::default()
+        };
+        assert_eq!(standard_change_candidates(&w, &wider).len(), 3);
+    }
+
+    #[test]
+    fn inherent_is_the_consensus_or_else_the_placements() {
+        let w = workshop();
+        let c4 = inherent_residual(&w, &w.changes[3]);
+        assert_eq!(c4.inherent_source, InherentSource::Consensus);
+        assert_eq!(c4.reduction, None, "no residual, no reduction");
+        let c5 = inherent_residual(&w, &w.changes[4]);
+        assert_eq!(c5.inherent_source, InherentSource::Placements);
+        assert_eq!(c5.inherent.len(), 3);
+        let r = c5.reduction.unwrap();
+        assert_eq!(r.baseline, Baseline::HighestPlacement);
+        assert_eq!(
+            (
+                r.likelihood_lowered_by,
+                r.impact_lowered_by,
+                r.score_lowered_by
+            ),
+            (0, 1, 1)
+        );
+        let c3 = inherent_residual(&w, &w.changes[2]);
+        assert_eq!(c3.inherent_source, InherentSource::None);
+    }
+
+    #[test]
+    fn the_pair_can_be_chosen_by_name_or_id_and_bad_choices_are_errors() {
+        let w = workshop();
+        let by = |from: Option<&str>, to: Option<&str>| {
+            analyse(
+                &w,
+                &AnalysisOptions {
+                    from: from.map(str::to_owned),
+                    to: to.map(str::to_owned),
+                    ..AnalysisOptions::default()
+                },
+            )
+            .map(|a| (a.pair.from, a.pair.to))
+        };
+        assert_eq!(
+            by(Some("security"), None),
+            Ok(("Security".into(), "Dev".into()))
+        );
+        assert_eq!(by(None, Some("dev")), Ok(("Ops".into(), "Dev".into())));
+        assert_eq!(
+            by(Some("ops"), Some("SEC")),
+            Ok(("Ops".into(), "Security".into()))
+        );
+        assert!(matches!(
+            by(Some("qa"), None),
+            Err(AnalysisError::UnknownPerspective { .. })
+        ));
+        assert!(matches!(
+            by(Some("dev"), Some("Dev")),
+            Err(AnalysisError::SamePerspective(_))
+        ));
+    }
+
+    #[test]
+    fn an_empty_workshop_analyses_with_everything_undefined() {
+        let w = Workshop::new("empty", Matrix::default());
+        let a = analyse(&w, &AnalysisOptions::default()).unwrap();
+        assert_eq!(a.likelihood.weighted_kappa, None);
+        assert_eq!(
+            a.likelihood.weighted_kappa_undefined.map(|u| u.code),
+            Some(Undefined::NoComparableChanges)
+        );
+        assert_eq!(a.impact.mean_signed_gap, None);
+        assert_eq!(a.band_differs_share, None);
+        assert!(a.queue.is_empty() && a.candidates.is_empty());
+        assert_eq!(
+            a.summary,
+            "The workshop has no changes yet, so there is nothing to compare."
+        );
+    }
 }
