@@ -397,4 +397,117 @@ mod tests {
         }
         assert_eq!(undone, UNDO_LIMIT);
     }
+
+    fn place_at(doc: &mut Document, i: usize, who: &str, l: u8, im: u8, now: Millis) {
+        let change = doc.workshop().changes[i].id.clone();
+        doc.apply(
+            Edit::Place {
+                change,
+                perspective: PerspectiveId::new(who),
+                cell: Cell::new(l, im),
+                rationale: None,
+            },
+            now,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn the_history_replays_placements_at_any_time() {
+        let mut doc = Document::opened(sample::workshop());
+        let start = doc.workshop().clone();
+        place_at(&mut doc, 0, "dev", 1, 2, 1_000);
+        place_at(&mut doc, 0, "ops", 4, 4, 2_000);
+        place_at(&mut doc, 0, "dev", 3, 2, 3_000);
+        let at_3000 = doc.workshop().clone();
+        doc.undo(4_000).unwrap();
+        let change = doc.workshop().changes[0].id.clone();
+        let unplace = Edit::Unplace {
+            change: change.clone(),
+            perspective: PerspectiveId::new("ops"),
+        };
+        doc.apply(unplace, 5_000).unwrap();
+
+        assert_eq!(doc.history().len(), 5);
+        let kinds: Vec<_> = doc.history().map(|e| e.kind).collect();
+        let (e, u) = (StepKind::Edit, StepKind::Undo);
+        assert_eq!(kinds, [e, e, e, u, e]);
+
+        assert_eq!(doc.workshop_at(0).unwrap(), start, "before the first step");
+        assert_eq!(doc.workshop_at(999).unwrap(), start);
+        assert_eq!(doc.workshop_at(3_000).unwrap(), at_3000);
+        assert_eq!(doc.workshop_at(3_999).unwrap(), at_3000);
+        assert_eq!(&doc.workshop_at(9_999).unwrap(), doc.workshop());
+        let at_2500 = doc.placements_at(2_500).unwrap();
+        let placed = &at_2500[&change];
+        let cells: Vec<_> = placed
+            .iter()
+            .map(|(p, pl)| (p.0.as_str(), pl.cell()))
+            .collect();
+        assert_eq!(cells, [("dev", Cell::new(1, 2)), ("ops", Cell::new(4, 4))]);
+        assert_eq!(placed[&PerspectiveId::new("dev")].placed_at_ms, 1_000);
+
+        let moves = doc.moves_of(&change);
+        let summary: Vec<_> = moves
+            .iter()
+            .map(|m| (m.at_ms, m.perspective.0.as_str(), m.from, m.to))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (1_000, "dev", None, Some(Cell::new(1, 2))),
+                (2_000, "ops", None, Some(Cell::new(4, 4))),
+                (3_000, "dev", Some(Cell::new(1, 2)), Some(Cell::new(3, 2))),
+                (4_000, "dev", Some(Cell::new(3, 2)), Some(Cell::new(1, 2))),
+                (5_000, "ops", Some(Cell::new(4, 4)), None),
+            ]
+        );
+        assert!(
+            moves[3].label.starts_with("Move '"),
+            "undo keeps the step's label"
+        );
+        assert!(doc
+            .moves_of(&doc.workshop().changes[1].id.clone())
+            .is_empty());
+        let json = serde_json::to_value(&moves[4]).unwrap();
+        assert_eq!(json["to"], serde_json::Value::Null);
+        assert_eq!(json["from"]["likelihood"], 4);
+    }
+
+    #[test]
+    fn replacing_on_the_same_cell_is_not_a_move() {
+        let mut doc = Document::new(sample::workshop());
+        place_at(&mut doc, 0, "dev", 2, 2, 1);
+        place_at(&mut doc, 0, "dev", 2, 2, 2);
+        assert_eq!(doc.moves().count(), 1);
+    }
+
+    #[test]
+    fn the_history_is_bounded_and_says_how_far_back_it_goes() {
+        let mut doc = Document::new(sample::workshop());
+        let total = HISTORY_LIMIT + 5;
+        for i in 0..total {
+            let t = i64::try_from(i).unwrap() * 10;
+            place_at(&mut doc, i % 8, "dev", (i % 5) as u8 + 1, 1, t);
+        }
+        assert_eq!(doc.history().len(), HISTORY_LIMIT);
+        // Steps 0..5 were dropped; the last of them was stamped 40.
+        assert_eq!(
+            doc.workshop_at(39).unwrap_err(),
+            HistoryError::TooOld { earliest_ms: 40 }
+        );
+        let at_40 = doc.workshop_at(40).unwrap();
+        let mut replay = Document::new(sample::workshop());
+        for i in 0..5 {
+            place_at(
+                &mut replay,
+                i % 8,
+                "dev",
+                (i % 5) as u8 + 1,
+                1,
+                i as Millis * 10,
+            );
+        }
+        assert_eq!(&at_40, replay.workshop());
+    }
 }
