@@ -107,7 +107,9 @@ pub fn standard_change_candidates(w: &Workshop, rule: &CandidateRule) -> Vec<Can
                     band.as_deref().unwrap_or("?")
                 )
             };
-            let who = if s.placed_by == w.perspectives.len() {
+            let who = if s.placed_by == 2 && w.perspectives.len() == 2 {
+                "both perspectives".to_owned()
+            } else if s.placed_by == w.perspectives.len() {
                 format!("all {} perspectives", s.placed_by)
             } else {
                 format!("the {} perspectives that placed it", s.placed_by)
