@@ -13,6 +13,8 @@ pub const MAX_CHANGES: usize = 10_000;
 pub const MAX_SHORT_TEXT: usize = 500;
 pub const MAX_LONG_TEXT: usize = 20_000;
 pub const MAX_TAGS: usize = 50;
+pub const MAX_MITIGATIONS: usize = 50;
+pub const MAX_BANDS: usize = 12;
 
 /// A problem at a place in the workshop: `changes[3].placements.ops.impact: 9 is outside 1..=5`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,25 +33,53 @@ fn problem(path: impl Into<String>, problem: impl Into<String>) -> ValidationErr
 
 /// Text that a single line of the UI shows (titles, labels, names).
 pub fn check_short_text(path: &str, text: &str, required: bool) -> Result<(), ValidationError> {
-    if required && text.trim().is_empty() {
-        return Err(problem(path, "must not be empty"));
-    }
-    check_len(path, text, MAX_SHORT_TEXT)
+    short(|| path.to_owned(), text, required)
 }
 
 pub fn check_long_text(path: &str, text: &str) -> Result<(), ValidationError> {
-    check_len(path, text, MAX_LONG_TEXT)
+    long(|| path.to_owned(), text)
 }
 
-fn check_len(path: &str, text: &str, max: usize) -> Result<(), ValidationError> {
-    let n = text.chars().count();
-    if n > max {
-        return Err(problem(
-            path,
-            format!("is {n} characters long; at most {max} are allowed"),
+// The checks below take the path as a closure: a whole workshop has tens of thousands of texts
+// and levels, and building each one's path only when it is wrong keeps loading a big file fast.
+
+fn short(path: impl FnOnce() -> String, text: &str, required: bool) -> Result<(), ValidationError> {
+    match text_problem(text, required, MAX_SHORT_TEXT) {
+        None => Ok(()),
+        Some(p) => Err(problem(path(), p)),
+    }
+}
+
+fn long(path: impl FnOnce() -> String, text: &str) -> Result<(), ValidationError> {
+    match text_problem(text, false, MAX_LONG_TEXT) {
+        None => Ok(()),
+        Some(p) => Err(problem(path(), p)),
+    }
+}
+
+fn text_problem(text: &str, required: bool, max: usize) -> Option<String> {
+    if required && text.trim().is_empty() {
+        return Some("must not be empty".to_owned());
+    }
+    // Bytes bound characters from above: only count characters when the bytes say it may matter.
+    if text.len() > max {
+        let n = text.chars().count();
+        if n > max {
+            return Some(format!("is {n} characters long; at most {max} are allowed"));
+        }
+    }
+    // Control characters (NUL, escape…) are never text a room typed; they break exports and
+    // can hide content. Tabs and line breaks are fine.
+    if let Some(c) = text
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Some(format!(
+            "contains the control character U+{:04X}, which is not allowed in text",
+            u32::from(c)
         ));
     }
-    Ok(())
+    None
 }
 
 pub fn check_color(path: &str, color: &str) -> Result<(), ValidationError> {
@@ -101,6 +131,15 @@ pub fn check_matrix(matrix: &Matrix) -> Result<(), ValidationError> {
     if matrix.bands.is_empty() {
         return Err(problem("matrix.bands", "needs at least one band"));
     }
+    if matrix.bands.len() > MAX_BANDS {
+        return Err(problem(
+            "matrix.bands",
+            format!(
+                "has {} bands; at most {MAX_BANDS} are allowed",
+                matrix.bands.len()
+            ),
+        ));
+    }
     let mut previous = 0;
     for (i, band) in matrix.bands.iter().enumerate() {
         let path = format!("matrix.bands[{i}]");
@@ -127,6 +166,21 @@ pub fn check_matrix(matrix: &Matrix) -> Result<(), ValidationError> {
         previous = band.min_score;
     }
     Ok(())
+}
+
+/// A level given as a closure-built path (see `short`).
+fn level(
+    path: impl FnOnce() -> String,
+    matrix: &Matrix,
+    axis: Axis,
+    level: u8,
+) -> Result<(), ValidationError> {
+    let max = matrix.max_level(axis);
+    if (1..=max).contains(&level) {
+        Ok(())
+    } else {
+        Err(problem(path(), format!("{level} is outside 1..={max}")))
+    }
 }
 
 /// Checks the whole workshop and returns the first problem found.
@@ -166,77 +220,145 @@ pub fn check_workshop(w: &Workshop) -> Result<(), ValidationError> {
             ),
         ));
     }
-    let mut change_ids = HashSet::new();
+    let mut change_ids = HashSet::with_capacity(w.changes.len());
     for (i, c) in w.changes.iter().enumerate() {
-        let path = format!("changes[{i}]");
-        check_short_text(&format!("{path}.id"), &c.id.0, true)?;
+        let path = || format!("changes[{i}]");
+        short(|| format!("{}.id", path()), &c.id.0, true)?;
         if !change_ids.insert(&c.id) {
             return Err(problem(
-                format!("{path}.id"),
+                format!("{}.id", path()),
                 format!("{:?} is used by another change", c.id.0),
             ));
         }
-        check_short_text(&format!("{path}.title"), &c.title, true)?;
-        check_long_text(&format!("{path}.description"), &c.description)?;
-        check_short_text(&format!("{path}.ticket"), &c.ticket, false)?;
+        short(|| format!("{}.title", path()), &c.title, true)?;
+        long(|| format!("{}.description", path()), &c.description)?;
+        short(|| format!("{}.ticket", path()), &c.ticket, false)?;
         if c.tags.len() > MAX_TAGS {
             return Err(problem(
-                format!("{path}.tags"),
+                format!("{}.tags", path()),
                 format!("has {} tags; at most {MAX_TAGS} are allowed", c.tags.len()),
             ));
         }
         for (t, tag) in c.tags.iter().enumerate() {
-            check_short_text(&format!("{path}.tags[{t}]"), tag, true)?;
+            short(|| format!("{}.tags[{t}]", path()), tag, true)?;
         }
         for (pid, placement) in &c.placements {
-            let ppath = format!("{path}.placements.{}", pid.0);
+            let ppath = || format!("{}.placements.{}", path(), pid.0);
             if w.perspective(pid).is_none() {
-                return Err(problem(ppath, "names a perspective that does not exist"));
+                return Err(problem(ppath(), "names a perspective that does not exist"));
             }
-            check_level(
-                &format!("{ppath}.likelihood"),
+            level(
+                || format!("{}.likelihood", ppath()),
                 &w.matrix,
                 Axis::Likelihood,
                 placement.likelihood,
             )?;
-            check_level(
-                &format!("{ppath}.impact"),
+            level(
+                || format!("{}.impact", ppath()),
                 &w.matrix,
                 Axis::Impact,
                 placement.impact,
             )?;
-            check_short_text(&format!("{ppath}.rationale"), &placement.rationale, false)?;
+            short(
+                || format!("{}.rationale", ppath()),
+                &placement.rationale,
+                false,
+            )?;
         }
         for (name, cell) in [("consensus", c.consensus), ("residual", c.residual)] {
             if let Some(cell) = cell {
-                let cpath = format!("{path}.{name}");
-                check_level(
-                    &format!("{cpath}.likelihood"),
+                level(
+                    || format!("{}.{name}.likelihood", path()),
                     &w.matrix,
                     Axis::Likelihood,
                     cell.likelihood,
                 )?;
-                check_level(
-                    &format!("{cpath}.impact"),
+                level(
+                    || format!("{}.{name}.impact", path()),
                     &w.matrix,
                     Axis::Impact,
                     cell.impact,
                 )?;
             }
         }
-        let mut mitigation_ids = HashSet::new();
+        if c.mitigations.len() > MAX_MITIGATIONS {
+            return Err(problem(
+                format!("{}.mitigations", path()),
+                format!(
+                    "has {} mitigations; at most {MAX_MITIGATIONS} are allowed",
+                    c.mitigations.len()
+                ),
+            ));
+        }
         for (m, mitigation) in c.mitigations.iter().enumerate() {
-            let mpath = format!("{path}.mitigations[{m}]");
-            check_short_text(&format!("{mpath}.id"), &mitigation.id.0, true)?;
-            if !mitigation_ids.insert(&mitigation.id) {
+            let mpath = || format!("{}.mitigations[{m}]", path());
+            short(|| format!("{}.id", mpath()), &mitigation.id.0, true)?;
+            if c.mitigations[..m].iter().any(|o| o.id == mitigation.id) {
                 return Err(problem(
-                    format!("{mpath}.id"),
+                    format!("{}.id", mpath()),
                     format!("{:?} is used by another mitigation", mitigation.id.0),
                 ));
             }
-            check_short_text(&format!("{mpath}.text"), &mitigation.text, true)?;
-            check_short_text(&format!("{mpath}.owner"), &mitigation.owner, false)?;
+            short(|| format!("{}.text", mpath()), &mitigation.text, true)?;
+            short(|| format!("{}.owner", mpath()), &mitigation.owner, false)?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample;
+
+    #[test]
+    fn control_characters_are_refused_with_their_path() {
+        let mut w = sample::workshop();
+        w.changes[2].title = "ok\u{0}hidden".into();
+        assert_eq!(
+            check_workshop(&w).unwrap_err().to_string(),
+            "changes[2].title: contains the control character U+0000, which is not allowed in text"
+        );
+        w.changes[2].title = "two\nlines\tand a tab".into();
+        check_workshop(&w).unwrap();
+    }
+
+    #[test]
+    fn long_text_is_counted_in_characters() {
+        let mut w = sample::workshop();
+        w.title = "é".repeat(MAX_SHORT_TEXT);
+        check_workshop(&w).unwrap();
+        w.title.push('é');
+        assert_eq!(
+            check_workshop(&w).unwrap_err().to_string(),
+            "title: is 501 characters long; at most 500 are allowed"
+        );
+    }
+
+    #[test]
+    fn counts_are_bounded() {
+        let mut w = sample::workshop();
+        let m = crate::Mitigation {
+            id: crate::MitigationId("m".into()),
+            text: "t".into(),
+            owner: String::new(),
+            lowers: Axis::Impact,
+        };
+        w.changes[0].mitigations = (0..=MAX_MITIGATIONS)
+            .map(|i| crate::Mitigation {
+                id: crate::MitigationId(format!("m{i}")),
+                ..m.clone()
+            })
+            .collect();
+        assert!(check_workshop(&w)
+            .unwrap_err()
+            .to_string()
+            .starts_with("changes[0].mitigations: has 51 mitigations"));
+        w.changes[0].mitigations.truncate(2);
+        w.changes[0].mitigations[1].id = w.changes[0].mitigations[0].id.clone();
+        assert_eq!(
+            check_workshop(&w).unwrap_err().to_string(),
+            "changes[0].mitigations[1].id: \"m0\" is used by another mitigation"
+        );
+    }
 }

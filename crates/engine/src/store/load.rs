@@ -1,0 +1,429 @@
+//! Reading a `.parallax` file: size → UTF-8 → JSON (refusing duplicate keys) → format and
+//! version → migrate → typed model → validate. Every refusal names the JSON path of the problem.
+//! It must never trust the bytes: no panic, no stack overflow, no silently dropped data.
+//!
+//! Why a hand-written `Visitor` for the JSON tree: `serde_json::Value` keeps the last of two equal
+//! keys and drops the first without a word — a file edited by hand or merged badly would lose data
+//! on open. serde_json has no option to refuse duplicates, and no well-kept crate does this for a
+//! whole tree. So the tree is built here by a `DeserializeSeed` that drives serde_json's own
+//! parser: one pass over the text (no pre-pass), the same recursion limit (128 levels; deeper
+//! nesting is an error, never a stack overflow), serde_json's own string handling (lone
+//! surrogates are refused by it), and on any error the path to it is collected as the error
+//! unwinds, so it costs nothing when the file is fine.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::path::Path;
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::fingerprint::{read_bounded, Fingerprint};
+use super::{migrate, LoadError, Loaded, FORMAT, MAX_FILE_BYTES, SCHEMA_VERSION};
+use crate::validate::{check_workshop, ValidationError};
+use crate::Workshop;
+
+/// Reads and checks a workshop file. The size is checked before anything is read.
+pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(LoadError::Io(std::io::Error::other(
+            "it is not a regular file",
+        )));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            size: meta.len(),
+            max: MAX_FILE_BYTES,
+        });
+    }
+    let Some(on_disk) = read_bounded(path)? else {
+        return Err(LoadError::Io(std::io::Error::from(
+            std::io::ErrorKind::NotFound,
+        )));
+    };
+    let Some(bytes) = on_disk.bytes.as_deref() else {
+        return Err(LoadError::TooLarge {
+            size: on_disk.size,
+            max: MAX_FILE_BYTES,
+        });
+    };
+    load_checked(bytes, Fingerprint::of_bytes(bytes, on_disk.modified))
+}
+
+/// Parses and checks the bytes of a workshop file.
+pub fn load_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            size: bytes.len() as u64,
+            max: MAX_FILE_BYTES,
+        });
+    }
+    load_checked(bytes, Fingerprint::of_bytes(bytes, None))
+}
+
+fn load_checked(bytes: &[u8], fingerprint: Fingerprint) -> Result<Loaded, LoadError> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(LoadError::WrongFormat(
+            "the file is UTF-16 text; Parallax workshops are UTF-8".to_owned(),
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    if text.trim().is_empty() {
+        return Err(LoadError::Empty);
+    }
+    let value = parse_tree(text)?;
+    let (workshop, read_only, migrated_from) = from_value(value)?;
+    Ok(Loaded {
+        workshop,
+        read_only,
+        migrated_from,
+        fingerprint,
+    })
+}
+
+/// The JSON tree of `text`, or the first problem in it with its path.
+pub(crate) fn parse_tree(text: &str) -> Result<Value, LoadError> {
+    let trail = RefCell::new(Trail::default());
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = TreeSeed { trail: &trail }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v));
+    match result {
+        Ok(value) => Ok(value),
+        Err(e) => {
+            let trail = trail.into_inner();
+            let path = trail.path();
+            match trail.problem {
+                Some(Problem::DuplicateKey) => Err(LoadError::Invalid(ValidationError {
+                    path,
+                    problem: "appears twice in the same object; Parallax refuses the file \
+                              rather than silently keep only one of them"
+                        .to_owned(),
+                })),
+                Some(Problem::NotFinite(n)) => Err(LoadError::Invalid(ValidationError {
+                    path,
+                    problem: format!("{n} is not a finite number"),
+                })),
+                None => Err(LoadError::Syntax {
+                    path,
+                    message: explain(strip_position(&e.to_string()), text, e.line(), e.column()),
+                    line: e.line(),
+                    column: e.column(),
+                }),
+            }
+        }
+    }
+}
+
+/// serde_json's words for a broken `\u` escape or a `NaN` do not say what is wrong.
+fn explain(message: String, text: &str, line: usize, column: usize) -> String {
+    if message.contains("surrogate") || message.contains("hex escape") {
+        return format!(
+            "{message}: a \\u escape that is half of a UTF-16 surrogate pair (a lone \
+             surrogate) or incomplete is not text"
+        );
+    }
+    // `column` is 1-based and counts bytes; the error points at the first byte it refused.
+    let rest = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .and_then(|l| l.get(column.saturating_sub(1)..))
+        .unwrap_or("");
+    let rest = rest.trim_start_matches('-');
+    if ["NaN", "Infinity", "inf"]
+        .iter()
+        .any(|w| rest.starts_with(w))
+    {
+        return format!("{message}: NaN and infinities are not numbers a workshop can hold");
+    }
+    message
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+enum Problem {
+    DuplicateKey,
+    NotFinite(f64),
+}
+
+/// Where a parse error happened, filled in from the inside out while the error unwinds.
+#[derive(Default)]
+struct Trail {
+    outward: Vec<Segment>,
+    problem: Option<Problem>,
+}
+
+/// Paths longer than this (only deep nesting makes them) are shortened in messages.
+const MAX_PATH_SEGMENTS: usize = 12;
+
+impl Trail {
+    /// `changes[3].placements.ops`, the same notation serde_path_to_error and validation use.
+    fn path(&self) -> String {
+        let mut out = String::new();
+        for (n, segment) in self.outward.iter().rev().enumerate() {
+            if n == MAX_PATH_SEGMENTS {
+                out.push_str(&format!("… ({} levels deep)", self.outward.len()));
+                break;
+            }
+            match segment {
+                Segment::Key(k) if out.is_empty() => out.push_str(k),
+                Segment::Key(k) => {
+                    out.push('.');
+                    out.push_str(k);
+                }
+                Segment::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        out
+    }
+}
+
+/// Builds a `serde_json::Value`, refusing duplicate keys and non-finite numbers.
+#[derive(Clone, Copy)]
+struct TreeSeed<'t> {
+    trail: &'t RefCell<Trail>,
+}
+
+impl<'de> DeserializeSeed<'de> for TreeSeed<'_> {
+    type Value = Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TreeSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        // serde_json already refuses 1e400 ("number out of range") and has no NaN literal; this
+        // keeps the promise "no NaN or infinity anywhere" even if that ever changes.
+        match serde_json::Number::from_f64(v) {
+            Some(n) => Ok(Value::Number(n)),
+            None => {
+                self.trail.borrow_mut().problem = Some(Problem::NotFinite(v));
+                Err(E::custom("not a finite number"))
+            }
+        }
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        loop {
+            match seq.next_element_seed(self) {
+                Ok(Some(item)) => items.push(item),
+                Ok(None) => return Ok(Value::Array(items)),
+                Err(e) => {
+                    self.trail
+                        .borrow_mut()
+                        .outward
+                        .push(Segment::Index(items.len()));
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            match access.next_value_seed(self) {
+                Ok(value) => match map.entry(key) {
+                    serde_json::map::Entry::Vacant(slot) => {
+                        slot.insert(value);
+                    }
+                    serde_json::map::Entry::Occupied(taken) => {
+                        let mut trail = self.trail.borrow_mut();
+                        trail.problem = Some(Problem::DuplicateKey);
+                        trail.outward.push(Segment::Key(taken.key().clone()));
+                        return Err(de::Error::custom("duplicate key"));
+                    }
+                },
+                Err(e) => {
+                    self.trail.borrow_mut().outward.push(Segment::Key(key));
+                    return Err(e);
+                }
+            }
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+fn invalid(path: &str, problem: impl Into<String>) -> LoadError {
+    LoadError::Invalid(ValidationError {
+        path: path.to_owned(),
+        problem: problem.into(),
+    })
+}
+
+/// Format tag, version, migration, typed model, validation.
+fn from_value(mut value: Value) -> Result<(Workshop, Option<String>, Option<u64>), LoadError> {
+    let Some(object) = value.as_object_mut() else {
+        return Err(LoadError::WrongFormat(format!(
+            "the file holds a JSON {}, not an object",
+            json_kind(&value)
+        )));
+    };
+    match object.remove("format") {
+        Some(Value::String(f)) if f == FORMAT => {}
+        Some(other) => {
+            return Err(LoadError::WrongFormat(format!(
+                "\"format\" is {}, expected \"{FORMAT}\"",
+                shorten(&other.to_string())
+            )))
+        }
+        None => {
+            return Err(LoadError::WrongFormat(format!(
+                "there is no \"format\": \"{FORMAT}\" field"
+            )))
+        }
+    }
+    let version = match object.remove("schema_version") {
+        Some(v) => v.as_u64().ok_or_else(|| {
+            invalid(
+                "schema_version",
+                format!("{} is not a version number", shorten(&v.to_string())),
+            )
+        })?,
+        None => return Err(invalid("schema_version", "is missing")),
+    };
+    let newer = version > SCHEMA_VERSION;
+    let read_only = newer.then(|| {
+        format!(
+            "this workshop was saved by a newer Parallax (file format {version}; this version \
+             knows {SCHEMA_VERSION}). It is open read-only so that nothing in it is lost."
+        )
+    });
+    let migrated_from = (version < SCHEMA_VERSION).then_some(version);
+    if !newer {
+        migrate::migrate(object, version)?;
+    }
+    let workshop: Workshop = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let mut message = e.into_inner().to_string();
+        if newer {
+            message = format!(
+                "{message} (the file is from a newer Parallax, format {version}, and uses \
+                 something this version does not know)"
+            );
+        }
+        invalid(if path == "." { "(top level)" } else { &path }, message)
+    })?;
+    check_workshop(&workshop)?;
+    Ok((workshop, read_only, migrated_from))
+}
+
+/// Keeps messages about hostile values short (a 10 MB string must not become a 10 MB message).
+fn shorten(text: &str) -> String {
+    const MAX: usize = 60;
+    if text.chars().count() <= MAX {
+        text.to_owned()
+    } else {
+        let head: String = text.chars().take(MAX).collect();
+        format!("{head}…")
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(text: &str) -> String {
+        parse_tree(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_with_their_path() {
+        assert_eq!(
+            problem(r#"{"a": [1, {"b": 1, "c": {"d": 2, "d": 3}}]}"#),
+            "a[1].c.d: appears twice in the same object; Parallax refuses the file rather than \
+             silently keep only one of them"
+        );
+        assert!(problem(r#"{"k": 1, "k": 1}"#).starts_with("k: appears twice"));
+    }
+
+    #[test]
+    fn syntax_errors_say_where_in_the_tree_they_are() {
+        let e = problem(r#"{"changes": [{"title": "\ud800"}]}"#);
+        assert!(
+            e.starts_with("changes[0].title: the file is not valid JSON: ")
+                && e.contains("lone surrogate"),
+            "{e}"
+        );
+        let e = problem(r#"{"x": 1e400}"#);
+        assert!(
+            e.starts_with("x: the file is not valid JSON: number out of range"),
+            "{e}"
+        );
+        let e = problem("[1, 2");
+        assert!(e.contains("(line 1, column 5)"), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_with_a_short_path() {
+        let e = problem(&"[".repeat(100_000));
+        assert!(e.contains("recursion limit exceeded"), "{e}");
+        assert!(e.contains("levels deep"), "{e}");
+        assert!(e.len() < 300, "{e}");
+    }
+
+    #[test]
+    fn the_tree_equals_serde_json_s_when_keys_are_unique() {
+        let text = r#"{"a": [1, -2, 3.5, true, null, "s\u00e9"], "b": {"c": {}}, "d": []}"#;
+        let ours = parse_tree(text).unwrap();
+        let theirs: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(ours, theirs);
+    }
+}

@@ -1,0 +1,204 @@
+//! Bringing a file from an older `schema_version` up to the current one, one step at a time, on the
+//! JSON tree before the typed parse. Each step turns version N into N+1 and nothing else, so a file
+//! from any older version goes through every step in order. A step must never guess: when the old
+//! shape is broken it refuses with the path (in the old file's terms) instead of repairing.
+//!
+//! Format 0 (the first files, before blind mode):
+//! - `placements` was a list: `[{ "perspective": "ops", "likelihood": 4, "impact": 2 }]`, with no
+//!   rationale and no time;
+//! - there was no `blind` field: everyone saw every placement.
+//!
+//! Format 1 keys placements by perspective id, adds `rationale` and `placed_at_ms` to each (empty
+//! and 0, "unknown", for migrated ones) and `blind` (false: the room worked open in format 0).
+
+use serde_json::{Map, Value};
+
+use super::{OLDEST_SCHEMA_VERSION, SCHEMA_VERSION};
+use crate::validate::ValidationError;
+
+type Object = Map<String, Value>;
+
+/// One step: the top-level object of a version-N file becomes a version-(N+1) one.
+type Step = fn(&mut Object) -> Result<(), ValidationError>;
+
+/// `STEPS[n]` turns version `OLDEST_SCHEMA_VERSION + n` into the next one.
+const STEPS: &[Step] = &[v0_to_v1];
+
+const _: () = assert!(
+    STEPS.len() as u64 == SCHEMA_VERSION - OLDEST_SCHEMA_VERSION,
+    "every version from the oldest to the current needs a step"
+);
+
+fn problem(path: String, problem: impl Into<String>) -> ValidationError {
+    ValidationError {
+        path,
+        problem: problem.into(),
+    }
+}
+
+/// Brings the top-level object (without `format` and `schema_version`) from `from` to the
+/// current `SCHEMA_VERSION`. Newer versions are not touched (they open read-only).
+pub fn migrate(object: &mut Object, from: u64) -> Result<(), ValidationError> {
+    for version in from..SCHEMA_VERSION {
+        let step = version
+            .checked_sub(OLDEST_SCHEMA_VERSION)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| STEPS.get(i));
+        let Some(step) = step else {
+            return Err(problem(
+                "schema_version".to_owned(),
+                format!(
+                    "{from} is older than any format Parallax can read \
+                     ({OLDEST_SCHEMA_VERSION})"
+                ),
+            ));
+        };
+        step(object)?;
+    }
+    Ok(())
+}
+
+/// Format 0 → 1: placements from a list to an object keyed by perspective; `blind` added.
+fn v0_to_v1(object: &mut Object) -> Result<(), ValidationError> {
+    if object.contains_key("blind") {
+        return Err(problem(
+            "blind".to_owned(),
+            "is not part of format 0; is schema_version right?",
+        ));
+    }
+    object.insert("blind".to_owned(), Value::Bool(false));
+    let Some(changes) = object.get_mut("changes") else {
+        return Ok(()); // the typed parse says that `changes` is missing
+    };
+    let Some(changes) = changes.as_array_mut() else {
+        return Ok(()); // and that it is not a list
+    };
+    for (c, change) in changes.iter_mut().enumerate() {
+        let Some(change) = change.as_object_mut() else {
+            continue;
+        };
+        let Some(old) = change.remove("placements") else {
+            continue;
+        };
+        let path = format!("changes[{c}].placements");
+        let Value::Array(list) = old else {
+            return Err(problem(
+                path,
+                "must be a list of placements in format 0 (schema_version 0)",
+            ));
+        };
+        let mut placements = Object::new();
+        for (p, item) in list.into_iter().enumerate() {
+            let ipath = format!("{path}[{p}]");
+            let Value::Object(mut item) = item else {
+                return Err(problem(ipath, "must be an object"));
+            };
+            let Some(Value::String(who)) = item.remove("perspective") else {
+                return Err(problem(
+                    format!("{ipath}.perspective"),
+                    "is missing or not a text",
+                ));
+            };
+            let mut placement = Object::new();
+            for field in ["likelihood", "impact"] {
+                let Some(level) = item.remove(field) else {
+                    return Err(problem(format!("{ipath}.{field}"), "is missing"));
+                };
+                placement.insert(field.to_owned(), level);
+            }
+            if let Some(extra) = item.keys().next() {
+                return Err(problem(
+                    format!("{ipath}.{extra}"),
+                    "is not a field of a format-0 placement",
+                ));
+            }
+            placement.insert("rationale".to_owned(), Value::String(String::new()));
+            placement.insert("placed_at_ms".to_owned(), Value::from(0));
+            if placements.contains_key(&who) {
+                return Err(problem(
+                    format!("{ipath}.perspective"),
+                    format!("{who:?} placed this change twice"),
+                ));
+            }
+            placements.insert(who, Value::Object(placement));
+        }
+        change.insert("placements".to_owned(), Value::Object(placements));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn object(v: Value) -> Object {
+        match v {
+            Value::Object(o) => o,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn v0_placements_become_keyed_and_blind_is_off() {
+        let mut o = object(json!({
+            "title": "t",
+            "changes": [{"id": "c1", "placements": [
+                {"perspective": "dev", "likelihood": 2, "impact": 3},
+                {"perspective": "ops", "likelihood": 4, "impact": 1}
+            ]}, {"id": "c2"}]
+        }));
+        migrate(&mut o, 0).unwrap();
+        assert_eq!(
+            Value::Object(o),
+            json!({
+                "title": "t",
+                "blind": false,
+                "changes": [{"id": "c1", "placements": {
+                    "dev": {"likelihood": 2, "impact": 3, "rationale": "", "placed_at_ms": 0},
+                    "ops": {"likelihood": 4, "impact": 1, "rationale": "", "placed_at_ms": 0}
+                }}, {"id": "c2"}]
+            })
+        );
+    }
+
+    #[test]
+    fn current_version_is_left_alone() {
+        let before = object(json!({"changes": [{"placements": {"dev": {}}}]}));
+        let mut o = before.clone();
+        migrate(&mut o, SCHEMA_VERSION).unwrap();
+        assert_eq!(o, before);
+    }
+
+    #[test]
+    fn broken_v0_is_refused_with_the_old_path() {
+        let cases = [
+            (
+                json!({"changes": [{"placements": {"dev": {}}}]}),
+                "changes[0].placements: must be a list",
+            ),
+            (
+                json!({"changes": [{}, {"placements": [{"likelihood": 1, "impact": 1}]}]}),
+                "changes[1].placements[0].perspective: is missing",
+            ),
+            (
+                json!({"changes": [{"placements": [
+                    {"perspective": "dev", "likelihood": 1, "impact": 1},
+                    {"perspective": "dev", "likelihood": 2, "impact": 1}
+                ]}]}),
+                "changes[0].placements[1].perspective: \"dev\" placed this change twice",
+            ),
+            (
+                json!({"changes": [{"placements": [
+                    {"perspective": "dev", "likelihood": 1, "impact": 1, "mood": "grim"}
+                ]}]}),
+                "changes[0].placements[0].mood: is not a field",
+            ),
+            (json!({"blind": true}), "blind: is not part of format 0"),
+        ];
+        for (v, expected) in cases {
+            let err = migrate(&mut object(v), 0).unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{err} / {expected}");
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! The hostile corpus (`tests/hostile/`): files that are broken, malicious or from elsewhere,
+//! each with the message a user must get. Big files (a 10 MB title, a file over the size limit)
+//! are made at run time rather than committed. The same corpus runs through `parallax-cli check`
+//! in crates/cli/tests/check.rs.
+
+use std::path::{Path, PathBuf};
+
+use parallax_engine::store::{self, LoadError, MAX_FILE_BYTES};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile")
+}
+
+/// Every corpus file and the start (or, with `…`, a fragment) of the message it must produce.
+/// None: the file opens.
+const EXPECTED: &[(&str, Option<&str>)] = &[
+    ("valid.parallax", None),
+    ("bom.parallax", None),
+    ("newer-schema-version.parallax", None),
+    ("empty.parallax", Some("the file is empty")),
+    ("whitespace.parallax", Some("the file is empty")),
+    (
+        "nul-filled.parallax",
+        Some("the file is not valid JSON: expected value (line 1, column 1)"),
+    ),
+    (
+        "truncated.parallax",
+        Some("perspectives[0]: the file is not valid JSON: EOF while parsing"),
+    ),
+    (
+        "utf16-bom.parallax",
+        Some("this is not a Parallax workshop: the file is UTF-16 text; Parallax workshops are UTF-8"),
+    ),
+    (
+        "invalid-utf8.parallax",
+        Some("the file is not UTF-8 text (invalid byte at offset 1259)"),
+    ),
+    (
+        "deep-nesting.parallax",
+        Some("[0][0][0][0][0][0][0][0][0][0][0][0]… (127 levels deep): the file is not valid JSON: recursion limit exceeded"),
+    ),
+    (
+        "deep-nesting-objects.parallax",
+        Some("a.a.a.a.a.a.a.a.a.a.a.a… (127 levels deep): the file is not valid JSON: recursion limit exceeded"),
+    ),
+    (
+        "nan-level.parallax",
+        Some("changes[0].placements.dev.likelihood: the file is not valid JSON: expected value: NaN and infinities are not numbers a workshop can hold"),
+    ),
+    (
+        "infinity-level.parallax",
+        Some("changes[0].placements.dev.impact: the file is not valid JSON: number out of range"),
+    ),
+    (
+        "infinity-time.parallax",
+        Some("changes[0].placements.dev.placed_at_ms: the file is not valid JSON: number out of range"),
+    ),
+    (
+        "negative-1e308-level.parallax",
+        Some("changes[0].placements.dev.likelihood: invalid type: floating point `-1e+308`, expected u8"),
+    ),
+    (
+        "float-level.parallax",
+        Some("changes[0].placements.dev.impact: invalid type: floating point `2.5`, expected u8"),
+    ),
+    (
+        "level-out-of-range.parallax",
+        Some("changes[0].placements.dev.impact: 9 is outside 1..=3"),
+    ),
+    (
+        "level-zero.parallax",
+        Some("changes[0].placements.dev.likelihood: 0 is outside 1..=3"),
+    ),
+    (
+        "level-300.parallax",
+        Some("changes[0].placements.dev.likelihood: invalid value: integer `300`, expected u8"),
+    ),
+    (
+        "consensus-out-of-range.parallax",
+        Some("changes[1].consensus.likelihood: 4 is outside 1..=3"),
+    ),
+    (
+        "duplicate-key-title.parallax",
+        Some("title: appears twice in the same object"),
+    ),
+    (
+        "duplicate-key-placement.parallax",
+        Some("changes[0].placements.dev: appears twice in the same object"),
+    ),
+    (
+        "lone-surrogate.parallax",
+        Some("changes[1].title: the file is not valid JSON: … (a lone surrogate)"),
+    ),
+    (
+        "lone-trailing-surrogate.parallax",
+        Some("changes[1].title: the file is not valid JSON: lone leading surrogate in hex escape"),
+    ),
+    (
+        "trailing-garbage.parallax",
+        Some("the file is not valid JSON: trailing characters"),
+    ),
+    (
+        "duplicate-change-ids.parallax",
+        Some("changes[1].id: \"c1\" is used by another change"),
+    ),
+    (
+        "duplicate-perspective-ids.parallax",
+        Some("perspectives[1].id: \"dev\" is used by another perspective"),
+    ),
+    (
+        "duplicate-mitigation-ids.parallax",
+        Some("changes[0].mitigations[1].id: \"m1\" is used by another mitigation"),
+    ),
+    (
+        "dangling-perspective.parallax",
+        Some("changes[1].placements.sec: names a perspective that does not exist"),
+    ),
+    (
+        "newer-schema-version-unknown-field.parallax",
+        Some("comments: unknown field `comments`… (the file is from a newer Parallax, format 7"),
+    ),
+    (
+        "schema-version-string.parallax",
+        Some("schema_version: \"1\" is not a version number"),
+    ),
+    (
+        "schema-version-negative.parallax",
+        Some("schema_version: -1 is not a version number"),
+    ),
+    ("schema-version-missing.parallax", Some("schema_version: is missing")),
+    (
+        "wrong-format.parallax",
+        Some("this is not a Parallax workshop: \"format\" is \"excel-workbook\", expected \"parallax-workshop\""),
+    ),
+    (
+        "format-missing.parallax",
+        Some("this is not a Parallax workshop: there is no \"format\""),
+    ),
+    (
+        "top-level-array.parallax",
+        Some("this is not a Parallax workshop: the file holds a JSON array, not an object"),
+    ),
+    (
+        "top-level-string.parallax",
+        Some("this is not a Parallax workshop: the file holds a JSON string, not an object"),
+    ),
+    (
+        "top-level-null.parallax",
+        Some("this is not a Parallax workshop: the file holds a JSON null, not an object"),
+    ),
+    (
+        "unknown-field.parallax",
+        Some("changes[0].colour: unknown field `colour`"),
+    ),
+    (
+        "empty-change-title.parallax",
+        Some("changes[1].title: must not be empty"),
+    ),
+    (
+        "bad-color.parallax",
+        Some("perspectives[0].color: \"javascript:alert(1)\" is not a colour of the form #rrggbb"),
+    ),
+    (
+        "one-perspective.parallax",
+        Some("perspectives: has 1; a workshop has 2 to 8 perspectives"),
+    ),
+    (
+        "too-many-levels.parallax",
+        Some("matrix.impact: has 8 levels; an axis has 3 to 7"),
+    ),
+    (
+        "band-order.parallax",
+        Some("matrix.bands[1].min_score: 1 must be above the previous band's 1"),
+    ),
+    (
+        "wrong-type-changes.parallax",
+        Some("changes: invalid type: map, expected a sequence"),
+    ),
+    ("null-title.parallax", Some("title: invalid type: null, expected a string")),
+    (
+        "bad-phase.parallax",
+        Some("phase: unknown variant `done`, expected `placing` or `revealed`"),
+    ),
+    (
+        "v0-placed-twice.parallax",
+        Some("changes[0].placements[2].perspective: \"dev\" placed this change twice"),
+    ),
+];
+
+/// `expected` is the start of `message`, or, split at `…`, its pieces appear in order.
+fn matches(message: &str, expected: &str) -> bool {
+    let mut rest = message;
+    for (i, piece) in expected.split('…').enumerate() {
+        if i == 0 {
+            let Some(r) = rest.strip_prefix(piece) else {
+                return false;
+            };
+            rest = r;
+        } else {
+            let Some(at) = rest.find(piece) else {
+                return false;
+            };
+            rest = &rest[at + piece.len()..];
+        }
+    }
+    true
+}
+
+#[test]
+fn every_corpus_file_gets_its_message() {
+    let mut failures = Vec::new();
+    for (name, expected) in EXPECTED {
+        let result = store::load_path(&corpus().join(name));
+        match (expected, result) {
+            (None, Ok(_)) => {}
+            (Some(e), Err(err)) if matches(&err.to_string(), e) => {}
+            (e, r) => failures.push(format!("{name}: expected {e:?}, got {:?}", r.map(|_| ()))),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_corpus_and_the_table_list_the_same_files() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(corpus())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = EXPECTED.iter().map(|(n, _)| n.to_string()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed);
+}
+
+#[test]
+fn the_read_only_and_bom_cases_open_as_they_should() {
+    let newer = store::load_path(&corpus().join("newer-schema-version.parallax")).unwrap();
+    assert!(newer.read_only.unwrap().contains("newer Parallax (file format 2"));
+    let plain = store::load_path(&corpus().join("valid.parallax")).unwrap();
+    let bom = store::load_path(&corpus().join("bom.parallax")).unwrap();
+    assert_eq!(plain.workshop, bom.workshop);
+    assert!(plain.read_only.is_none() && bom.read_only.is_none());
+}
+
+/// The valid corpus file with its title replaced by `title_chars` copies of 'x'.
+fn with_title_of(title_chars: usize) -> Vec<u8> {
+    let text = std::fs::read_to_string(corpus().join("valid.parallax")).unwrap();
+    let title = "x".repeat(title_chars);
+    text.replacen(
+        "\"title\": \"Hostile corpus base\"",
+        &format!("\"title\": \"{title}\""),
+        1,
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_10_mb_title_is_refused_by_length_not_by_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ten-mb-title.parallax");
+    std::fs::write(&path, with_title_of(10_000_000)).unwrap();
+    let err = store::load_path(&path).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "title: is 10000000 characters long; at most 500 are allowed"
+    );
+}
+
+#[test]
+fn a_file_over_the_limit_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("too-large.parallax");
+    // Sparse: the size is there, the bytes are never written (or read).
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(MAX_FILE_BYTES + 1).unwrap();
+    match store::load_path(&path) {
+        Err(LoadError::TooLarge { size, max }) => {
+            assert_eq!((size, max), (MAX_FILE_BYTES + 1, MAX_FILE_BYTES));
+        }
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+    let err = store::load_path(&path).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "the file is 33554433 bytes; Parallax opens workshops of at most 33554432 bytes"
+    );
+}
+
+#[test]
+fn a_folder_or_a_device_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = store::load_path(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("not a regular file"), "{err}");
+    let err = store::load_path(Path::new("/dev/zero")).unwrap_err().to_string();
+    assert!(err.contains("not a regular file"), "{err}");
+}
+
+#[test]
+fn a_format_0_file_is_migrated_step_by_step() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v0-workshop.parallax");
+    let loaded = store::load_path(&path).unwrap();
+    assert_eq!(loaded.migrated_from, Some(0));
+    assert!(loaded.read_only.is_none());
+    let w = &loaded.workshop;
+    assert!(!w.blind, "format 0 had no blind mode: the room worked open");
+    let c1 = &w.changes[0];
+    assert_eq!(c1.placements.len(), 2);
+    let ops = &c1.placements[&parallax_engine::PerspectiveId::new("ops")];
+    assert_eq!((ops.likelihood, ops.impact), (3, 3));
+    assert_eq!(ops.rationale, "");
+    assert_eq!(ops.placed_at_ms, 0, "unknown time");
+    assert!(w.changes[1].placements.is_empty());
+
+    // Saved, it is a current file that reads back the same, and the old file is the .bak.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("old.parallax");
+    std::fs::copy(&path, &copy).unwrap();
+    let saved = store::save(&copy, w, &store::Expect::Unchanged(loaded.fingerprint.clone()))
+        .unwrap();
+    let again = store::load_path(&copy).unwrap();
+    assert_eq!(again.migrated_from, None);
+    assert_eq!(&again.workshop, w);
+    assert_eq!(
+        std::fs::read(saved.backup.unwrap()).unwrap(),
+        std::fs::read(&path).unwrap()
+    );
+}
