@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod import;
 mod summary;
 
 #[derive(Parser)]
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     /// Check a workshop file without changing it.
     Check(check::Args),
+    /// Build a new workshop from a CSV of changes (and optional placements).
+    Import(import::Args),
     /// Summarise where the perspectives disagree: gaps by axis, agreement, queue, candidates.
     Summary(summary::Args),
 }
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Summary(args) => summary::run(&args),
     };
     match result {

@@ -16,6 +16,20 @@ use crate::{Cell, ChangeId, Millis, PerspectiveId, Placement, Workshop};
 pub const UNDO_LIMIT: usize = 500;
 /// How many steps the timestamped log remembers (a long workshop is a few thousand).
 pub const HISTORY_LIMIT: usize = 10_000;
+/// How much the log may hold, counted in placements and changes carried by its edits (see
+/// `weight`): a step that removes a perspective of 10,000 changes carries 10,000 placements,
+/// and 10,000 such steps must not fill the memory.
+pub const HISTORY_WEIGHT_LIMIT: usize = 200_000;
+
+/// Roughly how much an edit holds: 1, plus what it carries of the workshop.
+fn weight(edit: &Edit) -> usize {
+    match edit {
+        Edit::InsertPerspective { placements, .. } => 1 + placements.len(),
+        Edit::InsertChange { change, .. } => 2 + change.placements.len() + change.mitigations.len(),
+        Edit::SetMatrix { matrix } => 1 + matrix.likelihood.len() + matrix.impact.len(),
+        _ => 1,
+    }
+}
 
 /// How a step of the log came about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -94,6 +108,8 @@ pub struct Document {
     /// The latest time of a step dropped from the front of `history`: the workshop can be rebuilt
     /// only for times at or after it.
     history_floor: Option<Millis>,
+    /// The sum of `weight` over `history`.
+    history_weight: usize,
 }
 
 /// What the UI needs to know about the document besides the workshop itself.
@@ -119,6 +135,7 @@ impl Document {
             saved_at: None,
             history: VecDeque::new(),
             history_floor: None,
+            history_weight: 0,
         }
     }
 
@@ -208,14 +225,20 @@ impl Document {
 
 impl Document {
     fn log(&mut self, at_ms: Millis, kind: StepKind, label: &str, edit: Edit, inverse: Edit) {
-        if self.history.len() >= HISTORY_LIMIT {
+        let added = weight(&edit) + weight(&inverse);
+        while !self.history.is_empty()
+            && (self.history.len() >= HISTORY_LIMIT
+                || self.history_weight + added > HISTORY_WEIGHT_LIMIT)
+        {
             if let Some(dropped) = self.history.pop_front() {
+                self.history_weight -= weight(&dropped.edit) + weight(&dropped.inverse);
                 self.history_floor = Some(
                     self.history_floor
                         .map_or(dropped.at_ms, |f| f.max(dropped.at_ms)),
                 );
             }
         }
+        self.history_weight += added;
         self.history.push_back(HistoryEntry {
             at_ms,
             kind,

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::matrix::{MAX_LEVELS, MIN_LEVELS};
 use crate::validate::{
@@ -814,9 +814,19 @@ pub fn apply(w: &mut Workshop, edit: Edit, now: Millis) -> Result<Applied, EditE
             placements,
         } => {
             check_new_perspective(w, index, &perspective)?;
+            // One pass over the changes, not one search per placement: a perspective can hold
+            // a placement for every one of 10,000 changes.
+            let index_of: HashMap<&ChangeId, usize> = w
+                .changes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (&c.id, i))
+                .collect();
             let mut targets = Vec::with_capacity(placements.len());
             for (change, placement) in &placements {
-                let i = change_index(w, change)?;
+                let i = *index_of
+                    .get(change)
+                    .ok_or_else(|| EditError::UnknownChange(change.0.clone()))?;
                 let path = format!("changes[{i}].placements.{}", perspective.id.0);
                 check_cell(w, &path, placement.cell())?;
                 validate::check_short_text(
