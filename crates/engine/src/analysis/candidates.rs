@@ -47,13 +47,13 @@ pub enum Judged {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct Candidate {
-    pub change: ChangeId,
-    pub title: String,
+pub struct Candidate<'w> {
+    pub change: &'w ChangeId,
+    pub title: &'w str,
     pub judged: Judged,
     pub cell: Cell,
     pub score: u32,
-    pub band: Option<String>,
+    pub band: Option<&'w str>,
     pub placed_by: usize,
     pub likelihood_spread: u8,
     pub impact_spread: u8,
@@ -63,7 +63,7 @@ pub struct Candidate {
     pub reason: String,
 }
 
-pub fn standard_change_candidates(w: &Workshop, rule: &CandidateRule) -> Vec<Candidate> {
+pub fn standard_change_candidates<'w>(w: &'w Workshop, rule: &CandidateRule) -> Vec<Candidate<'w>> {
     let m = &w.matrix;
     let allowed_bands = usize::from(rule.max_band) + 1;
     let ceiling = m
@@ -100,11 +100,11 @@ pub fn standard_change_candidates(w: &Workshop, rule: &CandidateRule) -> Vec<Can
                 Judged::Consensus => "consensus (no residual recorded)",
             };
             let band_words = if rule.max_band == 0 {
-                format!("the lowest band '{}'", band.as_deref().unwrap_or("?"))
+                format!("the lowest band '{}'", band.unwrap_or("?"))
             } else {
                 format!(
                     "band '{}', at or below '{highest_band_name}'",
-                    band.as_deref().unwrap_or("?")
+                    band.unwrap_or("?")
                 )
             };
             let who = if s.placed_by == 2 && w.perspectives.len() == 2 {
@@ -126,8 +126,8 @@ pub fn standard_change_candidates(w: &Workshop, rule: &CandidateRule) -> Vec<Can
                 s.impact
             );
             Some(Candidate {
-                change: change.id.clone(),
-                title: change.title.clone(),
+                change: &change.id,
+                title: &change.title,
                 judged,
                 cell,
                 score: cell.score(),

@@ -48,17 +48,17 @@ impl Dominant {
 /// One change seen by the pair. Gaps are `to − from` in levels; every gap field is null unless
 /// `placed` is `both`.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct ChangeGap {
-    pub change: ChangeId,
-    pub title: String,
+pub struct ChangeGap<'w> {
+    pub change: &'w ChangeId,
+    pub title: &'w str,
     pub placed: PlacedBy,
     pub from: Option<Cell>,
     pub to: Option<Cell>,
     pub likelihood_gap: Option<i8>,
     pub impact_gap: Option<i8>,
     pub score_gap: Option<i32>,
-    pub from_band: Option<String>,
-    pub to_band: Option<String>,
+    pub from_band: Option<&'w str>,
+    pub to_band: Option<&'w str>,
     pub band_differs: Option<bool>,
     pub dominant: Option<Dominant>,
 }
@@ -67,14 +67,14 @@ pub struct ChangeGap {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct UndefinedReason {
     pub code: Undefined,
-    pub reason: String,
+    pub reason: &'static str,
 }
 
 impl From<Undefined> for UndefinedReason {
     fn from(code: Undefined) -> Self {
         UndefinedReason {
             code,
-            reason: code.to_string(),
+            reason: code.reason(),
         }
     }
 }
@@ -126,17 +126,17 @@ fn band_index(matrix: &Matrix, cell: Cell) -> Option<usize> {
     matrix.bands.iter().rposition(|b| b.min_score <= score)
 }
 
-pub(crate) fn band_name(matrix: &Matrix, cell: Cell) -> Option<String> {
-    matrix.band_of(cell).map(|b| b.name.clone())
+pub(crate) fn band_name(matrix: &Matrix, cell: Cell) -> Option<&str> {
+    matrix.band_of(cell).map(|b| b.name.as_str())
 }
 
 /// Compares one change between `from` and `to`.
-pub fn compare_change(
-    matrix: &Matrix,
-    change: &Change,
+pub fn compare_change<'w>(
+    matrix: &'w Matrix,
+    change: &'w Change,
     from: &PerspectiveId,
     to: &PerspectiveId,
-) -> ChangeGap {
+) -> ChangeGap<'w> {
     let a = change.placements.get(from).map(|p| p.cell());
     let b = change.placements.get(to).map(|p| p.cell());
     let placed = match (a, b) {
@@ -146,8 +146,8 @@ pub fn compare_change(
         (None, None) => PlacedBy::Neither,
     };
     let mut gap = ChangeGap {
-        change: change.id.clone(),
-        title: change.title.clone(),
+        change: &change.id,
+        title: &change.title,
         placed,
         from: a,
         to: b,
@@ -173,7 +173,7 @@ pub fn compare_change(
 }
 
 /// The per-axis view, from the change gaps of the pair and every perspective's placements.
-pub fn axis_agreement(w: &Workshop, gaps: &[ChangeGap], axis: Axis) -> AxisAgreement {
+pub fn axis_agreement(w: &Workshop, gaps: &[ChangeGap<'_>], axis: Axis) -> AxisAgreement {
     let levels = w.matrix.max_level(axis);
     let mut pairs = Vec::with_capacity(gaps.len());
     let (mut higher, mut lower, mut same) = (0, 0, 0);

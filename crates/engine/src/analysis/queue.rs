@@ -12,17 +12,19 @@
 //! Only changes placed by two or more perspectives that do not all sit in the same cell are in
 //! the queue: a change everyone placed alike, or that fewer than two placed, has no gap to discuss.
 
+use std::cmp::Reverse;
+
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::{ChangeId, Matrix, Workshop};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct QueueEntry {
+pub struct QueueEntry<'w> {
     /// 1-based place in the queue.
     pub rank: usize,
-    pub change: ChangeId,
-    pub title: String,
+    pub change: &'w ChangeId,
+    pub title: &'w str,
     /// 0-based position of the change in the workshop (the last tie-break).
     pub position: usize,
     /// How many perspectives placed it.
@@ -87,8 +89,8 @@ pub(crate) fn spread(matrix: &Matrix, change: &crate::Change) -> Option<Spread> 
 }
 
 /// The queue, ordered as the module comment says.
-pub fn discussion_queue(w: &Workshop) -> Vec<QueueEntry> {
-    let mut queue: Vec<QueueEntry> = w
+pub fn discussion_queue(w: &Workshop) -> Vec<QueueEntry<'_>> {
+    let mut queue: Vec<QueueEntry<'_>> = w
         .changes
         .iter()
         .enumerate()
@@ -97,8 +99,8 @@ pub fn discussion_queue(w: &Workshop) -> Vec<QueueEntry> {
             let level_spread = s.likelihood + s.impact;
             (level_spread > 0).then(|| QueueEntry {
                 rank: 0,
-                change: change.id.clone(),
-                title: change.title.clone(),
+                change: &change.id,
+                title: &change.title,
                 position,
                 placed_by: s.placed_by,
                 likelihood_spread: s.likelihood,
@@ -109,12 +111,14 @@ pub fn discussion_queue(w: &Workshop) -> Vec<QueueEntry> {
             })
         })
         .collect();
-    queue.sort_by(|a, b| {
-        b.level_spread
-            .cmp(&a.level_spread)
-            .then(b.band_spread.cmp(&a.band_spread))
-            .then(b.score_spread.cmp(&a.score_spread))
-            .then(a.position.cmp(&b.position))
+    // Positions are unique, so the key is total and an unstable sort gives one fixed order.
+    queue.sort_unstable_by_key(|e| {
+        (
+            Reverse(e.level_spread),
+            Reverse(e.band_spread),
+            Reverse(e.score_spread),
+            e.position,
+        )
     });
     for (i, entry) in queue.iter_mut().enumerate() {
         entry.rank = i + 1;

@@ -21,16 +21,16 @@ pub enum InherentSource {
 
 /// A cell with its score and band; `perspective` is set when it is one perspective's placement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct RatedCell {
-    pub perspective: Option<PerspectiveId>,
+pub struct RatedCell<'w> {
+    pub perspective: Option<&'w PerspectiveId>,
     pub likelihood: u8,
     pub impact: u8,
     pub score: u32,
-    pub band: Option<String>,
+    pub band: Option<&'w str>,
 }
 
-impl RatedCell {
-    fn new(matrix: &Matrix, perspective: Option<PerspectiveId>, cell: Cell) -> Self {
+impl<'w> RatedCell<'w> {
+    fn new(matrix: &'w Matrix, perspective: Option<&'w PerspectiveId>, cell: Cell) -> Self {
         RatedCell {
             perspective,
             likelihood: cell.likelihood,
@@ -61,20 +61,20 @@ pub struct Reduction {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct InherentResidual {
-    pub change: ChangeId,
-    pub title: String,
+pub struct InherentResidual<'w> {
+    pub change: &'w ChangeId,
+    pub title: &'w str,
     pub inherent_source: InherentSource,
     /// The consensus alone, or every placement in perspective order.
-    pub inherent: Vec<RatedCell>,
-    pub residual: Option<RatedCell>,
+    pub inherent: Vec<RatedCell<'w>>,
+    pub residual: Option<RatedCell<'w>>,
     pub likelihood_mitigations: usize,
     pub impact_mitigations: usize,
     /// Null without a residual or without any inherent cell.
     pub reduction: Option<Reduction>,
 }
 
-pub fn inherent_residual(w: &Workshop, change: &Change) -> InherentResidual {
+pub fn inherent_residual<'w>(w: &'w Workshop, change: &'w Change) -> InherentResidual<'w> {
     let m = &w.matrix;
     let (inherent_source, inherent, baseline) = if let Some(c) = change.consensus {
         (
@@ -83,26 +83,26 @@ pub fn inherent_residual(w: &Workshop, change: &Change) -> InherentResidual {
             Some((Baseline::Consensus, c)),
         )
     } else {
-        let placed: Vec<(PerspectiveId, Cell)> = w
+        let cells: Vec<RatedCell<'w>> = w
             .perspectives
             .iter()
-            .filter_map(|p| Some((p.id.clone(), change.placements.get(&p.id)?.cell())))
+            .filter_map(|p| {
+                let cell = change.placements.get(&p.id)?.cell();
+                Some(RatedCell::new(m, Some(&p.id), cell))
+            })
             .collect();
         // max_by_key keeps the last maximum; scanning in reverse makes it the first perspective.
-        let highest = placed
-            .iter()
-            .rev()
-            .max_by_key(|(_, c)| c.score())
-            .map(|(_, c)| (Baseline::HighestPlacement, *c));
-        let source = if placed.is_empty() {
+        let highest = cells.iter().rev().max_by_key(|c| c.score).map(|c| {
+            (
+                Baseline::HighestPlacement,
+                Cell::new(c.likelihood, c.impact),
+            )
+        });
+        let source = if cells.is_empty() {
             InherentSource::None
         } else {
             InherentSource::Placements
         };
-        let cells = placed
-            .into_iter()
-            .map(|(p, c)| RatedCell::new(m, Some(p), c))
-            .collect();
         (source, cells, highest)
     };
     let reduction = match (baseline, change.residual) {
@@ -122,8 +122,8 @@ pub fn inherent_residual(w: &Workshop, change: &Change) -> InherentResidual {
             .count()
     };
     InherentResidual {
-        change: change.id.clone(),
-        title: change.title.clone(),
+        change: &change.id,
+        title: &change.title,
         inherent_source,
         inherent,
         residual: change.residual.map(|c| RatedCell::new(m, None, c)),

@@ -15,21 +15,34 @@ use ts_rs::TS;
 /// Why a statistic has no value. Serialised as a snake_case code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, thiserror::Error)]
 #[serde(rename_all = "snake_case")]
+#[error("{}", self.reason())]
 pub enum Undefined {
     /// No change has the ratings the statistic needs (placed by both / by two or more).
-    #[error("no change has been placed by enough perspectives to compare")]
     NoComparableChanges,
     /// Exactly one change can be compared: agreement over one item says nothing.
-    #[error("only one change can be compared; agreement needs at least two")]
     SingleChange,
     /// Every rating is the same level, so chance disagreement is zero and the statistic is 0/0.
-    #[error(
-        "every placement is at the same level, so there is no variation to agree or disagree about"
-    )]
     NoVariation,
     /// A guard: the arithmetic did not give a finite number (never expected).
-    #[error("the statistic could not be computed as a finite number")]
     NotFinite,
+}
+
+impl Undefined {
+    /// Why, in words a facilitator can read.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Undefined::NoComparableChanges => {
+                "no change has been placed by enough perspectives to compare"
+            }
+            Undefined::SingleChange => {
+                "only one change can be compared; agreement needs at least two"
+            }
+            Undefined::NoVariation => {
+                "every placement is at the same level, so there is no variation to agree or disagree about"
+            }
+            Undefined::NotFinite => "the statistic could not be computed as a finite number",
+        }
+    }
 }
 
 fn finite(x: f64) -> Result<f64, Undefined> {
@@ -112,13 +125,15 @@ where
     L: IntoIterator<Item = u8>,
 {
     let v = usize::from(levels);
-    // Per level: pairable values (n_c). Coincidences accumulated as Σ o·d needs the distances,
-    // which need n_c first, so keep the per-unit counts of pairable units.
+    // Per level: pairable values (n_c). Σ o·d needs the distances, which need n_c first, so the
+    // per-level counts of every pairable unit are kept, `v` at a time in one flat buffer.
     let mut n_c = vec![0u64; v];
-    let mut pairable_units: Vec<(Vec<u32>, u32)> = Vec::new();
-    let mut counts = vec![0u32; v];
+    let mut unit_counts: Vec<u32> = Vec::new();
+    let mut unit_sizes: Vec<u32> = Vec::new();
     for unit in units {
-        counts.iter_mut().for_each(|c| *c = 0);
+        let start = unit_counts.len();
+        unit_counts.resize(start + v, 0);
+        let counts = &mut unit_counts[start..];
         let mut m = 0u32;
         for level in unit {
             if let Some(i) = index(level, levels) {
@@ -127,14 +142,15 @@ where
             }
         }
         if m < 2 {
+            unit_counts.truncate(start);
             continue;
         }
-        for (total, &c) in n_c.iter_mut().zip(&counts) {
+        for (total, &c) in n_c.iter_mut().zip(counts.iter()) {
             *total += u64::from(c);
         }
-        pairable_units.push((counts.clone(), m));
+        unit_sizes.push(m);
     }
-    match pairable_units.len() {
+    match unit_sizes.len() {
         0 => return Err(Undefined::NoComparableChanges),
         1 => return Err(Undefined::SingleChange),
         _ => {}
@@ -144,7 +160,7 @@ where
     }
     let distance = ordinal_distances(&n_c);
     let mut observed = 0.0; // Σ o·d
-    for (counts, m) in &pairable_units {
+    for (counts, &m) in unit_counts.chunks_exact(v).zip(&unit_sizes) {
         let mut unit_sum = 0.0;
         for (c, &nc) in counts.iter().enumerate() {
             if nc == 0 {

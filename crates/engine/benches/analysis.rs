@@ -1,0 +1,100 @@
+//! The analysis and the edit path on a big workshop. Targets (issue 3): the full analysis of
+//! 1,000 changes × 3 perspectives in at most 1 ms; applying one edit to a 1,000-change workshop
+//! through `Document::apply` (validation, inverse, label, undo step) in at most 50 µs.
+//! Run: `cargo bench -p parallax-engine --bench analysis` (add `-- --quick` for a short run).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use parallax_engine::analysis::{self, AnalysisOptions};
+use parallax_engine::{
+    Cell, Change, Document, Edit, Matrix, Perspective, PerspectiveId, Placement, Workshop,
+};
+
+/// A deterministic stand-in for randomness (no rand dependency for one benchmark): a 64-bit LCG.
+struct Lcg(u64);
+
+impl Lcg {
+    fn level(&mut self, max: u8) -> u8 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % u64::from(max)) as u8 + 1
+    }
+}
+
+/// 1,000 changes on the 5×5 matrix, Dev, Ops and Security; about one placement in ten missing,
+/// a consensus on every third change and a residual on every fifth.
+fn workshop(changes: usize) -> Workshop {
+    let mut w = Workshop::new("Benchmark", Matrix::default());
+    w.perspectives
+        .push(Perspective::new("sec", "Security", "#2b8a3e"));
+    let ids: Vec<PerspectiveId> = w.perspectives.iter().map(|p| p.id.clone()).collect();
+    let mut rng = Lcg(42);
+    for i in 0..changes {
+        let mut c = Change::new(&format!("c{}", i + 1), &format!("Change {}", i + 1));
+        for id in &ids {
+            if rng.level(10) == 1 {
+                continue;
+            }
+            c.placements.insert(
+                id.clone(),
+                Placement {
+                    likelihood: rng.level(5),
+                    impact: rng.level(5),
+                    rationale: String::new(),
+                    placed_at_ms: 0,
+                },
+            );
+        }
+        if i % 3 == 0 {
+            c.consensus = Some(Cell::new(rng.level(5), rng.level(5)));
+        }
+        if i % 5 == 0 {
+            c.residual = Some(Cell::new(1, rng.level(2)));
+        }
+        w.changes.push(c);
+    }
+    w
+}
+
+fn analysis(c: &mut Criterion) {
+    let w = workshop(1_000);
+    let options = AnalysisOptions::default();
+    c.bench_function("full analysis, 1000 changes × 3 perspectives", |b| {
+        b.iter(|| analysis::analyse(black_box(&w), black_box(&options)))
+    });
+}
+
+fn one_edit(c: &mut Criterion) {
+    let mut doc = Document::new(workshop(1_000));
+    let change = doc.workshop().changes[500].id.clone();
+    let ops = PerspectiveId::new("ops");
+    let mut step: u8 = 0;
+    c.bench_function("apply one edit (place) to a 1000-change workshop", |b| {
+        b.iter(|| {
+            // Alternate between cells so that every edit really moves the change.
+            step = step % 5 + 1;
+            doc.apply(
+                Edit::Place {
+                    change: change.clone(),
+                    perspective: ops.clone(),
+                    cell: Cell::new(step, 6 - step),
+                    rationale: None,
+                },
+                i64::from(step),
+            )
+        })
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    targets = analysis, one_edit
+}
+criterion_main!(benches);
