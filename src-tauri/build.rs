@@ -15,5 +15,7 @@ fn parallax_commands() -> &'static [&'static str] {
         "open_workshop",
         "save_workshop",
         "save_workshop_as",
+        "set_fullscreen",
+        "analyze",
     ]
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use parallax_engine::analysis::{analyse, AnalysisOptions};
 use parallax_engine::{store, Document, Edit, Millis};
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -76,19 +77,8 @@ pub async fn save_workshop<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<WorkshopView, CommandError> {
-    let (known, title) = {
-        let session = state.lock()?;
-        let known = session.path.clone().filter(|_| session.read_only.is_none());
-        (known, session.doc.workshop().title.clone())
-    };
-    let path = match known {
-        Some(path) => path,
-        None => match dialogs::save_path(&app, state.dialog_override.as_deref(), &title).await {
-            Some(path) => path,
-            None => return get_workshop(app, state),
-        },
-    };
-    write(&app, &state, path)
+    save_flow(&app, &state, false).await?;
+    get_workshop(app, state)
 }
 
 /// Always asks where to save.
@@ -97,34 +87,74 @@ pub async fn save_workshop_as<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<WorkshopView, CommandError> {
-    let title = state.lock()?.doc.workshop().title.clone();
-    match dialogs::save_path(&app, state.dialog_override.as_deref(), &title).await {
-        Some(path) => write(&app, &state, path),
-        None => get_workshop(app, state),
-    }
+    save_flow(&app, &state, true).await?;
+    get_workshop(app, state)
 }
 
-fn write<R: Runtime>(
+/// Saves the open workshop; false when the user cancelled the dialog.
+pub async fn save_flow<R: Runtime>(
     app: &AppHandle<R>,
-    state: &State<'_, AppState>,
-    path: PathBuf,
-) -> Result<WorkshopView, CommandError> {
+    state: &AppState,
+    ask: bool,
+) -> Result<bool, CommandError> {
+    let (known, title) = {
+        let session = state.lock()?;
+        let known = session
+            .path
+            .clone()
+            .filter(|_| session.read_only.is_none() && !ask);
+        (known, session.doc.workshop().title.clone())
+    };
+    let path = match known {
+        Some(path) => path,
+        None => match dialogs::save_path(app, state.dialog_override.as_ref(), &title).await {
+            Some(path) => path,
+            None => return Ok(false),
+        },
+    };
     let mut session = state.lock()?;
     store::save_path(&path, session.doc.workshop())?;
     tracing::info!("saved {}", path.display());
     session.doc.mark_saved();
     session.path = Some(path);
     session.read_only = None;
-    Ok(show(app, &session))
+    show(app, &session);
+    Ok(true)
 }
 
-/// Asks which workshop to open and opens it; the current one stays open if that fails.
+/// Before the open workshop is closed or replaced: true when it may go (saved, nothing to save,
+/// or the user chose not to save), false when the user cancelled.
+pub async fn settle_unsaved<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+) -> Result<bool, CommandError> {
+    let name = {
+        let session = state.lock()?;
+        if !session.doc.is_dirty() {
+            return Ok(true);
+        }
+        session
+            .file_name()
+            .unwrap_or_else(|| session.doc.workshop().title.clone())
+    };
+    match dialogs::ask_unsaved(app, state.dialog_override.as_ref(), &name).await {
+        dialogs::Unsaved::Save => save_flow(app, state, false).await,
+        dialogs::Unsaved::Discard => Ok(true),
+        dialogs::Unsaved::Cancel => Ok(false),
+    }
+}
+
+/// Asks which workshop to open and opens it, after settling unsaved changes; the current one
+/// stays open if the user cancels or the file cannot be opened.
 #[tauri::command]
 pub async fn open_workshop<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<WorkshopView, CommandError> {
-    let Some(path) = dialogs::open_path(&app, state.dialog_override.as_deref()).await else {
+    if !settle_unsaved(&app, &state).await? {
+        return get_workshop(app, state);
+    }
+    let Some(path) = dialogs::open_path(&app, state.dialog_override.as_ref()).await else {
         return get_workshop(app, state);
     };
     let session = open_session(path)?;
@@ -144,4 +174,39 @@ pub fn open_session(path: PathBuf) -> Result<Session, CommandError> {
         Some(path),
         loaded.read_only,
     ))
+}
+
+/// Presentation mode: the window fills the screen, or goes back.
+#[tauri::command]
+pub fn set_fullscreen<R: Runtime>(app: AppHandle<R>, on: bool) -> Result<(), CommandError> {
+    let window = app
+        .get_webview_window("main")
+        .ok_or_else(|| CommandError::new(ErrorCode::Internal, "the main window is gone"))?;
+    window.set_fullscreen(on).map_err(|e| {
+        CommandError::new(
+            ErrorCode::Internal,
+            format!("cannot change full screen: {e}"),
+        )
+    })
+}
+
+/// The analysis of the open workshop for a pair of perspectives (ids or names; the first two
+/// when not given), as the JSON of `parallax_engine::analysis::Analysis`. It is serialised while
+/// the lock is held because the analysis borrows the workshop.
+#[tauri::command]
+pub fn analyze(
+    state: State<'_, AppState>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<serde_json::Value, CommandError> {
+    let session = state.lock()?;
+    let options = AnalysisOptions {
+        from,
+        to,
+        ..AnalysisOptions::default()
+    };
+    let analysis = analyse(session.doc.workshop(), &options)
+        .map_err(|e| CommandError::new(ErrorCode::BadRequest, e.to_string()))?;
+    serde_json::to_value(&analysis)
+        .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))
 }

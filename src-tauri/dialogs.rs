@@ -1,27 +1,95 @@
 //! File dialogs, always opened from Rust: a path to write to never comes from the web side.
 //!
 //! Test-only override: when the app starts with `PARALLAX_TEST_DIALOG_DIR=/some/folder`, no
-//! dialog is shown. "Save" answers `<folder>/<workshop title>.parallax` and "Open" answers the
-//! most recently modified `.parallax` file in the folder. End-to-end tests use this because a
-//! native GTK dialog cannot be driven through WebDriver.
+//! dialog is shown. "Save" answers `<folder>/<workshop title>.parallax`, "Open" answers the most
+//! recently modified `.parallax` file in the folder, and "unsaved changes?" answers
+//! `PARALLAX_TEST_UNSAVED_ANSWER` (save, discard or cancel; discard when unset). End-to-end tests
+//! use this because a native GTK dialog cannot be driven through WebDriver.
 
 use std::path::{Path, PathBuf};
 
 use tauri::{AppHandle, Runtime};
-use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_dialog::{
+    DialogExt, MessageDialogButtons, MessageDialogKind, MessageDialogResult,
+};
 
 pub const OVERRIDE_ENV: &str = "PARALLAX_TEST_DIALOG_DIR";
+pub const UNSAVED_ANSWER_ENV: &str = "PARALLAX_TEST_UNSAVED_ANSWER";
 pub const EXTENSION: &str = "parallax";
+
+/// What the user wants done with unsaved changes before the workshop is closed or replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsaved {
+    Save,
+    Discard,
+    Cancel,
+}
+
+/// Test-only answers for every dialog (see the module comment).
+#[derive(Debug, Clone)]
+pub struct DialogOverride {
+    pub dir: PathBuf,
+    pub unsaved: Unsaved,
+}
+
+impl DialogOverride {
+    /// Reads the override from the environment; None in normal use.
+    pub fn from_env() -> Option<DialogOverride> {
+        let dir = std::env::var_os(OVERRIDE_ENV)?;
+        let unsaved = match std::env::var(UNSAVED_ANSWER_ENV).as_deref() {
+            Ok("save") => Unsaved::Save,
+            Ok("cancel") => Unsaved::Cancel,
+            _ => Unsaved::Discard,
+        };
+        Some(DialogOverride {
+            dir: PathBuf::from(dir),
+            unsaved,
+        })
+    }
+}
+
+/// Asks whether to save the changes to `name` first.
+pub async fn ask_unsaved<R: Runtime>(
+    app: &AppHandle<R>,
+    over: Option<&DialogOverride>,
+    name: &str,
+) -> Unsaved {
+    if let Some(o) = over {
+        return o.unsaved;
+    }
+    let dialog = app
+        .dialog()
+        .message(format!(
+            "“{name}” has changes that are not saved. Save them first?"
+        ))
+        .title("Unsaved changes")
+        .kind(MessageDialogKind::Warning)
+        .buttons(MessageDialogButtons::YesNoCancelCustom(
+            "Save".into(),
+            "Don't save".into(),
+            "Cancel".into(),
+        ));
+    let answer = tauri::async_runtime::spawn_blocking(move || dialog.blocking_show_with_result())
+        .await
+        .unwrap_or(MessageDialogResult::Cancel);
+    match answer {
+        MessageDialogResult::Yes => Unsaved::Save,
+        MessageDialogResult::No => Unsaved::Discard,
+        MessageDialogResult::Custom(label) if label == "Save" => Unsaved::Save,
+        MessageDialogResult::Custom(label) if label == "Don't save" => Unsaved::Discard,
+        _ => Unsaved::Cancel,
+    }
+}
 
 /// Asks where to save; None when the user cancels.
 pub async fn save_path<R: Runtime>(
     app: &AppHandle<R>,
-    override_dir: Option<&Path>,
+    over: Option<&DialogOverride>,
     suggested_stem: &str,
 ) -> Option<PathBuf> {
     let stem = file_stem(suggested_stem);
-    if let Some(dir) = override_dir {
-        return Some(dir.join(format!("{stem}.{EXTENSION}")));
+    if let Some(o) = over {
+        return Some(o.dir.join(format!("{stem}.{EXTENSION}")));
     }
     let dialog = app
         .dialog()
@@ -39,10 +107,10 @@ pub async fn save_path<R: Runtime>(
 /// Asks which workshop to open; None when the user cancels.
 pub async fn open_path<R: Runtime>(
     app: &AppHandle<R>,
-    override_dir: Option<&Path>,
+    over: Option<&DialogOverride>,
 ) -> Option<PathBuf> {
-    if let Some(dir) = override_dir {
-        return newest_workshop_in(dir);
+    if let Some(o) = over {
+        return newest_workshop_in(&o.dir);
     }
     let dialog = app
         .dialog()

@@ -21,6 +21,8 @@ pub enum ErrorCode {
     CannotOpen,
     /// The workshop could not be written; the file on disk is unchanged.
     CannotSave,
+    /// A request the UI should not have made (an unknown perspective, say); nothing changed.
+    BadRequest,
     /// The app is in a state it should never be in.
     Internal,
 }

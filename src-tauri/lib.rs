@@ -10,7 +10,9 @@ pub mod state;
 use std::path::PathBuf;
 
 use parallax_engine::{sample, Document};
-use tauri::{Manager, Runtime};
+use std::sync::atomic::Ordering;
+
+use tauri::{Manager, Runtime, WindowEvent};
 use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
 use crate::state::{AppState, Session};
@@ -67,6 +69,8 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
         commands::open_workshop,
         commands::save_workshop,
         commands::save_workshop_as,
+        commands::set_fullscreen,
+        commands::analyze,
     ]
 }
 
@@ -76,10 +80,49 @@ pub fn with_parallax<R: Runtime>(builder: tauri::Builder<R>, state: AppState) ->
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(handlers())
+        .on_window_event(guard_close)
+}
+
+/// Closing the window with unsaved changes asks first (save, don't save, cancel).
+fn guard_close<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
+    let WindowEvent::CloseRequested { api, .. } = event else {
+        return;
+    };
+    let state = window.state::<AppState>();
+    if state.closing.load(Ordering::SeqCst) {
+        return;
+    }
+    let dirty = state.lock().map(|s| s.doc.is_dirty()).unwrap_or(false);
+    if !dirty {
+        return;
+    }
+    api.prevent_close();
+    let app = window.app_handle().clone();
+    let window = window.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        match commands::settle_unsaved(&app, &state).await {
+            Ok(true) => {
+                state.closing.store(true, Ordering::SeqCst);
+                if let Err(e) = window.destroy() {
+                    tracing::error!("cannot close the window: {e}");
+                }
+            }
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!("{}", e.message);
+                app.dialog()
+                    .message(format!("{}\n\nThe window stays open.", e.message))
+                    .title("Cannot save the workshop")
+                    .kind(MessageDialogKind::Error)
+                    .show(|_| {});
+            }
+        }
+    });
 }
 
 pub fn run() {
-    let dialog_override = std::env::var_os(dialogs::OVERRIDE_ENV).map(PathBuf::from);
+    let dialog_override = dialogs::DialogOverride::from_env();
     let (session, problem) = initial_session(file_from_args());
     let state = AppState::new(session, dialog_override);
     with_parallax(tauri::Builder::default(), state)

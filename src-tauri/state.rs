@@ -2,12 +2,14 @@
 //! It holds no logic about workshops (that is the engine's) and no window.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
 use parallax_engine::{Document, DocumentStatus, Workshop};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::dialogs::DialogOverride;
 use crate::error::{CommandError, ErrorCode};
 
 /// The open workshop and its file.
@@ -71,15 +73,18 @@ pub struct WorkshopView {
 
 pub struct AppState {
     session: Mutex<Session>,
-    /// Test-only: answer every file dialog inside this folder instead of asking (see dialogs.rs).
-    pub dialog_override: Option<PathBuf>,
+    /// Test-only answers for every dialog (see dialogs.rs).
+    pub dialog_override: Option<DialogOverride>,
+    /// Set once the user has agreed to close, so the second close request goes through.
+    pub closing: AtomicBool,
 }
 
 impl AppState {
-    pub fn new(session: Session, dialog_override: Option<PathBuf>) -> Self {
+    pub fn new(session: Session, dialog_override: Option<DialogOverride>) -> Self {
         AppState {
             session: Mutex::new(session),
             dialog_override,
+            closing: AtomicBool::new(false),
         }
     }
 

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use parallax_app::dialogs::{DialogOverride, Unsaved};
 use parallax_app::state::AppState;
 use parallax_app::{initial_session, with_parallax};
 use serde_json::{json, Value};
@@ -19,9 +20,17 @@ struct Harness {
 
 impl Harness {
     fn new(dir: &Path, file: Option<std::path::PathBuf>) -> Harness {
+        Harness::answering(dir, file, Unsaved::Discard)
+    }
+
+    fn answering(dir: &Path, file: Option<std::path::PathBuf>, unsaved: Unsaved) -> Harness {
         let (session, problem) = initial_session(file);
         assert_eq!(problem, None);
-        let state = AppState::new(session, Some(dir.to_path_buf()));
+        let over = DialogOverride {
+            dir: dir.to_path_buf(),
+            unsaved,
+        };
+        let state = AppState::new(session, Some(over));
         let app = with_parallax(mock_builder(), state)
             .build(tauri::generate_context!())
             .expect("the app builds on the mock runtime");
@@ -200,4 +209,40 @@ fn open_replaces_the_workshop_and_a_bad_file_changes_nothing() {
         still["workshop"]["changes"][2]["placements"]["ops"]["impact"],
         2
     );
+}
+
+#[test]
+fn opening_another_file_with_unsaved_changes_can_be_cancelled_or_saved_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::answering(dir.path(), None, Unsaved::Cancel);
+    h.ok("apply_edit", place_ops_4_2());
+    std::fs::write(
+        dir.path().join("other.parallax"),
+        parallax_engine::store::to_bytes(&parallax_engine::sample::workshop()).unwrap(),
+    )
+    .unwrap();
+    let view = h.ok("open_workshop", json!({}));
+    assert_eq!(
+        view["status"]["dirty"], true,
+        "cancel keeps the unsaved workshop open"
+    );
+    assert_eq!(
+        view["workshop"]["changes"][2]["placements"]["ops"]["impact"],
+        2
+    );
+
+    let saving = Harness::answering(dir.path(), None, Unsaved::Save);
+    saving.ok("apply_edit", place_ops_4_2());
+    saving.ok(
+        "apply_edit",
+        json!({ "edit": { "kind": "set_title", "title": "Kept first" } }),
+    );
+    let opened = saving.ok("open_workshop", json!({}));
+    let kept = dir.path().join("Kept first.parallax");
+    let on_disk = parallax_engine::store::load_path(&kept).unwrap().workshop;
+    assert_eq!(
+        on_disk.title, "Kept first",
+        "the unsaved work was saved before opening"
+    );
+    assert_eq!(opened["status"]["dirty"], false);
 }

@@ -41,7 +41,7 @@ test("prepare → place (drag and keyboard) → reveal → save → reopen", asy
       `${cellSelector(4, 2)} [data-card="c3:ops"]`,
       "the card in likelihood 4 × impact 2",
     );
-    const header = await browser.$("header");
+    const header = await browser.$(".progress");
     assert.match(await header.getText(), /Ops placed 1 of 8/);
 
     // Dev places "Emergency OpenSSL patch" with the keyboard: Enter, up, right, Enter → (4, 4).

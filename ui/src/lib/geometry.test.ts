@@ -66,3 +66,46 @@ describe("layoutCards", () => {
     expect(layoutCards(3, 0, 0)).toMatchObject({ visible: 0, hidden: 3 });
   });
 });
+
+import { cellPoint, slotInCell, trimSegment } from "./geometry";
+
+describe("slotInCell", () => {
+  it("puts one marker in the centre", () => {
+    expect(slotInCell(0, 1)).toEqual({ x: 0.5, y: 0.5 });
+  });
+  it("gives every marker of a crowded cell its own slot inside the cell", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 10; i++) {
+      const p = slotInCell(i, 10);
+      expect(p.x).toBeGreaterThan(0);
+      expect(p.x).toBeLessThan(1);
+      expect(p.y).toBeGreaterThan(0);
+      expect(p.y).toBeLessThan(1);
+      seen.add(`${p.x},${p.y}`);
+    }
+    expect(seen.size).toBe(10);
+  });
+});
+
+describe("cellPoint", () => {
+  it("maps likelihood 4 × impact 2 of a 5x5 grid of 500 px", () => {
+    expect(cellPoint({ likelihood: 4, impact: 2 }, { x: 0.5, y: 0.5 }, 500, 500, 5, 5)).toEqual({
+      x: 150,
+      y: 150,
+    });
+  });
+});
+
+describe("trimSegment", () => {
+  it("stops short of both ends", () => {
+    const t = trimSegment({ x: 0, y: 0 }, { x: 100, y: 0 }, 10);
+    expect(t).toEqual([
+      { x: 10, y: 0 },
+      { x: 90, y: 0 },
+    ]);
+  });
+  it("drops segments shorter than the markers", () => {
+    expect(trimSegment({ x: 0, y: 0 }, { x: 5, y: 0 }, 10)).toBeNull();
+    expect(trimSegment({ x: 0, y: 0 }, { x: 0, y: 0 }, 10)).toBeNull();
+  });
+});

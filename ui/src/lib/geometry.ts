@@ -98,3 +98,49 @@ export function layoutCards(
   const visible = Math.max(capacity - 1, 0);
   return { columns, visible, hidden: count - visible, cardHeight: minCardHeight };
 }
+
+/**
+ * Where the `index`-th of `count` markers sits inside a cell, as fractions of the cell (0..1):
+ * a near-square grid of slots, filled row by row, so markers sharing a cell never sit on top of
+ * each other. The result always lies strictly inside the cell.
+ */
+export function slotInCell(index: number, count: number): Point {
+  const n = Math.max(count, 1);
+  const columns = Math.ceil(Math.sqrt(n));
+  const rows = Math.ceil(n / columns);
+  const i = Math.min(Math.max(index, 0), n - 1);
+  const column = i % columns;
+  const row = Math.floor(i / columns);
+  return { x: (column + 0.5) / columns, y: (row + 0.5) / rows };
+}
+
+/** The centre of cell (likelihood, impact) plus a slot offset, in pixels of a grid w × h. */
+export function cellPoint(
+  cell: CellPosition,
+  slot: Point,
+  width: number,
+  height: number,
+  likelihoodLevels: number,
+  impactLevels: number,
+): Point {
+  const cw = width / impactLevels;
+  const ch = height / likelihoodLevels;
+  return {
+    x: (cell.impact - 1 + slot.x) * cw,
+    y: (likelihoodLevels - cell.likelihood + slot.y) * ch,
+  };
+}
+
+/** Shortens a segment from a to b by `pad` pixels at each end (so arrows stop at markers). */
+export function trimSegment(a: Point, b: Point, pad: number): [Point, Point] | null {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const length = Math.hypot(dx, dy);
+  if (!(length > 2 * pad)) return null;
+  const ux = dx / length;
+  const uy = dy / length;
+  return [
+    { x: a.x + ux * pad, y: a.y + uy * pad },
+    { x: b.x - ux * pad, y: b.y - uy * pad },
+  ];
+}

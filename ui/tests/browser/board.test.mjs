@@ -23,7 +23,7 @@ test("dragging a card from the tray into likelihood 4 × impact 2 for Ops places
     name: /^Rotate TLS certificates — Ops: likelihood 4, impact 2, score 8 \(medium\)/,
   });
   await placed.waitFor();
-  assert.match(await page.locator("header").innerText(), /Ops placed 1 of 8/);
+  assert.match(await page.locator(".progress").innerText(), /Ops placed 1 of 8/);
   assert.match(await page.getByTestId("file-status").innerText(), /unsaved/);
   assert.equal(
     await page
@@ -51,7 +51,7 @@ test("dragging a card from the tray into likelihood 4 × impact 2 for Ops places
 test("a click without movement does not place anything", async () => {
   const { page } = await h.page();
   await page.getByRole("button", { name: /^Switch CDN provider/ }).click();
-  assert.match(await page.locator("header").innerText(), /Dev placed 0 of 8/);
+  assert.match(await page.locator(".progress").innerText(), /Dev placed 0 of 8/);
 });
 
 test("the keyboard places a card: Enter, arrows, Enter; Escape cancels", async () => {

@@ -74,7 +74,9 @@ export class FakeBackend implements Backend {
     return this.view();
   }
 
-  async applyEdit(edit: Edit): Promise<WorkshopView> {
+  async applyEdit(sent: Edit): Promise<WorkshopView> {
+    // Edits cross IPC as JSON in the app; doing the same here keeps the fake honest about it.
+    const edit = JSON.parse(JSON.stringify(sent)) as Edit;
     const before = clone(this.workshop);
     let label: string;
     switch (edit.kind) {
@@ -108,6 +110,83 @@ export class FakeBackend implements Backend {
         this.workshop.blind = edit.blind;
         label = edit.blind ? "Turn blind mode on" : "Turn blind mode off";
         break;
+      case "add_change": {
+        const title = edit.details.title.trim();
+        if (!title) throw refuse("change.title: must not be empty");
+        const highest = Math.max(
+          0,
+          ...this.workshop.changes.map((c) => Number(c.id.replace(/^c/, "")) || 0),
+        );
+        const change: Change = {
+          id: `c${highest + 1}`,
+          ...edit.details,
+          title,
+          placements: {},
+          consensus: null,
+          mitigations: [],
+          residual: null,
+        };
+        const index = edit.index ?? this.workshop.changes.length;
+        this.workshop.changes.splice(index, 0, change);
+        label = `Add '${title}'`;
+        break;
+      }
+      case "update_change": {
+        const c = this.change(edit.change);
+        if (!edit.details.title.trim()) throw refuse("change.title: must not be empty");
+        label = `Edit '${c.title}'`;
+        Object.assign(c, edit.details);
+        break;
+      }
+      case "remove_change": {
+        const c = this.change(edit.change);
+        this.workshop.changes.splice(this.workshop.changes.indexOf(c), 1);
+        label = `Delete '${c.title}'`;
+        break;
+      }
+      case "move_change": {
+        const c = this.change(edit.change);
+        const max = this.workshop.changes.length - 1;
+        if (edit.to_index < 0 || edit.to_index > max) {
+          throw refuse(`position ${edit.to_index} is outside 0..=${max}`);
+        }
+        this.workshop.changes.splice(this.workshop.changes.indexOf(c), 1);
+        this.workshop.changes.splice(edit.to_index, 0, c);
+        label = `Reorder '${c.title}'`;
+        break;
+      }
+      case "set_consensus":
+      case "set_residual": {
+        const c = this.change(edit.change);
+        const index = this.workshop.changes.indexOf(c);
+        const field = edit.kind === "set_consensus" ? "consensus" : "residual";
+        if (edit.cell) this.checkCell(edit.cell, `changes[${index}].${field}`);
+        c[field] = edit.cell ?? null;
+        label = `${field === "consensus" ? "Agree" : "Residual risk of"} '${c.title}'`;
+        break;
+      }
+      case "add_mitigation": {
+        const c = this.change(edit.change);
+        if (!edit.text.trim()) throw refuse("mitigation.text: must not be empty");
+        const highest = Math.max(
+          0,
+          ...c.mitigations.map((m) => Number(m.id.replace(/^m/, "")) || 0),
+        );
+        c.mitigations.push({
+          id: `m${highest + 1}`,
+          text: edit.text,
+          owner: edit.owner ?? "",
+          lowers: edit.lowers,
+        });
+        label = `Add a mitigation to '${c.title}'`;
+        break;
+      }
+      case "remove_mitigation": {
+        const c = this.change(edit.change);
+        c.mitigations = c.mitigations.filter((m) => m.id !== edit.mitigation);
+        label = `Remove a mitigation from '${c.title}'`;
+        break;
+      }
       case "set_title":
         this.workshop.title = edit.title;
         label = "Rename the workshop";
@@ -160,5 +239,10 @@ export class FakeBackend implements Backend {
 
   async saveAs(): Promise<WorkshopView> {
     return this.save();
+  }
+
+  async setFullscreen(on: boolean): Promise<void> {
+    if (on && !document.fullscreenElement) await document.documentElement.requestFullscreen?.();
+    if (!on && document.fullscreenElement) await document.exitFullscreen();
   }
 }

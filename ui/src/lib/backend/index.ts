@@ -16,6 +16,8 @@ export interface Backend {
   /** Saves to the document's file, asking where the first time. */
   save(): Promise<WorkshopView>;
   saveAs(): Promise<WorkshopView>;
+  /** Presentation mode: the window fills the screen (the UI enlarges type itself). */
+  setFullscreen(on: boolean): Promise<void>;
 }
 
 /** Turns anything a backend threw into the `{ code, message }` shape. */

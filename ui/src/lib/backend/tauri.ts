@@ -26,4 +26,7 @@ export class TauriBackend implements Backend {
   saveAs(): Promise<WorkshopView> {
     return invoke<WorkshopView>("save_workshop_as");
   }
+  setFullscreen(on: boolean): Promise<void> {
+    return invoke<void>("set_fullscreen", { on });
+  }
 }

@@ -1,0 +1,161 @@
+// Prepare, Compare and Converge in headless Chromium with the fake backend: whole flows, user text
+// shown as text, an axe-core check of each screen, and screenshots at 1280×720 when SHOT_DIR is set.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { start, drag, axe, cell } from "./harness.mjs";
+
+let h;
+before(async () => {
+  h = await start();
+});
+after(async () => {
+  await h?.close();
+});
+
+async function shot(page, name) {
+  if (process.env.SHOT_DIR) await page.screenshot({ path: `${process.env.SHOT_DIR}/${name}.png` });
+}
+
+async function step(page, name) {
+  await page
+    .getByRole("navigation", { name: "Workshop steps" })
+    .getByRole("button", { name })
+    .click();
+}
+
+async function placeFor(page, perspective, title, l, i) {
+  await step(page, "Place");
+  await page.getByRole("tab", { name: perspective }).click();
+  await drag(
+    page,
+    page.getByRole("button", { name: new RegExp(`^${title} — not placed`) }),
+    cell(page, l, i),
+  );
+  await cell(page, l, i)
+    .getByRole("button", { name: new RegExp(`^${title}`) })
+    .first()
+    .waitFor();
+}
+
+test("prepare: add, edit, reorder and delete changes; every step can be undone", async () => {
+  const { page, errors } = await h.page();
+  await step(page, "Prepare");
+  await page.locator("#new-change-title").fill("Enable HTTP/3 on the edge");
+  await page.getByLabel("Ticket").first().fill("PLAT-300");
+  await page.getByRole("button", { name: "Add change" }).click();
+  const list = page.locator("ol.list");
+  await list.getByText("Enable HTTP/3 on the edge").waitFor();
+  assert.match(await page.locator("#changes-title").innerText(), /9/);
+
+  await page.getByRole("button", { name: "Edit Enable HTTP/3 on the edge" }).click();
+  await page.locator("#edit-c9-title").fill("Enable HTTP/3 on the CDN edge");
+  await page.getByRole("button", { name: "Save change" }).click();
+  await list.getByText("Enable HTTP/3 on the CDN edge").waitFor();
+
+  await page.getByRole("button", { name: "Move Enable HTTP/3 on the CDN edge up" }).click();
+  const titles = await list.locator(".title").allInnerTexts();
+  assert.equal(titles[7], "Enable HTTP/3 on the CDN edge");
+
+  await page.getByRole("button", { name: "Delete Enable HTTP/3 on the CDN edge" }).click();
+  await list.getByText("Enable HTTP/3 on the CDN edge").waitFor({ state: "detached" });
+  await page.keyboard.press("Control+z");
+  await list.getByText("Enable HTTP/3 on the CDN edge").waitFor();
+  assert.deepEqual(await axe(page), []);
+  await shot(page, "prepare-1280x720");
+  assert.deepEqual(errors, []);
+});
+
+test("an empty title is refused with a message and nothing is added", async () => {
+  const { page } = await h.page();
+  await step(page, "Prepare");
+  await page.locator("#new-change-title").fill("   ");
+  await page.getByRole("button", { name: "Add change" }).click();
+  await page.getByRole("alert").waitFor();
+  assert.match(await page.getByRole("alert").innerText(), /title: must not be empty/);
+  assert.match(await page.locator("#changes-title").innerText(), /8/);
+});
+
+test("compare: overlay draws a marker per perspective and an arrow; side by side one matrix each", async () => {
+  const { page } = await h.page();
+  await placeFor(page, "Dev", "Rotate TLS certificates", 1, 2);
+  await placeFor(page, "Ops", "Rotate TLS certificates", 4, 2);
+  await placeFor(page, "Dev", "Switch CDN provider", 2, 4);
+  await placeFor(page, "Ops", "Switch CDN provider", 3, 4);
+  await step(page, "Compare");
+  const overlay = page.getByTestId("overlay");
+  await overlay.locator("svg .marker").first().waitFor();
+  assert.equal(await overlay.locator("svg .marker").count(), 4);
+  assert.equal(await overlay.locator("svg line").count(), 2, "one arrow per change placed by both");
+  assert.deepEqual(await axe(page), []);
+  await shot(page, "compare-overlay-1280x720");
+
+  // Hiding a change removes its markers and arrow.
+  await page.getByRole("checkbox", { name: /Switch CDN provider/ }).uncheck();
+  assert.equal(await overlay.locator("svg .marker").count(), 2);
+
+  await page.getByRole("button", { name: "Side by side" }).click();
+  const side = page.getByTestId("side-by-side");
+  assert.equal(await side.getByRole("grid").count(), 2);
+  await shot(page, "compare-side-by-side-1280x720");
+});
+
+test("converge: consensus and residual by drag, a mitigation by form", async () => {
+  const { page } = await h.page();
+  await step(page, "Converge");
+  await page.getByRole("button", { name: /^Upgrade PostgreSQL/ }).click();
+  const grid = page.getByRole("grid");
+  await drag(
+    page,
+    page.getByRole("button", { name: /^Consensus:/ }),
+    grid.locator('[data-likelihood="3"][data-impact="4"]'),
+  );
+  await page.getByRole("button", { name: "Consensus: L3 × I4" }).waitFor();
+  await drag(
+    page,
+    page.getByRole("button", { name: /^Residual:/ }),
+    grid.locator('[data-likelihood="2"][data-impact="2"]'),
+  );
+  await page.getByRole("button", { name: "Residual: L2 × I2" }).waitFor();
+
+  await page
+    .getByLabel("Mitigation", { exact: true })
+    .fill("Rehearse pg_upgrade on a restored snapshot");
+  await page.getByLabel("Owner").fill("DBA team");
+  await page.getByLabel(/likelihood \(tests/).check();
+  await page.getByRole("button", { name: "Add mitigation" }).click();
+  await page.getByText("Rehearse pg_upgrade on a restored snapshot").waitFor();
+  assert.match(await page.locator(".mitigations").innerText(), /lowers likelihood/i);
+  assert.match(
+    await page.getByRole("button", { name: /^Upgrade PostgreSQL/ }).innerText(),
+    /agreed L3×I4\s*→ residual L2×I2\s*· 1 mitigation/,
+  );
+  assert.deepEqual(await axe(page), []);
+  await shot(page, "converge-1280x720");
+});
+
+test("the keyboard sets the consensus: Enter, arrows, Enter", async () => {
+  const { page } = await h.page();
+  await step(page, "Converge");
+  await page.getByRole("button", { name: /^Consensus:/ }).focus();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.getByRole("button", { name: "Consensus: L1 × I3" }).waitFor();
+});
+
+test("presentation mode and the dark theme change the look, not the workshop", async () => {
+  const { page } = await h.page();
+  await page.getByRole("button", { name: "Dark theme" }).click();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+  assert.deepEqual(await axe(page), []);
+  await shot(page, "place-dark-1280x720");
+  await page.getByRole("button", { name: "Present" }).click();
+  assert.equal(
+    await page.evaluate(() => document.documentElement.classList.contains("present")),
+    true,
+  );
+  const size = await page.evaluate(() => getComputedStyle(document.documentElement).fontSize);
+  assert.equal(size, "20px");
+});
