@@ -533,4 +533,55 @@ mod tests {
         }
         assert_eq!(&at_40, replay.workshop());
     }
+
+    #[test]
+    fn heavy_steps_count_against_the_history_by_weight() {
+        use crate::{Change, Placement};
+        let mut w = sample::workshop();
+        w.changes.clear();
+        for i in 0..2_000 {
+            let mut c = Change::new(&format!("c{i}"), "A change");
+            c.placements.insert(
+                PerspectiveId::new("ops"),
+                Placement {
+                    likelihood: 1,
+                    impact: 1,
+                    rationale: String::new(),
+                    placed_at_ms: 0,
+                },
+            );
+            w.changes.push(c);
+        }
+        let mut doc = Document::new(w);
+        doc.apply(
+            Edit::AddPerspective {
+                name: "Security".into(),
+                color: None,
+            },
+            0,
+        )
+        .unwrap();
+        // Each removal carries 2,000 placements in its inverse, and so does its undo.
+        for t in 1..=100 {
+            let remove = Edit::RemovePerspective {
+                perspective: PerspectiveId::new("ops"),
+                confirm: true,
+            };
+            doc.apply(remove, t).unwrap();
+            doc.undo(t).unwrap();
+        }
+        let held: usize = doc
+            .history()
+            .map(|e| weight(&e.edit) + weight(&e.inverse))
+            .sum();
+        assert!(held <= HISTORY_WEIGHT_LIMIT, "{held}");
+        assert!(doc.history().len() < 100, "old heavy steps were dropped");
+        assert!(matches!(
+            doc.workshop_at(0),
+            Err(HistoryError::TooOld { .. })
+        ));
+        let last = doc.history().next().map(|e| e.at_ms).unwrap();
+        assert_eq!(&doc.workshop_at(100).unwrap(), doc.workshop());
+        assert!(doc.workshop_at(last).is_ok());
+    }
 }

@@ -297,4 +297,32 @@ mod tests {
         assert!(!m.contains(Cell::new(0, 1)));
         assert!(!m.contains(Cell::new(1, 5)));
     }
+
+    #[test]
+    fn every_template_is_a_valid_matrix_of_its_size() {
+        for (template, n) in [
+            (Template::FiveByFive, 5),
+            (Template::FourByFour, 4),
+            (Template::ThreeByThree, 3),
+        ] {
+            let m = Matrix::from_template(template);
+            crate::validate::check_matrix(&m).unwrap();
+            assert_eq!((m.likelihood.len(), m.impact.len()), (n, n));
+            assert!(m
+                .likelihood
+                .iter()
+                .chain(&m.impact)
+                .all(|l| !l.definition.is_empty() && !l.example.is_empty()));
+            let name: String = serde_json::to_value(template)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .into();
+            assert_eq!(name.parse::<Template>(), Ok(template));
+        }
+        assert_eq!(
+            Matrix::default(),
+            Matrix::from_template(Template::FiveByFive)
+        );
+    }
 }
