@@ -164,7 +164,8 @@ fn read_header(line: u64, cells: &[String]) -> Result<Header, ImportError> {
                 Some((axis, suffix_chars)) => {
                     // Keep the perspective's name as written, without the axis word.
                     let chars: Vec<char> = name.chars().collect();
-                    let person: String = chars[..chars.len() - suffix_chars].iter().collect();
+                    let keep = chars.len().saturating_sub(suffix_chars);
+                    let person: String = chars[..keep].iter().collect();
                     let person = person.trim().to_owned();
                     validate::check_short_text("", &person, true)
                         .map_err(|e| at(line, Some(&name), format!("perspective {}", e.problem)))?;
@@ -707,5 +708,85 @@ mod tests {
         let w = import("title,ticket\n\"A,1\nB,2\n").unwrap().workshop;
         assert_eq!(w.changes.len(), 1);
         assert_eq!(w.changes[0].title, "A,1\nB,2");
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn write_csv(rows: &[Vec<String>]) -> Vec<u8> {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            for row in rows {
+                writer.write_record(row).unwrap();
+            }
+            writer.into_inner().unwrap()
+        }
+
+        /// Title text with what makes CSV hard: commas, quotes, line breaks, non-ASCII.
+        fn title() -> impl Strategy<Value = String> {
+            "[A-Za-z0-9 ,\"\n→é]{0,20}[A-Za-z]"
+        }
+
+        proptest! {
+            #[test]
+            fn no_bytes_make_the_import_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+                let _ = import_csv(&bytes, &options(Template::FiveByFive));
+            }
+
+            #[test]
+            fn no_csv_like_text_makes_the_import_panic(
+                text in "(title|Dev likelihood|Ops impact|Ops likelihood|Dev impact|tags|type|[0-9]|[a-z ]|,|\"|\r|\n|\u{feff}|;){0,60}"
+            ) {
+                let _ = import_csv(text.as_bytes(), &options(Template::ThreeByThree));
+            }
+
+            /// Whatever a spreadsheet writes (quoted as needed), the import reads back exactly.
+            #[test]
+            fn written_rows_read_back(
+                rows in prop::collection::vec(
+                    (title(), prop::option::of((1u8..=5, 1u8..=5)), prop::option::of((1u8..=5, 1u8..=5)), 0usize..3),
+                    1..20,
+                ),
+                crlf in any::<bool>(),
+            ) {
+                let mut table = vec![vec![
+                    "title".to_owned(),
+                    "Dev likelihood".into(),
+                    "Dev impact".into(),
+                    "Ops likelihood".into(),
+                    "Ops impact".into(),
+                    "type".into(),
+                ]];
+                let level = |p: Option<(u8, u8)>, i: usize| {
+                    p.map(|p| if i == 0 { p.0 } else { p.1 }.to_string()).unwrap_or_default()
+                };
+                for (title, dev, ops, kind) in &rows {
+                    table.push(vec![
+                        title.clone(),
+                        level(*dev, 0),
+                        level(*dev, 1),
+                        level(*ops, 0),
+                        level(*ops, 1),
+                        ["standard", "normal", "emergency"][*kind].into(),
+                    ]);
+                }
+                let mut bytes = write_csv(&table);
+                if crlf {
+                    bytes = String::from_utf8(bytes).unwrap().replace('\n', "\r\n").into_bytes();
+                }
+                let w = import_csv(&bytes, &options(Template::FiveByFive)).unwrap().workshop;
+                prop_assert_eq!(w.changes.len(), rows.len());
+                for (change, (title, dev, ops, kind)) in w.changes.iter().zip(&rows) {
+                    let expected = if crlf { title.replace('\n', "\r\n") } else { title.clone() };
+                    prop_assert_eq!(&change.title, expected.trim());
+                    prop_assert_eq!(change.change_type, [ChangeType::Standard, ChangeType::Normal, ChangeType::Emergency][*kind]);
+                    for (who, cell) in [("dev", dev), ("ops", ops)] {
+                        let placed = change.placements.get(&PerspectiveId::new(who)).map(|p| (p.likelihood, p.impact));
+                        prop_assert_eq!(placed, *cell);
+                    }
+                }
+            }
+        }
     }
 }
