@@ -66,6 +66,36 @@ test("prepare: add, edit, reorder and delete changes; every step can be undone",
   assert.deepEqual(errors, []);
 });
 
+test("prepare: add a Security perspective, rename and remove it", async () => {
+  const { page } = await h.page();
+  await step(page, "Prepare");
+  await page.getByLabel("New perspective").fill("Security");
+  await page.getByRole("button", { name: "Add perspective" }).click();
+  await page.getByLabel("Name of perspective Security").waitFor();
+  await step(page, "Place");
+  await page.getByRole("tab", { name: "Security" }).click();
+  assert.match(await page.locator(".progress").innerText(), /Security placed 0 of 8/);
+  await drag(
+    page,
+    page.getByRole("button", { name: /^Rotate TLS certificates — not placed/ }),
+    cell(page, 2, 2),
+  );
+  await cell(page, 2, 2)
+    .getByRole("button", { name: /^Rotate TLS certificates — Security/ })
+    .waitFor();
+  await step(page, "Prepare");
+  await page.getByLabel("Name of perspective Security").fill("SecOps");
+  await page.getByLabel("Name of perspective Security").press("Enter");
+  await page.getByLabel("Name of perspective SecOps").waitFor();
+  await page.getByRole("button", { name: "Remove perspective SecOps" }).click();
+  await page.getByRole("button", { name: "Remove, losing 1 placement" }).click();
+  await page.getByLabel("Name of perspective SecOps").waitFor({ state: "detached" });
+  assert.equal(
+    await page.getByRole("button", { name: "Remove perspective Dev" }).isDisabled(),
+    true,
+  );
+});
+
 test("an empty title is refused with a message and nothing is added", async () => {
   const { page } = await h.page();
   await step(page, "Prepare");

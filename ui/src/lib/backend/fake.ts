@@ -187,6 +187,46 @@ export class FakeBackend implements Backend {
         label = `Remove a mitigation from '${c.title}'`;
         break;
       }
+      case "add_perspective": {
+        const name = edit.name.trim();
+        if (!name) throw refuse("perspective.name: must not be empty");
+        if (this.workshop.perspectives.length >= 8)
+          throw refuse("a workshop has at most 8 perspectives");
+        let id = name.toLowerCase().replace(/[^a-z0-9]+/g, "-") || "p";
+        while (this.workshop.perspectives.some((p) => p.id === id)) id += "-2";
+        this.workshop.perspectives.push({ id, name, color: edit.color ?? "#6a4c93" });
+        label = `Add the perspective '${name}'`;
+        break;
+      }
+      case "rename_perspective": {
+        const p = this.workshop.perspectives.find((p) => p.id === edit.perspective);
+        if (!p) throw refuse(`there is no perspective with id "${edit.perspective}"`);
+        label = `Rename '${p.name}' to '${edit.name}'`;
+        p.name = edit.name;
+        break;
+      }
+      case "recolor_perspective": {
+        const p = this.workshop.perspectives.find((p) => p.id === edit.perspective);
+        if (!p) throw refuse(`there is no perspective with id "${edit.perspective}"`);
+        p.color = edit.color;
+        label = `Recolour '${p.name}'`;
+        break;
+      }
+      case "remove_perspective": {
+        const name = this.perspectiveName(edit.perspective);
+        const placed = this.workshop.changes.filter((c) => c.placements[edit.perspective]).length;
+        if (placed > 0 && !edit.confirm) {
+          throw refuse(`removing ${name} would lose ${placed} placements; confirm to remove it`);
+        }
+        if (this.workshop.perspectives.length <= 2)
+          throw refuse("a workshop needs two perspectives");
+        this.workshop.perspectives = this.workshop.perspectives.filter(
+          (p) => p.id !== edit.perspective,
+        );
+        for (const c of this.workshop.changes) delete c.placements[edit.perspective];
+        label = `Remove the perspective '${name}'`;
+        break;
+      }
       case "set_title":
         this.workshop.title = edit.title;
         label = "Rename the workshop";
