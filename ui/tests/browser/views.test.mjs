@@ -117,6 +117,12 @@ test("compare: overlay draws a marker per perspective and an arrow; side by side
   await overlay.locator("svg .marker").first().waitFor();
   assert.equal(await overlay.locator("svg .marker").count(), 4);
   assert.equal(await overlay.locator("svg line").count(), 2, "one arrow per change placed by both");
+  // The discussion queue puts the bigger disagreement first: TLS (3 levels) before CDN (1 level).
+  const queue = page.getByRole("list", { name: /Discussion queue/ });
+  const first = await queue.locator("li").first().innerText();
+  assert.match(first, /Rotate TLS certificates/);
+  assert.match(first, /likelihood \+3/);
+  assert.match(await page.getByTestId("summary").innerText(), /Dev and Ops/);
   assert.deepEqual(await axe(page), []);
   await shot(page, "compare-overlay-1280x720");
 

@@ -3,7 +3,18 @@
 // known ids, rationale kept on a move) but it is not the engine: the Rust tests are the truth.
 // "Saving" keeps a copy in memory; `savedCopy()` lets tests see what would have been written.
 
-import type { Cell, Change, CommandError, Edit, Workshop, WorkshopView } from "../types";
+import type {
+  Analysis,
+  AxisAgreement,
+  Cell,
+  Change,
+  ChangeGap,
+  CommandError,
+  Edit,
+  QueueEntry,
+  Workshop,
+  WorkshopView,
+} from "../types";
 import type { Backend } from "./index";
 import sample from "./sample-workshop.json";
 
@@ -279,6 +290,122 @@ export class FakeBackend implements Backend {
 
   async saveAs(): Promise<WorkshopView> {
     return this.save();
+  }
+
+  /**
+   * A reduced analysis for browser tests: gaps per change and the discussion queue, with every
+   * statistic left undefined (the engine computes them in the app; Rust tests check them).
+   */
+  async analyze(from: string | null, to: string | null): Promise<Analysis> {
+    const w = this.workshop;
+    const a = w.perspectives.find((p) => p.id === from) ?? w.perspectives[0];
+    const b =
+      w.perspectives.find((p) => p.id === to && p.id !== a?.id) ??
+      w.perspectives.find((p) => p.id !== a?.id);
+    if (!a || !b) throw { code: "bad_request", message: "comparing needs two perspectives" };
+    const band = (c: Cell | undefined) => {
+      if (!c) return null;
+      let name: string | null = null;
+      for (const x of w.matrix.bands) if (x.min_score <= c.likelihood * c.impact) name = x.name;
+      return name;
+    };
+    const changes: ChangeGap[] = w.changes.map((c) => {
+      const f = c.placements[a.id];
+      const t = c.placements[b.id];
+      const both = !!f && !!t;
+      const lg = both ? t.likelihood - f.likelihood : null;
+      const ig = both ? t.impact - f.impact : null;
+      return {
+        change: c.id,
+        title: c.title,
+        placed: both ? "both" : f ? "from_only" : t ? "to_only" : "neither",
+        from: f ? { likelihood: f.likelihood, impact: f.impact } : null,
+        to: t ? { likelihood: t.likelihood, impact: t.impact } : null,
+        likelihood_gap: lg,
+        impact_gap: ig,
+        score_gap: both ? t.likelihood * t.impact - f.likelihood * f.impact : null,
+        from_band: band(f),
+        to_band: band(t),
+        band_differs: both ? band(f) !== band(t) : null,
+        dominant:
+          lg === null || ig === null
+            ? null
+            : lg === 0 && ig === 0
+              ? "agree"
+              : Math.abs(lg) > Math.abs(ig)
+                ? "likelihood"
+                : Math.abs(ig) > Math.abs(lg)
+                  ? "impact"
+                  : "both",
+      };
+    });
+    const spread = (c: Change, axis: "likelihood" | "impact") => {
+      const v = Object.values(c.placements).map((p) => p[axis]);
+      return v.length < 2 ? 0 : Math.max(...v) - Math.min(...v);
+    };
+    const queue: QueueEntry[] = w.changes
+      .map((c, position) => ({ c, position, placed: Object.keys(c.placements).length }))
+      .filter((x) => x.placed >= 2)
+      .map(({ c, position, placed }) => ({
+        rank: 0,
+        change: c.id,
+        title: c.title,
+        position,
+        placed_by: placed,
+        likelihood_spread: spread(c, "likelihood"),
+        impact_spread: spread(c, "impact"),
+        level_spread: spread(c, "likelihood") + spread(c, "impact"),
+        band_spread: 0,
+        score_spread: 0,
+      }))
+      .sort((x, y) => y.level_spread - x.level_spread || x.position - y.position)
+      .map((e, i) => ({ ...e, rank: i + 1 }));
+    const compared = changes.filter((c) => c.placed === "both").length;
+    const axis = (name: "likelihood" | "impact"): AxisAgreement => {
+      const gaps = changes
+        .map((c) => (name === "likelihood" ? c.likelihood_gap : c.impact_gap))
+        .filter((g): g is number => g !== null);
+      const undefinedHere = {
+        code: "no_comparable_changes" as const,
+        reason: "computed by the engine in the app",
+      };
+      return {
+        axis: name,
+        levels: w.matrix[name].length,
+        compared,
+        to_higher: gaps.filter((g) => g > 0).length,
+        to_lower: gaps.filter((g) => g < 0).length,
+        same: gaps.filter((g) => g === 0).length,
+        mean_signed_gap: gaps.length ? gaps.reduce((s, g) => s + g, 0) / gaps.length : null,
+        mean_abs_gap: gaps.length ? gaps.reduce((s, g) => s + Math.abs(g), 0) / gaps.length : null,
+        weighted_kappa: null,
+        weighted_kappa_undefined: undefinedHere,
+        alpha_changes: queue.length,
+        krippendorff_alpha: null,
+        krippendorff_alpha_undefined: undefinedHere,
+      };
+    };
+    const differs = changes.filter((c) => c.band_differs).length;
+    return {
+      perspectives: w.perspectives.map((p) => ({
+        id: p.id,
+        name: p.name,
+        placed: w.changes.filter((c) => c.placements[p.id]).length,
+      })),
+      pair: { from: a.name, to: b.name, from_id: a.id, to_id: b.id },
+      total_changes: w.changes.length,
+      compared,
+      likelihood: axis("likelihood"),
+      impact: axis("impact"),
+      band_differs: differs,
+      band_differs_share: compared ? differs / compared : null,
+      changes,
+      queue,
+      inherent_residual: [],
+      candidate_rule: { max_band: 0, max_spread: 1, require_all_perspectives: false },
+      candidates: [],
+      summary: `${a.name} and ${b.name} both placed ${compared} of ${w.changes.length} changes.`,
+    };
   }
 
   async setFullscreen(on: boolean): Promise<void> {

@@ -2,7 +2,7 @@
 // this folder is the only place that imports @tauri-apps/*, so browser tests can run the same UI
 // on the fake backend. Paths for writing never travel through here: Rust opens the dialogs.
 
-import type { CommandError, Edit, WorkshopView } from "../types";
+import type { Analysis, CommandError, Edit, WorkshopView } from "../types";
 
 export interface Backend {
   /** The open workshop as it is now. */
@@ -16,6 +16,8 @@ export interface Backend {
   /** Saves to the document's file, asking where the first time. */
   save(): Promise<WorkshopView>;
   saveAs(): Promise<WorkshopView>;
+  /** The engine's analysis for a pair of perspectives (ids; the first two when null). */
+  analyze(from: string | null, to: string | null): Promise<Analysis>;
   /** Presentation mode: the window fills the screen (the UI enlarges type itself). */
   setFullscreen(on: boolean): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // The Backend over Tauri IPC. Each method is one command of src-tauri/commands.rs.
 
 import { invoke } from "@tauri-apps/api/core";
-import type { Edit, WorkshopView } from "../types";
+import type { Analysis, Edit, WorkshopView } from "../types";
 import type { Backend } from "./index";
 
 export class TauriBackend implements Backend {
@@ -25,6 +25,9 @@ export class TauriBackend implements Backend {
   }
   saveAs(): Promise<WorkshopView> {
     return invoke<WorkshopView>("save_workshop_as");
+  }
+  analyze(from: string | null, to: string | null): Promise<Analysis> {
+    return invoke<Analysis>("analyze", { from, to });
   }
   setFullscreen(on: boolean): Promise<void> {
     return invoke<void>("set_fullscreen", { on });
