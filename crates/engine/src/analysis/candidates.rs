@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::gap::band_name;
+use super::grid::Grid;
 use super::queue::spread;
 use crate::{Cell, ChangeId, Workshop};
 
@@ -64,6 +65,14 @@ pub struct Candidate<'w> {
 }
 
 pub fn standard_change_candidates<'w>(w: &'w Workshop, rule: &CandidateRule) -> Vec<Candidate<'w>> {
+    candidates_on(w, &Grid::new(w), rule)
+}
+
+pub(crate) fn candidates_on<'w>(
+    w: &'w Workshop,
+    grid: &Grid,
+    rule: &CandidateRule,
+) -> Vec<Candidate<'w>> {
     let m = &w.matrix;
     let allowed_bands = usize::from(rule.max_band) + 1;
     let ceiling = m
@@ -78,7 +87,8 @@ pub fn standard_change_candidates<'w>(w: &'w Workshop, rule: &CandidateRule) -> 
         .unwrap_or("");
     w.changes
         .iter()
-        .filter_map(|change| {
+        .zip(grid.rows())
+        .filter_map(|(change, row)| {
             let (judged, cell) = match (change.residual, change.consensus) {
                 (Some(r), _) => (Judged::Residual, r),
                 (None, Some(c)) => (Judged::Consensus, c),
@@ -87,7 +97,7 @@ pub fn standard_change_candidates<'w>(w: &'w Workshop, rule: &CandidateRule) -> 
             if cell.score() >= ceiling {
                 return None;
             }
-            let s = spread(m, change)?;
+            let s = spread(m, row)?;
             if rule.require_all_perspectives && s.placed_by < w.perspectives.len() {
                 return None;
             }

@@ -6,6 +6,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::grid::Grid;
 use super::stats::{self, Undefined};
 use crate::{Axis, Cell, Change, ChangeId, Matrix, PerspectiveId, Workshop};
 
@@ -139,6 +140,16 @@ pub fn compare_change<'w>(
 ) -> ChangeGap<'w> {
     let a = change.placements.get(from).map(|p| p.cell());
     let b = change.placements.get(to).map(|p| p.cell());
+    gap_of(matrix, change, a, b)
+}
+
+/// The gap of one change given the pair's two cells (`None`: not placed).
+pub(crate) fn gap_of<'w>(
+    matrix: &'w Matrix,
+    change: &'w Change,
+    a: Option<Cell>,
+    b: Option<Cell>,
+) -> ChangeGap<'w> {
     let placed = match (a, b) {
         (Some(_), Some(_)) => PlacedBy::Both,
         (Some(_), None) => PlacedBy::FromOnly,
@@ -174,6 +185,15 @@ pub fn compare_change<'w>(
 
 /// The per-axis view, from the change gaps of the pair and every perspective's placements.
 pub fn axis_agreement(w: &Workshop, gaps: &[ChangeGap<'_>], axis: Axis) -> AxisAgreement {
+    axis_agreement_on(w, &Grid::new(w), gaps, axis)
+}
+
+pub(crate) fn axis_agreement_on(
+    w: &Workshop,
+    grid: &Grid,
+    gaps: &[ChangeGap<'_>],
+    axis: Axis,
+) -> AxisAgreement {
     let levels = w.matrix.max_level(axis);
     let mut pairs = Vec::with_capacity(gaps.len());
     let (mut higher, mut lower, mut same) = (0, 0, 0);
@@ -197,11 +217,13 @@ pub fn axis_agreement(w: &Workshop, gaps: &[ChangeGap<'_>], axis: Axis) -> AxisA
     let mean = |sum: i64| (compared > 0).then(|| sum as f64 / compared as f64);
     let (weighted_kappa, weighted_kappa_undefined) =
         split(stats::quadratic_weighted_kappa(&pairs, levels));
-    let units = w
-        .changes
-        .iter()
-        .map(|c| c.placements.values().map(move |p| level_of(p.cell(), axis)));
-    let alpha_changes = w.changes.iter().filter(|c| c.placements.len() >= 2).count();
+    let units = grid
+        .rows()
+        .map(|row| row.iter().flatten().map(move |c| level_of(*c, axis)));
+    let alpha_changes = grid
+        .rows()
+        .filter(|row| row.iter().flatten().count() >= 2)
+        .count();
     let (krippendorff_alpha, krippendorff_alpha_undefined) =
         split(stats::ordinal_krippendorff_alpha(units, levels));
     AxisAgreement {

@@ -12,6 +12,7 @@
 
 mod candidates;
 mod gap;
+mod grid;
 mod queue;
 mod risk;
 mod stats;
@@ -31,7 +32,8 @@ pub use summary::summary_sentence;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::{Axis, Perspective, PerspectiveId, Workshop};
+use crate::{Axis, Cell, Perspective, PerspectiveId, Workshop};
+use grid::Grid;
 
 /// Why an analysis cannot be made (bad options, not a bad workshop: every workshop analyses).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -173,13 +175,19 @@ pub fn analyse<'w>(
     options: &AnalysisOptions,
 ) -> Result<Analysis<'w>, AnalysisError> {
     let (from, to) = resolve_pair(w, options)?;
+    let grid = Grid::new(w);
+    let column = |p: &Perspective| w.perspectives.iter().position(|q| q.id == p.id);
+    let (fi, ti) = (column(from), column(to));
+    let cell =
+        |row: &[Option<Cell>], i: Option<usize>| i.and_then(|i| row.get(i).copied().flatten());
     let changes: Vec<ChangeGap<'w>> = w
         .changes
         .iter()
-        .map(|c| compare_change(&w.matrix, c, &from.id, &to.id))
+        .zip(grid.rows())
+        .map(|(c, row)| gap::gap_of(&w.matrix, c, cell(row, fi), cell(row, ti)))
         .collect();
-    let likelihood = axis_agreement(w, &changes, Axis::Likelihood);
-    let impact = axis_agreement(w, &changes, Axis::Impact);
+    let likelihood = gap::axis_agreement_on(w, &grid, &changes, Axis::Likelihood);
+    let impact = gap::axis_agreement_on(w, &grid, &changes, Axis::Impact);
     let compared = likelihood.compared;
     let band_differs = changes
         .iter()
@@ -189,14 +197,11 @@ pub fn analyse<'w>(
     let perspectives = w
         .perspectives
         .iter()
-        .map(|p| PerspectiveCount {
+        .enumerate()
+        .map(|(i, p)| PerspectiveCount {
             id: &p.id,
             name: &p.name,
-            placed: w
-                .changes
-                .iter()
-                .filter(|c| c.placements.contains_key(&p.id))
-                .count(),
+            placed: grid.placed(i),
         })
         .collect();
     Ok(Analysis {
@@ -211,9 +216,14 @@ pub fn analyse<'w>(
         compared,
         band_differs,
         band_differs_share: (compared > 0).then(|| band_differs as f64 / compared as f64),
-        queue: discussion_queue(w),
-        inherent_residual: w.changes.iter().map(|c| inherent_residual(w, c)).collect(),
-        candidates: standard_change_candidates(w, &options.candidate_rule),
+        queue: queue::queue_on(w, &grid),
+        inherent_residual: w
+            .changes
+            .iter()
+            .zip(grid.rows())
+            .map(|(c, row)| risk::inherent_residual_on(w, c, row))
+            .collect(),
+        candidates: candidates::candidates_on(w, &grid, &options.candidate_rule),
         candidate_rule: options.candidate_rule,
         changes,
         likelihood,
@@ -410,6 +420,28 @@ mod tests {
             by(Some("dev"), Some("Dev")),
             Err(AnalysisError::SamePerspective(_))
         ));
+    }
+
+    #[test]
+    fn the_parts_on_their_own_agree_with_the_whole_analysis() {
+        let w = workshop();
+        let a = analyse(&w, &AnalysisOptions::default()).unwrap();
+        let (dev, ops) = (PerspectiveId::new("dev"), PerspectiveId::new("ops"));
+        let gaps: Vec<ChangeGap<'_>> = w
+            .changes
+            .iter()
+            .map(|c| compare_change(&w.matrix, c, &dev, &ops))
+            .collect();
+        assert_eq!(a.changes, gaps);
+        assert_eq!(a.likelihood, axis_agreement(&w, &gaps, Axis::Likelihood));
+        assert_eq!(a.impact, axis_agreement(&w, &gaps, Axis::Impact));
+        assert_eq!(a.queue, discussion_queue(&w));
+        assert_eq!(
+            a.candidates,
+            standard_change_candidates(&w, &CandidateRule::default())
+        );
+        let risk: Vec<_> = w.changes.iter().map(|c| inherent_residual(&w, c)).collect();
+        assert_eq!(a.inherent_residual, risk);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::gap::band_name;
+use super::grid::row_of;
 use crate::{Axis, Cell, Change, ChangeId, Matrix, PerspectiveId, Workshop};
 
 /// Where the inherent risk of a change comes from.
@@ -75,6 +76,15 @@ pub struct InherentResidual<'w> {
 }
 
 pub fn inherent_residual<'w>(w: &'w Workshop, change: &'w Change) -> InherentResidual<'w> {
+    inherent_residual_on(w, change, &row_of(w, change))
+}
+
+/// `row`: the change's cell per perspective, in workshop order.
+pub(crate) fn inherent_residual_on<'w>(
+    w: &'w Workshop,
+    change: &'w Change,
+    row: &[Option<Cell>],
+) -> InherentResidual<'w> {
     let m = &w.matrix;
     let (inherent_source, inherent, baseline) = if let Some(c) = change.consensus {
         (
@@ -86,10 +96,8 @@ pub fn inherent_residual<'w>(w: &'w Workshop, change: &'w Change) -> InherentRes
         let cells: Vec<RatedCell<'w>> = w
             .perspectives
             .iter()
-            .filter_map(|p| {
-                let cell = change.placements.get(&p.id)?.cell();
-                Some(RatedCell::new(m, Some(&p.id), cell))
-            })
+            .zip(row)
+            .filter_map(|(p, cell)| Some(RatedCell::new(m, Some(&p.id), (*cell)?)))
             .collect();
         // max_by_key keeps the last maximum; scanning in reverse makes it the first perspective.
         let highest = cells.iter().rev().max_by_key(|c| c.score).map(|c| {

@@ -126,31 +126,28 @@ where
 {
     let v = usize::from(levels);
     // Per level: pairable values (n_c). Σ o·d needs the distances, which need n_c first, so the
-    // per-level counts of every pairable unit are kept, `v` at a time in one flat buffer.
+    // ratings of every pairable unit are kept (as 0-based levels, one flat buffer, `ends` marking
+    // where each unit stops).
     let mut n_c = vec![0u64; v];
-    let mut unit_counts: Vec<u32> = Vec::new();
-    let mut unit_sizes: Vec<u32> = Vec::new();
+    let mut ratings: Vec<u8> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
     for unit in units {
-        let start = unit_counts.len();
-        unit_counts.resize(start + v, 0);
-        let counts = &mut unit_counts[start..];
-        let mut m = 0u32;
-        for level in unit {
-            if let Some(i) = index(level, levels) {
-                counts[i] += 1;
-                m += 1;
-            }
-        }
-        if m < 2 {
-            unit_counts.truncate(start);
+        let start = ratings.len();
+        ratings.extend(
+            unit.into_iter()
+                .filter_map(|l| index(l, levels))
+                .map(|i| i as u8),
+        );
+        if ratings.len() - start < 2 {
+            ratings.truncate(start);
             continue;
         }
-        for (total, &c) in n_c.iter_mut().zip(counts.iter()) {
-            *total += u64::from(c);
+        for &r in &ratings[start..] {
+            n_c[usize::from(r)] += 1;
         }
-        unit_sizes.push(m);
+        ends.push(ratings.len());
     }
-    match unit_sizes.len() {
+    match ends.len() {
         0 => return Err(Undefined::NoComparableChanges),
         1 => return Err(Undefined::SingleChange),
         _ => {}
@@ -159,21 +156,21 @@ where
         return Err(Undefined::NoVariation);
     }
     let distance = ordinal_distances(&n_c);
+    // Σ_ck o_ck·d_ck of one unit is Σ over ordered pairs of its ratings (i ≠ j) of
+    // d(r_i, r_j) / (m_u − 1): the coincidence counts n_uc·n_uk − [c=k]·n_uc count exactly those
+    // pairs, and d_cc = 0. d is symmetric, so each unordered pair is counted twice.
     let mut observed = 0.0; // Σ o·d
-    for (counts, &m) in unit_counts.chunks_exact(v).zip(&unit_sizes) {
+    let mut start = 0;
+    for &end in &ends {
+        let unit = &ratings[start..end];
         let mut unit_sum = 0.0;
-        for (c, &nc) in counts.iter().enumerate() {
-            if nc == 0 {
-                continue;
-            }
-            for (k, &nk) in counts.iter().enumerate() {
-                // d_cc = 0, so the diagonal term of the coincidences never contributes.
-                if k != c && nk != 0 {
-                    unit_sum += f64::from(nc) * f64::from(nk) * distance[c * v + k];
-                }
+        for (i, &a) in unit.iter().enumerate() {
+            for &b in &unit[i + 1..] {
+                unit_sum += distance[usize::from(a) * v + usize::from(b)];
             }
         }
-        observed += unit_sum / f64::from(m - 1);
+        observed += 2.0 * unit_sum / (unit.len() - 1) as f64;
+        start = end;
     }
     let total: u64 = n_c.iter().sum();
     let mut expected = 0.0; // Σ e·d
