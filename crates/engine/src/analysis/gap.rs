@@ -127,6 +127,18 @@ fn band_index(matrix: &Matrix, cell: Cell) -> Option<usize> {
     matrix.bands.iter().rposition(|b| b.min_score <= score)
 }
 
+/// `to − from` in levels. Validated levels are at most 7 apart; anything else saturates rather
+/// than overflow, so an unvalidated workshop cannot make the analysis panic.
+pub(crate) fn level_difference(to: u8, from: u8) -> i8 {
+    let d = i16::from(to) - i16::from(from);
+    i8::try_from(d).unwrap_or(if d < 0 { i8::MIN } else { i8::MAX })
+}
+
+/// `to − from` of the scores (at most 255 × 255, so this always fits).
+pub(crate) fn score_difference(to: Cell, from: Cell) -> i32 {
+    i32::try_from(to.score()).unwrap_or(i32::MAX) - i32::try_from(from.score()).unwrap_or(i32::MAX)
+}
+
 pub(crate) fn band_name(matrix: &Matrix, cell: Cell) -> Option<&str> {
     matrix.band_of(cell).map(|b| b.name.as_str())
 }
@@ -171,12 +183,11 @@ pub(crate) fn gap_of<'w>(
         dominant: None,
     };
     if let (Some(a), Some(b)) = (a, b) {
-        // Levels are at most 7, so these differences always fit.
-        let l = b.likelihood as i8 - a.likelihood as i8;
-        let i = b.impact as i8 - a.impact as i8;
+        let l = level_difference(b.likelihood, a.likelihood);
+        let i = level_difference(b.impact, a.impact);
         gap.likelihood_gap = Some(l);
         gap.impact_gap = Some(i);
-        gap.score_gap = Some(b.score() as i32 - a.score() as i32);
+        gap.score_gap = Some(score_difference(b, a));
         gap.band_differs = Some(band_index(matrix, a) != band_index(matrix, b));
         gap.dominant = Some(Dominant::of(l, i));
     }

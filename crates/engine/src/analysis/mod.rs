@@ -444,6 +444,46 @@ mod tests {
         assert_eq!(a.inherent_residual, risk);
     }
 
+    proptest::proptest! {
+        /// Any workshop — even one validation would refuse, with levels outside the matrix —
+        /// analyses without a panic, every float is finite, and a null statistic has a reason.
+        #[test]
+        fn any_workshop_analyses_without_panic_or_nan(
+            perspectives in 2usize..5,
+            placements in proptest::collection::vec(
+                proptest::collection::vec(proptest::option::of((0u8..9, 0u8..9)), 4),
+                0..25,
+            ),
+        ) {
+            let mut w = Workshop::new("p", Matrix::default());
+            for k in 2..perspectives {
+                w.perspectives.push(Perspective::new(&format!("p{k}"), &format!("P{k}"), "#000000"));
+            }
+            for (n, row) in placements.iter().enumerate() {
+                let mut c = Change::new(&format!("c{n}"), "x");
+                for (p, cell) in w.perspectives.iter().zip(row) {
+                    if let Some((l, i)) = cell {
+                        place(&mut c, &p.id.0, *l, *i);
+                    }
+                }
+                if n % 4 == 1 {
+                    c.residual = Some(Cell::new(n as u8 % 9, 1));
+                }
+                w.changes.push(c);
+            }
+            let a = analyse(&w, &AnalysisOptions::default()).unwrap();
+            for axis in [&a.likelihood, &a.impact] {
+                for x in [axis.mean_signed_gap, axis.mean_abs_gap, axis.weighted_kappa, axis.krippendorff_alpha].into_iter().flatten() {
+                    proptest::prop_assert!(x.is_finite());
+                }
+                proptest::prop_assert_eq!(axis.weighted_kappa.is_none(), axis.weighted_kappa_undefined.is_some());
+                proptest::prop_assert_eq!(axis.krippendorff_alpha.is_none(), axis.krippendorff_alpha_undefined.is_some());
+            }
+            proptest::prop_assert!(a.band_differs_share.is_none_or(|s| (0.0..=1.0).contains(&s)));
+            proptest::prop_assert!(!a.summary.is_empty());
+        }
+    }
+
     #[test]
     fn an_empty_workshop_analyses_with_everything_undefined() {
         let w = Workshop::new("empty", Matrix::default());

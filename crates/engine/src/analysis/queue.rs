@@ -100,7 +100,7 @@ pub(crate) fn queue_on<'w>(w: &'w Workshop, grid: &Grid) -> Vec<QueueEntry<'w>> 
         .enumerate()
         .filter_map(|(position, (change, row))| {
             let s = spread(&w.matrix, row)?;
-            let level_spread = s.likelihood + s.impact;
+            let level_spread = s.likelihood.saturating_add(s.impact);
             (level_spread > 0).then(|| QueueEntry {
                 rank: 0,
                 change: &change.id,

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::gap::band_name;
+use super::gap::{band_name, level_difference, score_difference};
 use super::grid::row_of;
 use crate::{Axis, Cell, Change, ChangeId, Matrix, PerspectiveId, Workshop};
 
@@ -116,9 +116,9 @@ pub(crate) fn inherent_residual_on<'w>(
     let reduction = match (baseline, change.residual) {
         (Some((baseline, from)), Some(to)) => Some(Reduction {
             baseline,
-            likelihood_lowered_by: from.likelihood as i8 - to.likelihood as i8,
-            impact_lowered_by: from.impact as i8 - to.impact as i8,
-            score_lowered_by: from.score() as i32 - to.score() as i32,
+            likelihood_lowered_by: level_difference(from.likelihood, to.likelihood),
+            impact_lowered_by: level_difference(from.impact, to.impact),
+            score_lowered_by: score_difference(from, to),
         }),
         _ => None,
     };
