@@ -62,6 +62,8 @@ pub struct PlacementMove {
     pub at_ms: Millis,
     pub change: ChangeId,
     pub perspective: PerspectiveId,
+    /// Whether the move was an edit of its own or an undo or redo of one.
+    pub kind: StepKind,
     /// None: the change was in the perspective's tray.
     #[ts(optional = nullable)]
     pub from: Option<Cell>,
@@ -334,6 +336,7 @@ fn placement_move(entry: &HistoryEntry) -> Option<PlacementMove> {
         at_ms: entry.at_ms,
         change: change.clone(),
         perspective: perspective.clone(),
+        kind: entry.kind,
         from,
         to,
         label: entry.label.clone(),
@@ -485,6 +488,7 @@ mod tests {
                 (5_000, "ops", Some(Cell::new(4, 4)), None),
             ]
         );
+        assert_eq!(moves[3].kind, StepKind::Undo);
         assert!(
             moves[3].label.starts_with("Move '"),
             "undo keeps the step's label"
@@ -495,6 +499,7 @@ mod tests {
         let json = serde_json::to_value(&moves[4]).unwrap();
         assert_eq!(json["to"], serde_json::Value::Null);
         assert_eq!(json["from"]["likelihood"], 4);
+        assert_eq!(json["kind"], "edit");
     }
 
     #[test]
