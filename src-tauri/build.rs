@@ -8,6 +8,7 @@ fn main() {
 
 fn parallax_commands() -> &'static [&'static str] {
     &[
+        "start",
         "get_workshop",
         "apply_edit",
         "undo",

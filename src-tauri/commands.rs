@@ -8,12 +8,12 @@ use parallax_engine::analysis::{analyse, AnalysisOptions};
 use parallax_engine::{store, Document, Edit, Millis};
 use tauri::{AppHandle, Manager, Runtime, State};
 
-use crate::dialogs;
 use crate::error::{CommandError, ErrorCode};
 use crate::state::{AppState, Session, WorkshopView};
+use crate::{dialogs, keeper};
 
 /// The shell owns time: every edit is stamped here.
-fn now() -> Millis {
+pub fn now() -> Millis {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| Millis::try_from(d.as_millis()).unwrap_or(Millis::MAX))
@@ -21,13 +21,30 @@ fn now() -> Millis {
 }
 
 /// Keeps the window title in step with the document (name and unsaved marker).
-fn show<R: Runtime>(app: &AppHandle<R>, session: &Session) -> WorkshopView {
+pub fn show<R: Runtime>(app: &AppHandle<R>, session: &Session) -> WorkshopView {
     if let Some(window) = app.get_webview_window("main") {
         if let Err(e) = window.set_title(&session.window_title()) {
             tracing::warn!("cannot set the window title: {e}");
         }
     }
     session.view()
+}
+
+/// The UI's first call: offers unsaved work found from an earlier run (once), then the workshop.
+#[tauri::command]
+pub async fn start<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<WorkshopView, CommandError> {
+    if !state
+        .started
+        .swap(true, std::sync::atomic::Ordering::SeqCst)
+    {
+        if let Some(dir) = state.recovery_dir.get().cloned() {
+            keeper::offer(&app, &dir).await;
+        }
+    }
+    get_workshop(app, state)
 }
 
 #[tauri::command]
@@ -48,6 +65,7 @@ pub fn apply_edit<R: Runtime>(
     let mut session = state.lock()?;
     let label = session.doc.apply(edit, now())?;
     tracing::debug!("edit: {label}");
+    keeper::changed(&app);
     Ok(show(&app, &session))
 }
 
@@ -57,7 +75,9 @@ pub fn undo<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<WorkshopView, CommandError> {
     let mut session = state.lock()?;
-    session.doc.undo(now())?;
+    if session.doc.undo(now())?.is_some() {
+        keeper::changed(&app);
+    }
     Ok(show(&app, &session))
 }
 
@@ -67,7 +87,9 @@ pub fn redo<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<WorkshopView, CommandError> {
     let mut session = state.lock()?;
-    session.doc.redo(now())?;
+    if session.doc.redo(now())?.is_some() {
+        keeper::changed(&app);
+    }
     Ok(show(&app, &session))
 }
 
@@ -91,7 +113,9 @@ pub async fn save_workshop_as<R: Runtime>(
     get_workshop(app, state)
 }
 
-/// Saves the open workshop; false when the user cancelled the dialog.
+/// Saves the open workshop; false when the user cancelled a dialog. The document's own file is
+/// only overwritten when it is still what was opened (or last saved) — otherwise the user is
+/// asked — and never when a newer Parallax wrote it.
 pub async fn save_flow<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
@@ -105,21 +129,73 @@ pub async fn save_flow<R: Runtime>(
             .filter(|_| session.read_only.is_none() && !ask);
         (known, session.doc.workshop().title.clone())
     };
-    let path = match known {
-        Some(path) => path,
+    let (path, mut expect) = match known {
+        Some(path) => {
+            let expect = match &state.lock()?.fingerprint {
+                Some(fp) => store::Expect::Unchanged(fp.clone()),
+                // Never loaded from disk (a recovered untitled workshop): whatever is there now
+                // was put there by someone else, so ask before replacing it.
+                None if path.exists() => store::Expect::Unchanged(
+                    store::load_path(&path)
+                        .map(|l| l.fingerprint)
+                        .map_err(|e| CommandError::new(ErrorCode::CannotSave, e.to_string()))?,
+                ),
+                None => store::Expect::Anything,
+            };
+            (path, expect)
+        }
         None => match dialogs::save_path(app, state.dialog_override.as_ref(), &title).await {
-            Some(path) => path,
+            // The dialog itself asked before replacing an existing file.
+            Some(path) => (path, store::Expect::Anything),
             None => return Ok(false),
         },
     };
-    let mut session = state.lock()?;
-    store::save_path(&path, session.doc.workshop())?;
-    tracing::info!("saved {}", path.display());
-    session.doc.mark_saved();
-    session.path = Some(path);
-    session.read_only = None;
-    show(app, &session);
-    Ok(true)
+    loop {
+        let attempt = {
+            let session = state.lock()?;
+            store::save(&path, session.doc.workshop(), &expect)
+        };
+        match attempt {
+            Ok(saved) => {
+                let mut session = state.lock()?;
+                let old_key = session.recovery_key();
+                let same_file = session.path.as_deref() == Some(path.as_path());
+                if !same_file {
+                    // Claim the new file and let go of the old one.
+                    session.lock = match store::acquire(&path, now()) {
+                        Ok(lock) => Some(lock),
+                        Err(e) => {
+                            tracing::warn!("{e}");
+                            None
+                        }
+                    };
+                }
+                session.doc.mark_saved();
+                session.path = Some(path.clone());
+                session.read_only = None;
+                session.fingerprint = Some(saved.fingerprint);
+                let new_key = session.recovery_key();
+                show(app, &session);
+                drop(session);
+                keeper::forget(state, &old_key);
+                keeper::forget(state, &new_key);
+                tracing::info!("saved {}", path.display());
+                return Ok(true);
+            }
+            Err(store::SaveError::ChangedOnDisk { .. }) if expect != store::Expect::Anything => {
+                let problem = format!("{} changed on disk since it was opened", path.display());
+                if dialogs::ask_overwrite(app, state.dialog_override.as_ref(), &problem).await {
+                    expect = store::Expect::Anything;
+                    continue;
+                }
+                return Err(CommandError::new(
+                    ErrorCode::CannotSave,
+                    format!("{problem}; it was not overwritten. Use Save As to keep your work elsewhere."),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// Before the open workshop is closed or replaced: true when it may go (saved, nothing to save,
@@ -139,7 +215,11 @@ pub async fn settle_unsaved<R: Runtime>(
     };
     match dialogs::ask_unsaved(app, state.dialog_override.as_ref(), &name).await {
         dialogs::Unsaved::Save => save_flow(app, state, false).await,
-        dialogs::Unsaved::Discard => Ok(true),
+        dialogs::Unsaved::Discard => {
+            let key = state.lock()?.recovery_key();
+            keeper::forget(state, &key);
+            Ok(true)
+        }
         dialogs::Unsaved::Cancel => Ok(false),
     }
 }
@@ -163,17 +243,32 @@ pub async fn open_workshop<R: Runtime>(
     Ok(show(&app, &current))
 }
 
-/// Reads a workshop file into a session, or says what is wrong with it and where.
+/// Reads a workshop file into a session, or says what is wrong with it and where. The file is
+/// locked for this window; when another Parallax holds it, it opens read-only and says who.
 pub fn open_session(path: PathBuf) -> Result<Session, CommandError> {
     let loaded = store::load_path(&path).map_err(|e| {
         CommandError::new(ErrorCode::CannotOpen, format!("{}: {e}", path.display()))
     })?;
     tracing::info!("opened {}", path.display());
-    Ok(Session::new(
-        Document::opened(loaded.workshop),
-        Some(path),
-        loaded.read_only,
-    ))
+    let mut read_only = loaded.read_only;
+    let lock = match store::acquire(&path, now()) {
+        Ok(lock) => Some(lock),
+        Err(e @ store::LockError::Held { .. }) => {
+            read_only.get_or_insert(format!(
+                "{e}. It is open read-only here: use Save As to keep changes."
+            ));
+            None
+        }
+        Err(e) => {
+            // A folder where no lock can be made (read-only media): open anyway.
+            tracing::warn!("{e}");
+            None
+        }
+    };
+    let mut session = Session::new(Document::opened(loaded.workshop), Some(path), read_only);
+    session.fingerprint = Some(loaded.fingerprint);
+    session.lock = lock;
+    Ok(session)
 }
 
 /// Presentation mode: the window fills the screen, or goes back.

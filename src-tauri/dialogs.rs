@@ -3,18 +3,24 @@
 //! Test-only override: when the app starts with `PARALLAX_TEST_DIALOG_DIR=/some/folder`, no
 //! dialog is shown. "Save" answers `<folder>/<workshop title>.parallax`, "Open" answers the most
 //! recently modified `.parallax` file in the folder, and "unsaved changes?" answers
-//! `PARALLAX_TEST_UNSAVED_ANSWER` (save, discard or cancel; discard when unset). End-to-end tests
+//! `PARALLAX_TEST_UNSAVED_ANSWER` (save, discard or cancel; discard when unset), "the file changed
+//! on disk: overwrite?" answers `PARALLAX_TEST_CHANGED_ANSWER` (overwrite, or no), and "restore
+//! unsaved work?" answers `PARALLAX_TEST_RESTORE_ANSWER` (restore, discard, or later). End-to-end tests
 //! use this because a native GTK dialog cannot be driven through WebDriver.
 
 use std::path::{Path, PathBuf};
 
 use tauri::{AppHandle, Runtime};
+
+pub use crate::keeper::Restore;
 use tauri_plugin_dialog::{
     DialogExt, MessageDialogButtons, MessageDialogKind, MessageDialogResult,
 };
 
 pub const OVERRIDE_ENV: &str = "PARALLAX_TEST_DIALOG_DIR";
 pub const UNSAVED_ANSWER_ENV: &str = "PARALLAX_TEST_UNSAVED_ANSWER";
+pub const CHANGED_ANSWER_ENV: &str = "PARALLAX_TEST_CHANGED_ANSWER";
+pub const RESTORE_ANSWER_ENV: &str = "PARALLAX_TEST_RESTORE_ANSWER";
 pub const EXTENSION: &str = "parallax";
 
 /// What the user wants done with unsaved changes before the workshop is closed or replaced.
@@ -30,6 +36,10 @@ pub enum Unsaved {
 pub struct DialogOverride {
     pub dir: PathBuf,
     pub unsaved: Unsaved,
+    /// "The file changed on disk: overwrite it?"
+    pub overwrite: bool,
+    /// "Unsaved work was found: restore it?"
+    pub restore: Restore,
 }
 
 impl DialogOverride {
@@ -41,9 +51,17 @@ impl DialogOverride {
             Ok("cancel") => Unsaved::Cancel,
             _ => Unsaved::Discard,
         };
+        let overwrite = std::env::var(CHANGED_ANSWER_ENV).as_deref() == Ok("overwrite");
+        let restore = match std::env::var(RESTORE_ANSWER_ENV).as_deref() {
+            Ok("restore") => Restore::Recovered,
+            Ok("discard") => Restore::Discard,
+            _ => Restore::Saved,
+        };
         Some(DialogOverride {
             dir: PathBuf::from(dir),
             unsaved,
+            overwrite,
+            restore,
         })
     }
 }
@@ -102,6 +120,34 @@ pub async fn save_path<R: Runtime>(
         .ok()
         .flatten()?;
     picked.into_path().ok().map(with_extension)
+}
+
+/// Asks whether to overwrite a file that changed on disk since it was opened.
+pub async fn ask_overwrite<R: Runtime>(
+    app: &AppHandle<R>,
+    over: Option<&DialogOverride>,
+    problem: &str,
+) -> bool {
+    if let Some(o) = over {
+        return o.overwrite;
+    }
+    let dialog = app
+        .dialog()
+        .message(format!(
+            "{problem}.\n\nOverwrite it with the workshop open here? (Cancel keeps the file as it is; \
+             Save As… saves your work elsewhere.)"
+        ))
+        .title("The file changed on disk")
+        .kind(MessageDialogKind::Warning)
+        .buttons(MessageDialogButtons::OkCancelCustom(
+            "Overwrite".into(),
+            "Cancel".into(),
+        ));
+    let answer = tauri::async_runtime::spawn_blocking(move || dialog.blocking_show_with_result())
+        .await
+        .unwrap_or(MessageDialogResult::Cancel);
+    matches!(answer, MessageDialogResult::Ok)
+        || matches!(answer, MessageDialogResult::Custom(ref l) if l == "Overwrite")
 }
 
 /// Asks which workshop to open; None when the user cancels.

@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod dialogs;
 pub mod error;
+pub mod keeper;
 pub mod state;
 
 use std::path::PathBuf;
@@ -62,6 +63,7 @@ fn start_logging<R: Runtime>(app: &tauri::App<R>) {
 /// The commands the UI may call; each is also granted by name in tauri.conf.json.
 pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
+        commands::start,
         commands::get_workshop,
         commands::apply_edit,
         commands::undo,
@@ -104,6 +106,10 @@ fn guard_close<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
         match commands::settle_unsaved(&app, &state).await {
             Ok(true) => {
                 state.closing.store(true, Ordering::SeqCst);
+                // Release the document's lock before the process goes.
+                if let Ok(mut session) = state.lock() {
+                    session.lock = None;
+                }
                 if let Err(e) = window.destroy() {
                     tracing::error!("cannot close the window: {e}");
                 }
@@ -128,6 +134,15 @@ pub fn run() {
     with_parallax(tauri::Builder::default(), state)
         .setup(move |app| {
             start_logging(app);
+            match app.path().app_data_dir() {
+                Ok(dir) => {
+                    let _ = app
+                        .state::<AppState>()
+                        .recovery_dir
+                        .set(dir.join("recovery"));
+                }
+                Err(e) => tracing::warn!("no data folder, so no recovery copies: {e}"),
+            }
             tracing::info!("Parallax {} started", env!("CARGO_PKG_VERSION"));
             if let Some(problem) = problem {
                 tracing::warn!("{problem}");

@@ -2,9 +2,11 @@
 //! It holds no logic about workshops (that is the engine's) and no window.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
+use parallax_engine::store::recovery::RecoveryKey;
+use parallax_engine::store::{Fingerprint, LockGuard};
 use parallax_engine::{Document, DocumentStatus, Workshop};
 use serde::Serialize;
 use ts_rs::TS;
@@ -18,14 +20,32 @@ pub struct Session {
     pub path: Option<PathBuf>,
     /// Why the file must not be overwritten, when it must not.
     pub read_only: Option<String>,
+    /// What the file was when it was opened or last saved, to notice changes made elsewhere.
+    pub fingerprint: Option<Fingerprint>,
+    /// This window's claim on the file; another instance opens it read-only meanwhile.
+    pub lock: Option<LockGuard>,
+    /// Names the recovery copy of a workshop that has no file yet.
+    pub untitled_id: String,
 }
 
 impl Session {
+    /// A workshop with no file yet.
     pub fn new(doc: Document, path: Option<PathBuf>, read_only: Option<String>) -> Self {
         Session {
             doc,
             path,
             read_only,
+            fingerprint: None,
+            lock: None,
+            untitled_id: untitled_id(),
+        }
+    }
+
+    /// Whose recovery copy this session writes.
+    pub fn recovery_key(&self) -> RecoveryKey {
+        match &self.path {
+            Some(path) => RecoveryKey::Document(path.clone()),
+            None => RecoveryKey::Untitled(self.untitled_id.clone()),
         }
     }
 
@@ -60,6 +80,15 @@ impl Session {
     }
 }
 
+/// A name for an untitled workshop's recovery copy, unique per process and start.
+fn untitled_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{}-{nanos:x}", std::process::id())
+}
+
 /// Everything the UI shows of the open workshop.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct WorkshopView {
@@ -77,6 +106,12 @@ pub struct AppState {
     pub dialog_override: Option<DialogOverride>,
     /// Set once the user has agreed to close, so the second close request goes through.
     pub closing: AtomicBool,
+    /// Where recovery copies go (the app's data folder); set when the app starts.
+    pub recovery_dir: OnceLock<PathBuf>,
+    /// Counts changes, so that a debounced autosave only writes after the last one.
+    pub autosave_generation: AtomicU64,
+    /// Set by the UI's first call, which offers recovered work once.
+    pub started: AtomicBool,
 }
 
 impl AppState {
@@ -85,6 +120,9 @@ impl AppState {
             session: Mutex::new(session),
             dialog_override,
             closing: AtomicBool::new(false),
+            recovery_dir: OnceLock::new(),
+            autosave_generation: AtomicU64::new(0),
+            started: AtomicBool::new(false),
         }
     }
 

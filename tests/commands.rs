@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use parallax_app::dialogs::{DialogOverride, Unsaved};
+use parallax_app::dialogs::{DialogOverride, Restore, Unsaved};
 use parallax_app::state::AppState;
 use parallax_app::{initial_session, with_parallax};
 use serde_json::{json, Value};
@@ -29,8 +29,21 @@ impl Harness {
         let over = DialogOverride {
             dir: dir.to_path_buf(),
             unsaved,
+            overwrite: false,
+            restore: Restore::Saved,
         };
+        Harness::with_override(session, over, None)
+    }
+
+    fn with_override(
+        session: parallax_app::state::Session,
+        over: DialogOverride,
+        recovery: Option<&Path>,
+    ) -> Harness {
         let state = AppState::new(session, Some(over));
+        if let Some(dir) = recovery {
+            state.recovery_dir.set(dir.to_path_buf()).unwrap();
+        }
         let app = with_parallax(mock_builder(), state)
             .build(tauri::generate_context!())
             .expect("the app builds on the mock runtime");
@@ -245,4 +258,118 @@ fn opening_another_file_with_unsaved_changes_can_be_cancelled_or_saved_first() {
         "the unsaved work was saved before opening"
     );
     assert_eq!(opened["status"]["dirty"], false);
+}
+
+fn saved_sample(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("w.parallax");
+    parallax_engine::store::save_path(&path, &parallax_engine::sample::workshop()).unwrap();
+    path
+}
+
+#[test]
+fn a_second_window_on_the_same_file_opens_read_only_and_says_who_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_sample(dir.path());
+    let first = Harness::new(dir.path(), Some(path.clone()));
+    assert_eq!(
+        first.ok("get_workshop", json!({}))["read_only"],
+        Value::Null
+    );
+    let second = Harness::new(dir.path(), Some(path.clone()));
+    let view = second.ok("get_workshop", json!({}));
+    let why = view["read_only"].as_str().expect("read-only with a reason");
+    assert!(why.contains("already open for editing by"), "{why}");
+    // Saving from the read-only window goes to a new file, never over the held one.
+    second.ok("apply_edit", place_ops_4_2());
+    let before = std::fs::read(&path).unwrap();
+    second.ok("save_workshop", json!({}));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    drop(first);
+}
+
+#[test]
+fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_sample(dir.path());
+    let h = Harness::new(dir.path(), Some(path.clone()));
+    h.ok("apply_edit", place_ops_4_2());
+    let mut other = parallax_engine::sample::workshop();
+    other.title = "Changed by a colleague".into();
+    parallax_engine::store::save_path(&path, &other).unwrap();
+    let err = h.call("save_workshop", json!({})).unwrap_err();
+    assert_eq!(err["code"], "cannot_save");
+    assert!(
+        err["message"].as_str().unwrap().contains("changed on disk"),
+        "{err}"
+    );
+    let on_disk = parallax_engine::store::load_path(&path).unwrap().workshop;
+    assert_eq!(
+        on_disk.title, "Changed by a colleague",
+        "the other version is intact"
+    );
+    assert_eq!(h.ok("get_workshop", json!({}))["status"]["dirty"], true);
+}
+
+#[test]
+fn saving_twice_keeps_the_previous_version_as_bak() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_sample(dir.path());
+    let h = Harness::new(dir.path(), Some(path.clone()));
+    h.ok("apply_edit", place_ops_4_2());
+    h.ok("save_workshop", json!({}));
+    let bak = dir.path().join("w.parallax.bak");
+    let previous = parallax_engine::store::load_path(&bak).unwrap().workshop;
+    assert!(
+        previous.changes[2].placements.is_empty(),
+        "the .bak is the version before"
+    );
+    let current = parallax_engine::store::load_path(&path).unwrap().workshop;
+    assert_eq!(current.changes[2].placements.len(), 1);
+}
+
+#[test]
+fn unsaved_work_is_kept_as_a_recovery_copy_and_offered_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let recovery = tempfile::tempdir().unwrap();
+    let path = saved_sample(dir.path());
+    let over = |restore| DialogOverride {
+        dir: dir.path().to_path_buf(),
+        unsaved: Unsaved::Cancel,
+        overwrite: false,
+        restore,
+    };
+    {
+        let (session, _) = initial_session(Some(path.clone()));
+        let h = Harness::with_override(session, over(Restore::Saved), Some(recovery.path()));
+        h.ok("apply_edit", place_ops_4_2());
+        // What the debounced autosave does two seconds after the last change.
+        parallax_app::keeper::write_now(&h.window.state::<AppState>());
+        // The process "crashes" here: nothing is saved. A dead process's lock is stale and
+        // taken over (the engine's lock tests cover that); in one test process, let it go.
+        h.window.state::<AppState>().lock().unwrap().lock = None;
+    }
+    let copies = parallax_engine::store::recovery::pending(recovery.path()).unwrap();
+    assert_eq!(copies.len(), 1);
+
+    let (session, _) = initial_session(Some(path.clone()));
+    let h = Harness::with_override(session, over(Restore::Recovered), Some(recovery.path()));
+    let view = h.ok("start", json!({}));
+    assert_eq!(
+        view["workshop"]["changes"][2]["placements"]["ops"]["impact"],
+        2
+    );
+    assert_eq!(
+        view["status"]["dirty"], true,
+        "recovered work is unsaved until saved"
+    );
+    assert_eq!(view["file_name"], "w.parallax");
+    h.ok("save_workshop", json!({}));
+    assert!(
+        parallax_engine::store::recovery::pending(recovery.path())
+            .unwrap()
+            .is_empty(),
+        "a save makes the recovery copy unnecessary"
+    );
+    let on_disk = parallax_engine::store::load_path(&path).unwrap().workshop;
+    assert_eq!(on_disk.changes[2].placements.len(), 1);
 }

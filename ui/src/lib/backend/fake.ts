@@ -81,6 +81,10 @@ export class FakeBackend implements Backend {
     return p.name;
   }
 
+  async start(): Promise<WorkshopView> {
+    return this.view();
+  }
+
   async getWorkshop(): Promise<WorkshopView> {
     return this.view();
   }

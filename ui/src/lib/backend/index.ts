@@ -5,6 +5,8 @@
 import type { Analysis, CommandError, Edit, WorkshopView } from "../types";
 
 export interface Backend {
+  /** The UI's first call: Rust first offers unsaved work kept from an earlier run, if any. */
+  start(): Promise<WorkshopView>;
   /** The open workshop as it is now. */
   getWorkshop(): Promise<WorkshopView>;
   /** Applies one edit; rejects with a CommandError and changes nothing if it is refused. */

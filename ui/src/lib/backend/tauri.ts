@@ -5,6 +5,9 @@ import type { Analysis, Edit, WorkshopView } from "../types";
 import type { Backend } from "./index";
 
 export class TauriBackend implements Backend {
+  start(): Promise<WorkshopView> {
+    return invoke<WorkshopView>("start");
+  }
   getWorkshop(): Promise<WorkshopView> {
     return invoke<WorkshopView>("get_workshop");
   }
