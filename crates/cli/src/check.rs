@@ -1,5 +1,6 @@
 //! `parallax-cli check FILE`: one line about a valid workshop, or `FILE: <json path>: <problem>`.
-//! It only reads the file.
+//! It only reads the file (through the engine's loader, which opens it read-only and never
+//! writes), and whatever the bytes are it answers with exit 0 or 1, never a panic.
 
 use std::path::PathBuf;
 
@@ -25,6 +26,12 @@ pub fn run(args: &Args) -> Result<String, String> {
         w.matrix.likelihood.len(),
         w.matrix.impact.len()
     );
+    if let Some(old) = loaded.migrated_from {
+        line.push_str(&format!(
+            " (file format {old}; Parallax would save it as format {})",
+            parallax_engine::store::SCHEMA_VERSION
+        ));
+    }
     if let Some(why) = loaded.read_only {
         line.push_str(&format!(" (read-only: {why})"));
     }

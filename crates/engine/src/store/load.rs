@@ -16,6 +16,7 @@ use std::fmt;
 use std::path::Path;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::fingerprint::{read_bounded, Fingerprint};
@@ -339,17 +340,27 @@ fn from_value(mut value: Value) -> Result<(Workshop, Option<String>, Option<u64>
     if !newer {
         migrate::migrate(object, version)?;
     }
-    let workshop: Workshop = serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let mut message = e.into_inner().to_string();
-        if newer {
-            message = format!(
-                "{message} (the file is from a newer Parallax, format {version}, and uses \
-                 something this version does not know)"
-            );
+    // Fast without path tracking; only a file that fails is read again to find where.
+    let workshop = match Workshop::deserialize(&value) {
+        Ok(w) => w,
+        Err(first) => {
+            let (path, mut message) = match serde_path_to_error::deserialize::<_, Workshop>(&value)
+            {
+                Err(e) => (e.path().to_string(), e.into_inner().to_string()),
+                Ok(_) => (".".to_owned(), first.to_string()),
+            };
+            if newer {
+                message = format!(
+                    "{message} (the file is from a newer Parallax, format {version}, and uses \
+                     something this version does not know)"
+                );
+            }
+            return Err(invalid(
+                if path == "." { "(top level)" } else { &path },
+                message,
+            ));
         }
-        invalid(if path == "." { "(top level)" } else { &path }, message)
-    })?;
+    };
     check_workshop(&workshop)?;
     Ok((workshop, read_only, migrated_from))
 }

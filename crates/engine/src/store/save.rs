@@ -19,7 +19,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::Deserializer as _;
 
 use super::fingerprint::{read_bounded, Fingerprint, OnDisk};
 use super::{to_bytes, SaveError, FORMAT, SCHEMA_VERSION};
@@ -130,6 +131,7 @@ pub(crate) fn save_bytes(path: &Path, bytes: &[u8], expect: &Expect) -> Result<S
             kept: !written,
         });
     }
+    remove_leftovers(path);
     let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
     Ok(Saved {
         fingerprint: Fingerprint::of_bytes(bytes, modified),
@@ -145,18 +147,86 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
     file.commit()
 }
 
-/// The `schema_version` of a Parallax file newer than this one, if the bytes are such a file.
-fn newer_version(on_disk: &OnDisk) -> Option<u64> {
-    #[derive(Deserialize)]
-    struct Header {
-        format: Option<String>,
-        schema_version: Option<u64>,
+/// Removes temporary files that a crash left beside `path`. atomic-write-file links its fsynced
+/// temporary file as `.NAME.XXXXXX` (six letters or digits) just before the rename; a process
+/// killed in between leaves it there. Only such names, only regular files, and only ones older
+/// than a minute (so never the temporary file of a save that is running right now elsewhere).
+fn remove_leftovers(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut prefix = b".".to_vec();
+    prefix.extend_from_slice(name.as_encoded_bytes());
+    prefix.push(b'.');
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let bytes = file_name.as_encoded_bytes();
+        let is_leftover = bytes.len() == prefix.len() + 6
+            && bytes.starts_with(&prefix)
+            && bytes[prefix.len()..].iter().all(u8::is_ascii_alphanumeric);
+        if !is_leftover {
+            continue;
+        }
+        let old = entry.metadata().ok().filter(|m| m.is_file()).and_then(|m| {
+            m.modified()
+                .ok()?
+                .elapsed()
+                .ok()
+                .map(|age| age.as_secs() >= 60)
+        });
+        if old == Some(true) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
+}
+
+/// The `schema_version` of a Parallax file newer than this one, if the bytes are such a file.
+/// Parallax writes `format` and `schema_version` first, so reading stops right after them; a
+/// file with them elsewhere is still read to its end.
+fn newer_version(on_disk: &OnDisk) -> Option<u64> {
     let bytes = on_disk.bytes.as_deref()?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let header: Header = serde_json::from_slice(bytes).ok()?;
-    let version = header.schema_version?;
-    (header.format.as_deref() == Some(FORMAT) && version > SCHEMA_VERSION).then_some(version)
+    let found = std::cell::Cell::new((false, None));
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // Stopping early makes serde_json complain about the rest of the object: what was found
+    // before that is all that is wanted.
+    let _ = de.deserialize_map(HeaderVisitor { found: &found });
+    let (is_parallax, version) = found.get();
+    version.filter(|v| is_parallax && *v > SCHEMA_VERSION)
+}
+
+struct HeaderVisitor<'a> {
+    found: &'a std::cell::Cell<(bool, Option<u64>)>,
+}
+
+impl<'de> Visitor<'de> for HeaderVisitor<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a Parallax file")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let (mut format, mut version) = (None, None);
+        while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
+            match key.as_ref() {
+                "format" => format = Some(map.next_value::<std::borrow::Cow<str>>()?),
+                "schema_version" => version = Some(map.next_value::<u64>()?),
+                _ => map.next_value::<IgnoredAny>().map(|_| ())?,
+            }
+            if let (Some(f), Some(v)) = (&format, version) {
+                self.found.set((f == FORMAT, Some(v)));
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Makes `backup` hold what `path` holds now, replacing an older backup atomically.
@@ -276,6 +346,37 @@ mod tests {
             &Expect::Anything,
         )
         .unwrap();
+    }
+
+    #[test]
+    fn temporary_files_left_by_a_crash_are_cleaned_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.parallax");
+        let old = dir.path().join(".w.parallax.Ab12Cd");
+        let young = dir.path().join(".w.parallax.Zz99Yy");
+        let other = dir.path().join(".w.parallax.notours");
+        for p in [&old, &young, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for p in [&old, &other] {
+            std::fs::File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(an_hour_ago)
+                .unwrap();
+        }
+        save_path(&path, &sample::workshop()).unwrap();
+        assert!(!old.exists(), "an old leftover is removed");
+        assert!(
+            young.exists(),
+            "a temporary file of a save running elsewhere is not"
+        );
+        assert!(
+            other.exists(),
+            "names that are not atomic-write-file's are left alone"
+        );
     }
 
     #[test]
