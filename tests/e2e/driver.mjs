@@ -4,7 +4,7 @@
 // answers Save and Open inside a temporary folder instead of showing a native dialog.
 
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -53,8 +53,16 @@ export async function startDriver(env) {
   if (!existsSync(APP)) throw new Error(`no app binary at ${APP}: build it first (make test does)`);
   const port = await freePort();
   const nativePort = await freePort();
+  // A data folder of its own, so recovery copies and logs of other runs never meet the test.
+  const home = mkdtempSync(path.join(os.tmpdir(), "parallax-e2e-data-"));
   const child = spawn(DRIVER, ["--port", String(port), "--native-port", String(nativePort)], {
-    env: { ...process.env, ...env },
+    env: {
+      ...process.env,
+      XDG_DATA_HOME: path.join(home, "data"),
+      XDG_CONFIG_HOME: path.join(home, "config"),
+      XDG_CACHE_HOME: path.join(home, "cache"),
+      ...env,
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   await waitForPort(port, child);
