@@ -205,3 +205,20 @@ fn bad_input_exits_1_with_a_message() {
     let out = summary(&[garbage.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    // Like `parallax-cli summary FILE | head -1`: the reader goes away before the output is written.
+    let mut child = cli()
+        .arg("summary")
+        .arg(reference("random-7x7.parallax"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
