@@ -49,8 +49,17 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(out) => {
+            // println! panics when stdout is closed (`parallax-cli summary FILE | head`): write
+            // instead, treat a closed pipe as the reader having had enough, and any other failure
+            // as an error.
             if !out.is_empty() {
-                println!("{out}");
+                use std::io::Write as _;
+                if let Err(e) = writeln!(std::io::stdout().lock(), "{out}") {
+                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                        eprintln!("cannot write the output: {e}");
+                        return ExitCode::from(1);
+                    }
+                }
             }
             ExitCode::SUCCESS
         }
