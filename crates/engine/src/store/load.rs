@@ -11,10 +11,13 @@
 //! surrogates are refused by it), and on any error the path to it is collected as the error
 //! unwinds, so it costs nothing when the file is fine.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
 
+use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -76,8 +79,29 @@ fn load_checked(bytes: &[u8], fingerprint: Fingerprint) -> Result<Loaded, LoadEr
     if text.trim().is_empty() {
         return Err(LoadError::Empty);
     }
-    let value = parse_tree(text)?;
-    let (workshop, read_only, migrated_from) = from_value(value)?;
+    let header = scan(text)?;
+    let version = check_header(header)?;
+    let newer = version > SCHEMA_VERSION;
+    let read_only = newer.then(|| {
+        format!(
+            "this workshop was saved by a newer Parallax (file format {version}; this version \
+             knows {SCHEMA_VERSION}). It is open read-only so that nothing in it is lost."
+        )
+    });
+    let migrated_from = (version < SCHEMA_VERSION).then_some(version);
+    let workshop = if migrated_from.is_some() {
+        // Older files go through the JSON tree, which the migration steps rewrite.
+        let mut value = parse_tree(text)?;
+        if let Some(object) = value.as_object_mut() {
+            object.remove("format");
+            object.remove("schema_version");
+            migrate::migrate(object, version)?;
+        }
+        typed_from_tree(&value, version)?
+    } else {
+        typed_from_text(text, version)?
+    };
+    check_workshop(&workshop)?;
     Ok(Loaded {
         workshop,
         read_only,
@@ -95,28 +119,30 @@ pub(crate) fn parse_tree(text: &str) -> Result<Value, LoadError> {
         .and_then(|v| de.end().map(|()| v));
     match result {
         Ok(value) => Ok(value),
-        Err(e) => {
-            let trail = trail.into_inner();
-            let path = trail.path();
-            match trail.problem {
-                Some(Problem::DuplicateKey) => Err(LoadError::Invalid(ValidationError {
-                    path,
-                    problem: "appears twice in the same object; Parallax refuses the file \
-                              rather than silently keep only one of them"
-                        .to_owned(),
-                })),
-                Some(Problem::NotFinite(n)) => Err(LoadError::Invalid(ValidationError {
-                    path,
-                    problem: format!("{n} is not a finite number"),
-                })),
-                None => Err(LoadError::Syntax {
-                    path,
-                    message: explain(strip_position(&e.to_string()), text, e.line(), e.column()),
-                    line: e.line(),
-                    column: e.column(),
-                }),
-            }
-        }
+        Err(e) => Err(trail_error(trail.into_inner(), &e, text)),
+    }
+}
+
+/// The error of a failed scan or tree, with its path.
+fn trail_error(trail: Trail, e: &serde_json::Error, text: &str) -> LoadError {
+    let path = trail.path();
+    match trail.problem {
+        Some(Problem::DuplicateKey) => LoadError::Invalid(ValidationError {
+            path,
+            problem: "appears twice in the same object; Parallax refuses the file rather than \
+                      silently keep only one of them"
+                .to_owned(),
+        }),
+        Some(Problem::NotFinite(n)) => LoadError::Invalid(ValidationError {
+            path,
+            problem: format!("{n} is not a finite number"),
+        }),
+        None => LoadError::Syntax {
+            path,
+            message: explain(strip_position(&e.to_string()), text, e.line(), e.column()),
+            line: e.line(),
+            column: e.column(),
+        },
     }
 }
 
@@ -298,15 +324,23 @@ fn invalid(path: &str, problem: impl Into<String>) -> LoadError {
     })
 }
 
-/// Format tag, version, migration, typed model, validation.
-fn from_value(mut value: Value) -> Result<(Workshop, Option<String>, Option<u64>), LoadError> {
-    let Some(object) = value.as_object_mut() else {
+/// The top of the file as the scan saw it.
+struct Header {
+    /// What the whole file is: "object", "array"…
+    kind: &'static str,
+    format: Option<Value>,
+    schema_version: Option<Value>,
+}
+
+/// The format tag and the version, or why the file is not a workshop this Parallax can read.
+fn check_header(header: Header) -> Result<u64, LoadError> {
+    if header.kind != "object" {
         return Err(LoadError::WrongFormat(format!(
             "the file holds a JSON {}, not an object",
-            json_kind(&value)
+            header.kind
         )));
-    };
-    match object.remove("format") {
+    }
+    match header.format {
         Some(Value::String(f)) if f == FORMAT => {}
         Some(other) => {
             return Err(LoadError::WrongFormat(format!(
@@ -320,49 +354,311 @@ fn from_value(mut value: Value) -> Result<(Workshop, Option<String>, Option<u64>
             )))
         }
     }
-    let version = match object.remove("schema_version") {
+    match header.schema_version {
         Some(v) => v.as_u64().ok_or_else(|| {
             invalid(
                 "schema_version",
                 format!("{} is not a version number", shorten(&v.to_string())),
             )
-        })?,
-        None => return Err(invalid("schema_version", "is missing")),
-    };
-    let newer = version > SCHEMA_VERSION;
-    let read_only = newer.then(|| {
-        format!(
-            "this workshop was saved by a newer Parallax (file format {version}; this version \
-             knows {SCHEMA_VERSION}). It is open read-only so that nothing in it is lost."
-        )
-    });
-    let migrated_from = (version < SCHEMA_VERSION).then_some(version);
-    if !newer {
-        migrate::migrate(object, version)?;
+        }),
+        None => Err(invalid("schema_version", "is missing")),
     }
-    // Fast without path tracking; only a file that fails is read again to find where.
-    let workshop = match Workshop::deserialize(&value) {
-        Ok(w) => w,
+}
+
+fn typed_error(path: String, message: String, version: u64) -> LoadError {
+    let message = if version > SCHEMA_VERSION {
+        format!(
+            "{message} (the file is from a newer Parallax, format {version}, and uses \
+             something this version does not know)"
+        )
+    } else {
+        message
+    };
+    invalid(if path == "." { "(top level)" } else { &path }, message)
+}
+
+/// The typed model straight from the text (the file is already known to be well-formed JSON
+/// without duplicate keys): no tree in between, which makes loading a big file several times
+/// faster. Fast without path tracking; only a file that fails is read again to find where.
+fn typed_from_text(text: &str, version: u64) -> Result<Workshop, LoadError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    match Workshop::deserialize(WithoutHeader(&mut de)) {
+        Ok(w) => Ok(w),
         Err(first) => {
-            let (path, mut message) = match serde_path_to_error::deserialize::<_, Workshop>(&value)
-            {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let (path, message) =
+                match serde_path_to_error::deserialize::<_, Workshop>(WithoutHeader(&mut de)) {
+                    Err(e) => (e.path().to_string(), e.into_inner().to_string()),
+                    Ok(_) => (".".to_owned(), first.to_string()),
+                };
+            Err(typed_error(path, strip_position(&message), version))
+        }
+    }
+}
+
+/// The typed model from a (migrated) tree.
+fn typed_from_tree(value: &Value, version: u64) -> Result<Workshop, LoadError> {
+    match Workshop::deserialize(value) {
+        Ok(w) => Ok(w),
+        Err(first) => {
+            let (path, message) = match serde_path_to_error::deserialize::<_, Workshop>(value) {
                 Err(e) => (e.path().to_string(), e.into_inner().to_string()),
                 Ok(_) => (".".to_owned(), first.to_string()),
             };
-            if newer {
-                message = format!(
-                    "{message} (the file is from a newer Parallax, format {version}, and uses \
-                     something this version does not know)"
-                );
-            }
-            return Err(invalid(
-                if path == "." { "(top level)" } else { &path },
-                message,
-            ));
+            Err(typed_error(path, message, version))
         }
-    };
-    check_workshop(&workshop)?;
-    Ok((workshop, read_only, migrated_from))
+    }
+}
+
+/// A deserializer of the top-level object that leaves out `format` and `schema_version`, so
+/// that `Workshop` (which refuses unknown fields) reads the rest of the file directly.
+struct WithoutHeader<D>(D);
+
+impl<'de, D: de::Deserializer<'de>> de::Deserializer<'de> for WithoutHeader<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(Headerless(visitor))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(Headerless(visitor))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
+struct Headerless<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Headerless<V> {
+    type Value = V::Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.0.expecting(f)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.0.visit_map(HeaderlessMap(map))
+    }
+}
+
+struct HeaderlessMap<A>(A);
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for HeaderlessMap<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        loop {
+            let Some(key) = self.0.next_key_seed(KeySeed)? else {
+                return Ok(None);
+            };
+            if key == "format" || key == "schema_version" {
+                self.0.next_value::<de::IgnoredAny>()?;
+                continue;
+            }
+            return match key {
+                Cow::Borrowed(k) => seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(k)),
+                Cow::Owned(k) => seed.deserialize(StringDeserializer::<A::Error>::new(k)),
+            }
+            .map(Some);
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.0.next_value_seed(seed)
+    }
+}
+
+/// A key, borrowed from the text when it has no escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// Checks the whole text without building anything: well-formed JSON, no duplicate key, no
+/// non-finite number, nesting within serde_json's limit; on a problem, its path. Keeps the
+/// top-level `format` and `schema_version`.
+fn scan(text: &str) -> Result<Header, LoadError> {
+    let trail = RefCell::new(Trail::default());
+    let header = RefCell::new((None, None));
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = ScanSeed {
+        trail: &trail,
+        header: Some(&header),
+    }
+    .deserialize(&mut de)
+    .and_then(|kind| de.end().map(|()| kind));
+    match result {
+        Ok(kind) => {
+            let (format, schema_version) = header.into_inner();
+            Ok(Header {
+                kind,
+                format,
+                schema_version,
+            })
+        }
+        Err(e) => Err(trail_error(trail.into_inner(), &e, text)),
+    }
+}
+
+type HeaderSlot = RefCell<(Option<Value>, Option<Value>)>;
+
+/// Walks any JSON value; returns what kind it was. `header` is set only for the top level.
+#[derive(Clone, Copy)]
+struct ScanSeed<'t> {
+    trail: &'t RefCell<Trail>,
+    header: Option<&'t HeaderSlot>,
+}
+
+/// Objects with more keys than this check duplicates with a hash set instead of a list.
+const FEW_KEYS: usize = 24;
+
+impl<'de> DeserializeSeed<'de> for ScanSeed<'_> {
+    type Value = &'static str;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<&'static str, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ScanSeed<'_> {
+    type Value = &'static str;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<&'static str, E> {
+        Ok("boolean")
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<&'static str, E> {
+        Ok("number")
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<&'static str, E> {
+        Ok("number")
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<&'static str, E> {
+        if v.is_finite() {
+            Ok("number")
+        } else {
+            self.trail.borrow_mut().problem = Some(Problem::NotFinite(v));
+            Err(E::custom("not a finite number"))
+        }
+    }
+    fn visit_borrowed_str<E>(self, _: &'de str) -> Result<&'static str, E> {
+        Ok("string")
+    }
+    fn visit_str<E>(self, _: &str) -> Result<&'static str, E> {
+        Ok("string")
+    }
+    fn visit_unit<E>(self) -> Result<&'static str, E> {
+        Ok("null")
+    }
+    fn visit_none<E>(self) -> Result<&'static str, E> {
+        Ok("null")
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<&'static str, D::Error> {
+        self.deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<&'static str, A::Error> {
+        let inner = ScanSeed {
+            header: None,
+            ..self
+        };
+        let mut index = 0;
+        loop {
+            match seq.next_element_seed(inner) {
+                Ok(Some(_)) => index += 1,
+                Ok(None) => return Ok("array"),
+                Err(e) => {
+                    self.trail.borrow_mut().outward.push(Segment::Index(index));
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<&'static str, A::Error> {
+        let inner = ScanSeed {
+            header: None,
+            ..self
+        };
+        let mut few: Vec<Cow<'de, str>> = Vec::new();
+        let mut many: Option<HashSet<Cow<'de, str>>> = None;
+        while let Some(key) = access.next_key_seed(KeySeed)? {
+            let result = match (self.header, key.as_ref()) {
+                (Some(slot), "format" | "schema_version") => access
+                    .next_value_seed(TreeSeed { trail: self.trail })
+                    .map(|v| {
+                        let mut slot = slot.borrow_mut();
+                        if key == "format" {
+                            slot.0 = Some(v);
+                        } else {
+                            slot.1 = Some(v);
+                        }
+                    }),
+                _ => access.next_value_seed(inner).map(|_| ()),
+            };
+            if let Err(e) = result {
+                self.trail
+                    .borrow_mut()
+                    .outward
+                    .push(Segment::Key(key.into_owned()));
+                return Err(e);
+            }
+            let seen = match &many {
+                Some(set) => set.contains(&key),
+                None => few.contains(&key),
+            };
+            if seen {
+                let mut trail = self.trail.borrow_mut();
+                trail.problem = Some(Problem::DuplicateKey);
+                trail.outward.push(Segment::Key(key.into_owned()));
+                return Err(de::Error::custom("duplicate key"));
+            }
+            match &mut many {
+                Some(set) => {
+                    set.insert(key);
+                }
+                None => {
+                    few.push(key);
+                    if few.len() > FEW_KEYS {
+                        many = Some(few.drain(..).collect());
+                    }
+                }
+            }
+        }
+        Ok("object")
+    }
 }
 
 /// Keeps messages about hostile values short (a 10 MB string must not become a 10 MB message).
@@ -373,17 +669,6 @@ fn shorten(text: &str) -> String {
     } else {
         let head: String = text.chars().take(MAX).collect();
         format!("{head}…")
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 
