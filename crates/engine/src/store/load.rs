@@ -511,10 +511,12 @@ impl<'de> Visitor<'de> for KeySeed {
 fn scan(text: &str) -> Result<Header, LoadError> {
     let trail = RefCell::new(Trail::default());
     let header = RefCell::new((None, None));
+    let keys = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_str(text);
     let result = ScanSeed {
         trail: &trail,
         header: Some(&header),
+        keys: &keys,
     }
     .deserialize(&mut de)
     .and_then(|kind| de.end().map(|()| kind));
@@ -534,23 +536,26 @@ fn scan(text: &str) -> Result<Header, LoadError> {
 type HeaderSlot = RefCell<(Option<Value>, Option<Value>)>;
 
 /// Walks any JSON value; returns what kind it was. `header` is set only for the top level.
+/// `keys` is one stack shared by all levels: each object pushes its keys above its parent's and
+/// pops them when done, so that checking for duplicates allocates nothing per object.
 #[derive(Clone, Copy)]
-struct ScanSeed<'t> {
+struct ScanSeed<'t, 'de> {
     trail: &'t RefCell<Trail>,
     header: Option<&'t HeaderSlot>,
+    keys: &'t RefCell<Vec<Cow<'de, str>>>,
 }
 
 /// Objects with more keys than this check duplicates with a hash set instead of a list.
 const FEW_KEYS: usize = 24;
 
-impl<'de> DeserializeSeed<'de> for ScanSeed<'_> {
+impl<'de> DeserializeSeed<'de> for ScanSeed<'_, 'de> {
     type Value = &'static str;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<&'static str, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for ScanSeed<'_> {
+impl<'de> Visitor<'de> for ScanSeed<'_, 'de> {
     type Value = &'static str;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -612,9 +617,14 @@ impl<'de> Visitor<'de> for ScanSeed<'_> {
             header: None,
             ..self
         };
-        let mut few: Vec<Cow<'de, str>> = Vec::new();
+        let start = self.keys.borrow().len();
         let mut many: Option<HashSet<Cow<'de, str>>> = None;
-        while let Some(key) = access.next_key_seed(KeySeed)? {
+        let result = loop {
+            let key = match access.next_key_seed(KeySeed) {
+                Ok(Some(key)) => key,
+                Ok(None) => break Ok("object"),
+                Err(e) => break Err(e),
+            };
             let result = match (self.header, key.as_ref()) {
                 (Some(slot), "format" | "schema_version") => access
                     .next_value_seed(TreeSeed { trail: self.trail })
@@ -633,31 +643,33 @@ impl<'de> Visitor<'de> for ScanSeed<'_> {
                     .borrow_mut()
                     .outward
                     .push(Segment::Key(key.into_owned()));
-                return Err(e);
+                break Err(e);
             }
+            let mut keys = self.keys.borrow_mut();
             let seen = match &many {
                 Some(set) => set.contains(&key),
-                None => few.contains(&key),
+                None => keys[start..].contains(&key),
             };
             if seen {
                 let mut trail = self.trail.borrow_mut();
                 trail.problem = Some(Problem::DuplicateKey);
                 trail.outward.push(Segment::Key(key.into_owned()));
-                return Err(de::Error::custom("duplicate key"));
+                break Err(de::Error::custom("duplicate key"));
             }
             match &mut many {
                 Some(set) => {
                     set.insert(key);
                 }
                 None => {
-                    few.push(key);
-                    if few.len() > FEW_KEYS {
-                        many = Some(few.drain(..).collect());
+                    keys.push(key);
+                    if keys.len() - start > FEW_KEYS {
+                        many = Some(keys.drain(start..).collect());
                     }
                 }
             }
-        }
-        Ok("object")
+        };
+        self.keys.borrow_mut().truncate(start);
+        result
     }
 }
 
