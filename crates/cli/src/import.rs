@@ -13,7 +13,13 @@ use parallax_engine::{store, Millis, Template};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The CSV of changes: a header row with at least `title`; see the README for the columns.
+    /// The CSV of changes (UTF-8, comma-separated, with a header row).
+    ///
+    /// Columns (header names ignore case and surrounding spaces): `title` (required),
+    /// `description`, `type` (standard, normal or emergency), `ticket`, `tags` (separated by `;`
+    /// or `,`), and for each perspective P the pair `P likelihood` and `P impact`: a level
+    /// number or label, both empty for "not placed". Perspectives are created in the order of
+    /// their columns (Dev and Ops when there are none). Other columns are ignored and listed.
     pub csv: PathBuf,
     /// Where to write the new workshop.
     #[arg(long)]
