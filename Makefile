@@ -36,8 +36,9 @@ lint: ui
 	npm --prefix ui run check
 	npm --prefix ui run format:check
 
+# PARALLAX_PPTX_CHECK=1: every exported deck is also opened by python-pptx and LibreOffice.
 test-rust: ui
-	cargo test --workspace
+	PARALLAX_PPTX_CHECK=1 cargo test --workspace
 
 test-ui: ui
 	npm --prefix ui run test:unit
@@ -56,4 +57,4 @@ bundle: setup
 
 clean:
 	cargo clean
-	rm -rf ui/dist ui/node_modules tests/e2e/node_modules
+	rm -rf ui/dist ui/node_modules tests/e2e/node_modules .venv-check

@@ -13,6 +13,8 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver
   # Browser tests of the UI.
   chromium
+  # Checking exported decks: LibreOffice converts them; python-pptx (in a venv) opens them.
+  libreoffice-impress python3 python3-venv
 )
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
@@ -43,6 +45,14 @@ for dir in ui tests/e2e; do
     (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   fi
 done
+
+# python-pptx, a stricter reader of .pptx files than LibreOffice, in a venv of the project's own.
+if [ ! -x .venv-check/bin/python ] || [ scripts/requirements-check.txt -nt .venv-check/.installed ]; then
+  say "installing python-pptx into .venv-check"
+  python3 -m venv .venv-check
+  .venv-check/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-check.txt
+  touch .venv-check/.installed
+fi
 
 # tauri-driver bridges WebDriver to WebKitWebDriver for the end-to-end tests.
 if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then

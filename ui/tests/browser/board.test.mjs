@@ -152,3 +152,20 @@ test("the board fits 1280×720 without cut-off controls", async () => {
     await page.screenshot({ path: `${process.env.SHOT_DIR}/board-1280x720.png` });
   }
 });
+
+test("a one-line rationale can be given to the card just placed", async () => {
+  const { page } = await h.page();
+  await drag(
+    page,
+    page.getByRole("button", { name: /^Add an index to the orders table/ }),
+    cell(page, 2, 3),
+  );
+  await cell(page, 2, 3)
+    .getByRole("button", { name: /^Add an index/ })
+    .waitFor();
+  await page.getByPlaceholder(/One line/).fill("CONCURRENTLY, so no table lock");
+  await page.getByRole("button", { name: "Save rationale" }).click();
+  await page.getByTestId("announcer").filter({ hasText: "Rationale saved" }).waitFor();
+  const title = await cell(page, 2, 3).locator("[data-card]").first().getAttribute("title");
+  assert.match(title ?? "", /CONCURRENTLY, so no table lock/);
+});

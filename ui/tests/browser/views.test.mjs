@@ -195,3 +195,18 @@ test("presentation mode and the dark theme change the look, not the workshop", a
   const size = await page.evaluate(() => getComputedStyle(document.documentElement).fontSize);
   assert.equal(size, "20px");
 });
+
+test("export: the dialog asks the backend for the chosen chart and shows the outcome", async () => {
+  const { page } = await h.page();
+  await page.getByRole("button", { name: "Export…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Export" });
+  await dialog.getByLabel(/Chart as PNG/).check();
+  await dialog.getByLabel("Which chart").selectOption("gaps");
+  assert.deepEqual(await axe(page), []);
+  await shot(page, "export-dialog-1280x720");
+  await dialog.getByRole("button", { name: "Export…" }).click();
+  await dialog.getByRole("status").waitFor();
+  assert.match(await dialog.getByRole("status").innerText(), /Exported .*\.png/);
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await dialog.waitFor({ state: "detached" });
+});

@@ -11,7 +11,11 @@ import type {
   ChangeGap,
   CommandError,
   Edit,
+  ExportChoice,
+  ExportOutcome,
+  ExportProgress,
   QueueEntry,
+  RecentFile,
   Workshop,
   WorkshopView,
 } from "../types";
@@ -35,8 +39,14 @@ export class FakeBackend implements Backend {
   private fileName: string | null = null;
   private saved: Workshop | null = null;
 
-  constructor(workshop: Workshop = sample as Workshop) {
-    this.workshop = clone(workshop);
+  /**
+   * Starts from `workshop`; a browser benchmark may hand it a big workshop through
+   * `window.__PARALLAX_FAKE_WORKSHOP__` before the page loads (the app never uses the fake).
+   */
+  constructor(workshop?: Workshop) {
+    const given = (globalThis as { __PARALLAX_FAKE_WORKSHOP__?: Workshop })
+      .__PARALLAX_FAKE_WORKSHOP__;
+    this.workshop = clone(workshop ?? given ?? (sample as Workshop));
   }
 
   /** What the last save wrote, for tests. */
@@ -296,6 +306,25 @@ export class FakeBackend implements Backend {
     return this.save();
   }
 
+  /** The file saved in this page, if any: the fake keeps one. */
+  async recentFiles(): Promise<RecentFile[]> {
+    return this.fileName
+      ? [
+          {
+            index: 0,
+            name: this.fileName,
+            folder: "(this browser page)",
+            title: this.workshop.title,
+          },
+        ]
+      : [];
+  }
+
+  async openRecent(index: number): Promise<WorkshopView> {
+    if (index !== 0 || !this.saved) throw refuse("that workshop is no longer in the recent list");
+    return this.open();
+  }
+
   /**
    * A reduced analysis for browser tests: gaps per change and the discussion queue, with every
    * statistic left undefined (the engine computes them in the app; Rust tests check them).
@@ -411,6 +440,24 @@ export class FakeBackend implements Backend {
       summary: `${a.name} and ${b.name} both placed ${compared} of ${w.changes.length} changes.`,
     };
   }
+
+  /** Remembers what was asked for and reports progress; the engine renders exports in the app. */
+  async export(
+    choice: ExportChoice,
+    onProgress: (p: ExportProgress) => void,
+  ): Promise<ExportOutcome> {
+    this.exports.push(choice);
+    const total = choice.kind === "deck" ? 3 : 1;
+    for (let done = 0; done <= total; done++) {
+      onProgress({ done, total, step: done < total ? `step ${done + 1}` : "done" });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const ext = { deck: "pptx", markdown: "md" }[choice.kind as string] ?? choice.kind;
+    return { files: [`/tmp/${this.workshop.title}.${ext}`], cancelled: false };
+  }
+
+  /** What exports were asked for, for tests. */
+  readonly exports: ExportChoice[] = [];
 
   async setFullscreen(on: boolean): Promise<void> {
     if (on && !document.fullscreenElement) await document.documentElement.requestFullscreen?.();

@@ -2,7 +2,16 @@
 // this folder is the only place that imports @tauri-apps/*, so browser tests can run the same UI
 // on the fake backend. Paths for writing never travel through here: Rust opens the dialogs.
 
-import type { Analysis, CommandError, Edit, WorkshopView } from "../types";
+import type {
+  Analysis,
+  CommandError,
+  Edit,
+  ExportChoice,
+  ExportOutcome,
+  ExportProgress,
+  RecentFile,
+  WorkshopView,
+} from "../types";
 
 export interface Backend {
   /** The UI's first call: Rust first offers unsaved work kept from an earlier run, if any. */
@@ -18,8 +27,14 @@ export interface Backend {
   /** Saves to the document's file, asking where the first time. */
   save(): Promise<WorkshopView>;
   saveAs(): Promise<WorkshopView>;
+  /** Recently opened workshops, newest first. */
+  recentFiles(): Promise<RecentFile[]>;
+  /** Opens the recent workshop at `index` (after Rust settles unsaved changes). */
+  openRecent(index: number): Promise<WorkshopView>;
   /** The engine's analysis for a pair of perspectives (ids; the first two when null). */
   analyze(from: string | null, to: string | null): Promise<Analysis>;
+  /** Asks (in Rust) where to write, then exports; progress arrives while it runs. */
+  export(choice: ExportChoice, onProgress: (p: ExportProgress) => void): Promise<ExportOutcome>;
   /** Presentation mode: the window fills the screen (the UI enlarges type itself). */
   setFullscreen(on: boolean): Promise<void>;
 }

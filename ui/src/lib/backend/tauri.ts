@@ -1,7 +1,15 @@
 // The Backend over Tauri IPC. Each method is one command of src-tauri/commands.rs.
 
-import { invoke } from "@tauri-apps/api/core";
-import type { Analysis, Edit, WorkshopView } from "../types";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  Analysis,
+  Edit,
+  ExportChoice,
+  ExportOutcome,
+  ExportProgress,
+  RecentFile,
+  WorkshopView,
+} from "../types";
 import type { Backend } from "./index";
 
 export class TauriBackend implements Backend {
@@ -29,8 +37,19 @@ export class TauriBackend implements Backend {
   saveAs(): Promise<WorkshopView> {
     return invoke<WorkshopView>("save_workshop_as");
   }
+  recentFiles(): Promise<RecentFile[]> {
+    return invoke<RecentFile[]>("recent_files");
+  }
+  openRecent(index: number): Promise<WorkshopView> {
+    return invoke<WorkshopView>("open_recent", { index });
+  }
   analyze(from: string | null, to: string | null): Promise<Analysis> {
     return invoke<Analysis>("analyze", { from, to });
+  }
+  export(choice: ExportChoice, onProgress: (p: ExportProgress) => void): Promise<ExportOutcome> {
+    const channel = new Channel<ExportProgress>();
+    channel.onmessage = onProgress;
+    return invoke<ExportOutcome>("export", { choice, onProgress: channel });
   }
   setFullscreen(on: boolean): Promise<void> {
     return invoke<void>("set_fullscreen", { on });
