@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod export;
 mod import;
 mod summary;
 
@@ -30,6 +31,8 @@ enum Command {
     Import(import::Args),
     /// Summarise where the perspectives disagree: gaps by axis, agreement, queue, candidates.
     Summary(summary::Args),
+    /// Export charts (png, svg), the slide deck (pptx), or the data (csv, json, md report).
+    Export(export::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Summary(args) => summary::run(&args),
+        Command::Export(args) => export::run(&args),
     };
     match result {
         Ok(out) => {

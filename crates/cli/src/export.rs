@@ -1,0 +1,194 @@
+//! `parallax-cli export FILE --format png|svg|pptx|csv|json|md --out PATH`, with `--chart`,
+//! `--perspective` and `--size` where they apply: the same exports as the app's Export dialog,
+//! through the engine's `export` module. It only reads FILE, never writes over it, and every
+//! file it writes goes through the engine's atomic write. Bad input is a message and exit 1.
+
+use std::path::PathBuf;
+
+use parallax_engine::analysis::find_perspective;
+use parallax_engine::export::{
+    export_to_path, Chart, ChartSize, DeckOptions, ExportRequest, ImageFormat,
+};
+use parallax_engine::{PerspectiveId, Workshop};
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Png,
+    Svg,
+    Pptx,
+    Csv,
+    Json,
+    Md,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChartKind {
+    Matrix,
+    Overlay,
+    Gaps,
+    Consensus,
+    Residual,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The .parallax file to export (only read).
+    pub file: PathBuf,
+    /// What to write.
+    #[arg(long, value_enum)]
+    pub format: Format,
+    /// Where to write it. The Markdown report puts its chart images beside it.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Which chart, for png and svg (default: matrix).
+    #[arg(long, value_enum)]
+    pub chart: Option<ChartKind>,
+    /// A perspective by name or id: once for the matrix (default: the first perspective), twice
+    /// (from, then to) for overlay and gaps (default: the first two).
+    #[arg(long = "perspective", value_name = "NAME")]
+    pub perspectives: Vec<String>,
+    /// Image size for png, svg, pptx and md: 1920x1080 or 3840x2160 (default: 1920x1080 for
+    /// images and the report, 3840x2160 for the deck's pictures).
+    #[arg(long)]
+    pub size: Option<String>,
+    /// The date on the deck's title slide (default: the day of the latest placement).
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+fn perspective(w: &Workshop, name: &str) -> Result<PerspectiveId, String> {
+    find_perspective(w, name)
+        .map(|p| p.id.clone())
+        .map_err(|e| e.to_string())
+}
+
+fn chart(w: &Workshop, kind: ChartKind, names: &[String]) -> Result<Chart, String> {
+    let pair = |what: &str| -> Result<(PerspectiveId, PerspectiveId), String> {
+        match names {
+            [] => match w.perspectives.as_slice() {
+                [a, b, ..] => Ok((a.id.clone(), b.id.clone())),
+                _ => Err(format!("the {what} chart needs two perspectives")),
+            },
+            [from, to] => {
+                let (from, to) = (perspective(w, from)?, perspective(w, to)?);
+                if from == to {
+                    return Err(format!(
+                        "the {what} chart compares two different perspectives"
+                    ));
+                }
+                Ok((from, to))
+            }
+            _ => Err(format!(
+                "the {what} chart compares two perspectives: give --perspective twice (from, then to), or not at all for the first two"
+            )),
+        }
+    };
+    Ok(match kind {
+        ChartKind::Matrix => {
+            let perspective = match names {
+                [] => w
+                    .perspectives
+                    .first()
+                    .map(|p| p.id.clone())
+                    .ok_or("the workshop has no perspective")?,
+                [one] => perspective(w, one)?,
+                _ => {
+                    return Err(
+                        "the matrix chart shows one perspective: give --perspective once".into(),
+                    )
+                }
+            };
+            Chart::Matrix { perspective }
+        }
+        ChartKind::Overlay => {
+            let (from, to) = pair("overlay")?;
+            Chart::Overlay { from, to }
+        }
+        ChartKind::Gaps => {
+            let (from, to) = pair("gaps")?;
+            Chart::Gaps { from, to }
+        }
+        ChartKind::Consensus | ChartKind::Residual => {
+            if !names.is_empty() {
+                return Err("the consensus and residual charts show no single perspective: drop --perspective".into());
+            }
+            if kind == ChartKind::Consensus {
+                Chart::Consensus
+            } else {
+                Chart::Residual
+            }
+        }
+    })
+}
+
+fn request(args: &Args, w: &Workshop) -> Result<ExportRequest, String> {
+    let size = match &args.size {
+        None => None,
+        Some(s) => Some(ChartSize::parse(s).ok_or_else(|| {
+            format!("--size {s:?} is not a supported size: use 1920x1080 or 3840x2160")
+        })?),
+    };
+    let images = matches!(args.format, Format::Png | Format::Svg);
+    if !images && args.chart.is_some() {
+        return Err(
+            "--chart applies to png and svg only (the deck and the report hold every chart)".into(),
+        );
+    }
+    if !images && !args.perspectives.is_empty() {
+        return Err("--perspective applies to png and svg only".into());
+    }
+    if matches!(args.format, Format::Csv | Format::Json) && size.is_some() {
+        return Err("--size applies to png, svg, pptx and md only".into());
+    }
+    if args.format != Format::Pptx && args.date.is_some() {
+        return Err("--date applies to pptx only".into());
+    }
+    Ok(match args.format {
+        Format::Png | Format::Svg => ExportRequest::Chart {
+            chart: chart(
+                w,
+                args.chart.unwrap_or(ChartKind::Matrix),
+                &args.perspectives,
+            )?,
+            format: if args.format == Format::Png {
+                ImageFormat::Png
+            } else {
+                ImageFormat::Svg
+            },
+            size: size.unwrap_or(ChartSize::HD),
+        },
+        Format::Pptx => ExportRequest::Deck(DeckOptions {
+            date: args.date.clone(),
+            size: size.unwrap_or(ChartSize::UHD),
+        }),
+        Format::Csv => ExportRequest::Csv,
+        Format::Json => ExportRequest::Json,
+        Format::Md => ExportRequest::Markdown {
+            size: size.unwrap_or(ChartSize::HD),
+        },
+    })
+}
+
+pub fn run(args: &Args) -> Result<String, String> {
+    let path = &args.file;
+    let loaded =
+        parallax_engine::store::load_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let w = &loaded.workshop;
+    let request = request(args, w)?;
+    // Never write over the workshop being exported (a slip of --out would lose it).
+    if let (Ok(a), Ok(b)) = (
+        std::fs::canonicalize(path),
+        std::fs::canonicalize(&args.out),
+    ) {
+        if a == b {
+            return Err(format!(
+                "{}: refusing to write the export over the workshop file itself",
+                args.out.display()
+            ));
+        }
+    }
+    let written = export_to_path(w, &request, &args.out, &mut |_| {})
+        .map_err(|e| format!("cannot export: {e}"))?;
+    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    Ok(format!("wrote {}", names.join(", ")))
+}

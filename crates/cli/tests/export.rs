@@ -1,0 +1,371 @@
+//! `parallax-cli export` as a user runs it: the real binary on a real workshop file, every
+//! format, the bad-input exits, and hostile text. With `PARALLAX_PPTX_CHECK=1` the deck is also
+//! opened by python-pptx (scripts/check_pptx.py, in the venv named by `PARALLAX_PPTX_PYTHON`,
+//! default `.venv-check/bin/python` at the workspace root) and converted to PDF by LibreOffice
+//! headless (`soffice`); without it those two checks are skipped with a note on stderr.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use parallax_engine::{Cell, Mitigation, MitigationId, PerspectiveId, Placement, Workshop};
+
+fn cli() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_parallax-cli"))
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The sample workshop, placed by Dev and Ops, with rationales, consensus, mitigations and
+/// residuals, and some text that must be escaped everywhere.
+fn workshop() -> Workshop {
+    let mut w = parallax_engine::sample::workshop();
+    w.title = "Q3 <platform> & \"changes\" \u{202E}review".into();
+    let cells = [
+        ((4, 4), (2, 5)),
+        ((3, 2), (2, 4)),
+        ((1, 2), (2, 5)),
+        ((3, 3), (4, 3)),
+        ((2, 3), (4, 4)),
+        ((2, 2), (3, 4)),
+        ((1, 1), (3, 4)),
+        ((1, 2), (1, 2)),
+    ];
+    for (i, (c, (dev, ops))) in w.changes.iter_mut().zip(cells).enumerate() {
+        for (who, (l, im), why) in [
+            ("dev", dev, format!("Dev reason {i} <b>&amp;</b>")),
+            ("ops", ops, format!("=Ops reason {i}")),
+        ] {
+            c.placements.insert(
+                PerspectiveId::new(who),
+                Placement {
+                    likelihood: l,
+                    impact: im,
+                    rationale: why,
+                    placed_at_ms: 1_764_320_000_000,
+                },
+            );
+        }
+        c.consensus = Some(Cell::new(dev.0.max(ops.0), dev.1.max(ops.1)));
+        if i % 2 == 0 {
+            c.residual = Some(Cell::new(1, dev.1.min(ops.1)));
+            c.mitigations.push(Mitigation {
+                id: MitigationId("m1".into()),
+                text: "Canary with automated rollback".into(),
+                owner: "Ops".into(),
+                lowers: parallax_engine::Axis::Impact,
+            });
+        }
+    }
+    w
+}
+
+fn saved(dir: &Path) -> PathBuf {
+    let path = dir.join("w.parallax");
+    parallax_engine::store::save_path(&path, &workshop()).unwrap();
+    path
+}
+
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = cli().args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && &bytes[12..16] == b"IHDR");
+    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    (be(16), be(20))
+}
+
+/// Pages in a PDF: `/Type /Page` objects, not the `/Type /Pages` tree.
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf).replace("/Type /Page", "/Type/Page");
+    text.match_indices("/Type/Page")
+        .filter(|(i, _)| !text[i + 10..].starts_with('s'))
+        .count()
+}
+
+#[test]
+fn every_chart_as_png_and_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    for chart in ["matrix", "overlay", "gaps", "consensus", "residual"] {
+        let png = dir.path().join(format!("{chart}.png"));
+        let (code, out, err) = run(&[
+            "export",
+            s(&file),
+            "--format",
+            "png",
+            "--chart",
+            chart,
+            "--out",
+            s(&png),
+        ]);
+        assert_eq!(code, Some(0), "{chart}: {err}");
+        assert!(out.contains("wrote"), "{out}");
+        assert_eq!(png_size(&std::fs::read(&png).unwrap()), (1920, 1080));
+
+        let svg = dir.path().join(format!("{chart}.svg"));
+        let (code, _, err) = run(&[
+            "export",
+            s(&file),
+            "--format",
+            "svg",
+            "--chart",
+            chart,
+            "--out",
+            s(&svg),
+        ]);
+        assert_eq!(code, Some(0), "{chart}: {err}");
+        let text = std::fs::read_to_string(&svg).unwrap();
+        assert!(text.starts_with("<svg"), "{chart}");
+        assert!(
+            !text.contains("<platform>") && !text.contains('\u{202E}'),
+            "{chart}: unescaped user text"
+        );
+    }
+    let big = dir.path().join("big.png");
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "png",
+        "--size",
+        "3840x2160",
+        "--perspective",
+        "Ops",
+        "--out",
+        s(&big),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(png_size(&std::fs::read(&big).unwrap()), (3840, 2160));
+}
+
+#[test]
+fn data_exports_csv_json_and_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    let csv = dir.path().join("w.csv");
+    assert_eq!(
+        run(&["export", s(&file), "--format", "csv", "--out", s(&csv)]).0,
+        Some(0)
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(text.lines().next().unwrap().split(',').count(), 14);
+    assert!(
+        text.contains("'=Ops reason 0"),
+        "formula injection not neutralised"
+    );
+    assert!(!text.contains(",=Ops"));
+
+    let json = dir.path().join("w.json");
+    assert_eq!(
+        run(&["export", s(&file), "--format", "json", "--out", s(&json)]).0,
+        Some(0)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["workshop"]["title"], workshop().title);
+    assert!(v["analysis"]["summary"].is_string());
+
+    let md = dir.path().join("report.md");
+    let (code, out, err) = run(&["export", s(&file), "--format", "md", "--out", s(&md)]);
+    assert_eq!(code, Some(0), "{err}");
+    let report = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        report.starts_with("# Q3 \\<platform\\> \\& \\\"changes\\\" review"),
+        "{report}"
+    );
+    for line in report.lines().filter(|l| l.starts_with("![")) {
+        let name = line.rsplit('(').next().unwrap().trim_end_matches(')');
+        assert!(
+            dir.path().join(name).is_file(),
+            "{name} missing beside the report"
+        );
+        assert!(out.contains(name));
+    }
+    assert!(report.lines().filter(|l| l.starts_with("![")).count() >= 6);
+}
+
+#[test]
+fn bad_input_exits_1_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    let out = dir.path().join("x.png");
+    let cases: [(&[&str], &str); 9] = [
+        (
+            &["--format", "png", "--perspective", "Security"],
+            "no perspective is called \"Security\"",
+        ),
+        (
+            &[
+                "--format",
+                "png",
+                "--chart",
+                "consensus",
+                "--perspective",
+                "Dev",
+            ],
+            "drop --perspective",
+        ),
+        (
+            &[
+                "--format",
+                "png",
+                "--chart",
+                "overlay",
+                "--perspective",
+                "Dev",
+            ],
+            "give --perspective twice",
+        ),
+        (
+            &[
+                "--format",
+                "png",
+                "--chart",
+                "gaps",
+                "--perspective",
+                "Dev",
+                "--perspective",
+                "dev",
+            ],
+            "two different perspectives",
+        ),
+        (
+            &["--format", "csv", "--chart", "matrix"],
+            "--chart applies to png and svg only",
+        ),
+        (
+            &["--format", "png", "--size", "800x600"],
+            "not a supported size",
+        ),
+        (
+            &["--format", "json", "--size", "1920x1080"],
+            "--size applies",
+        ),
+        (&["--format", "gif"], "invalid value 'gif'"),
+        (
+            &["--format", "png", "--chart", "pie"],
+            "invalid value 'pie'",
+        ),
+    ];
+    for (extra, message) in cases {
+        let mut args = vec!["export", s(&file), "--out", s(&out)];
+        args.extend_from_slice(extra);
+        let (code, _, err) = run(&args);
+        assert_eq!(code, Some(1), "{extra:?}: {err}");
+        assert!(err.contains(message), "{extra:?}: {err}");
+        assert!(!err.contains("panicked"));
+        assert!(!out.exists(), "{extra:?} wrote a file");
+    }
+    // An unwritable place, a missing file, and writing over the workshop itself.
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "png",
+        "--out",
+        "/nonexistent-dir/x.png",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("/nonexistent-dir/x.png"), "{err}");
+    let (code, _, err) = run(&[
+        "export",
+        "/nonexistent/w.parallax",
+        "--format",
+        "csv",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("/nonexistent/w.parallax"), "{err}");
+    let before = std::fs::read(&file).unwrap();
+    let (code, _, err) = run(&["export", s(&file), "--format", "json", "--out", s(&file)]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("refusing"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+}
+
+#[test]
+fn the_deck_opens_in_python_pptx_and_libreoffice() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    let deck = dir.path().join("deck.pptx");
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "pptx",
+        "--date",
+        "28 November 2026",
+        "--out",
+        s(&deck),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let bytes = std::fs::read(&deck).unwrap();
+    assert!(bytes.starts_with(b"PK"));
+
+    if std::env::var("PARALLAX_PPTX_CHECK").as_deref() != Ok("1") {
+        eprintln!("PARALLAX_PPTX_CHECK is not 1: python-pptx and LibreOffice checks skipped");
+        return;
+    }
+    let root = workspace_root();
+    let python = std::env::var("PARALLAX_PPTX_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join(".venv-check/bin/python"));
+    let check = Command::new(&python)
+        .arg(root.join("scripts/check_pptx.py"))
+        .arg(&deck)
+        .args(["--slides", "8", "--pictures", "6"])
+        .args(["--title", "Q3 <platform> & \"changes\" review"])
+        .args(["--title", "most contested"])
+        .args(["--notes-contain", "Dev reason 0 <b>&amp;</b>"])
+        .args(["--notes-contain", "Canary with automated rollback"])
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", python.display()));
+    assert!(
+        check.status.success(),
+        "python-pptx check failed:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    let pdf_dir = dir.path().join("pdf");
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.path().join("lo-profile").display()
+    );
+    let convert = Command::new("soffice")
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(&pdf_dir)
+        .arg(&deck)
+        .output()
+        .expect("soffice (Debian libreoffice-impress) must be installed");
+    let pdf = pdf_dir.join("deck.pdf");
+    assert!(
+        convert.status.success() && pdf.is_file(),
+        "LibreOffice could not convert the deck:\n{}{}",
+        String::from_utf8_lossy(&convert.stdout),
+        String::from_utf8_lossy(&convert.stderr)
+    );
+    let pdf_bytes = std::fs::read(&pdf).unwrap();
+    assert!(pdf_bytes.starts_with(b"%PDF"));
+    assert_eq!(pdf_pages(&pdf_bytes), 8, "one PDF page per slide");
+}

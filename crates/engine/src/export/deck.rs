@@ -1,0 +1,420 @@
+//! The workshop deck: a title slide (workshop title, date, perspectives), one slide per chart, a
+//! table of the ten most contested changes with their per-axis gaps, and speaker notes carrying
+//! the analysis' summary sentence and the perspectives' rationales. Built on [`super::pptx`];
+//! the numbers come from `crate::analysis`. It only reads the workshop and never reads a clock:
+//! the date comes from the caller or from the latest placement.
+
+use super::chart::{self, analysis_error, pair_rows, Chart, ChartSize, ImageFormat};
+use super::pptx::{Deck, Slide, SlideBody};
+use super::text::{one_line, truncate_chars};
+use super::ExportError;
+use crate::analysis::{analyse, Analysis, AnalysisOptions};
+use crate::{Millis, Workshop};
+
+/// How to build the deck.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeckOptions {
+    /// The date on the title slide, as written there. `None`: the day of the latest placement
+    /// (UTC), or no date when nothing is placed.
+    pub date: Option<String>,
+    /// The size the chart pictures are rendered at. Bitmap lines are not anti-aliased, so 4K
+    /// keeps them crisp on a projector.
+    pub size: ChartSize,
+}
+
+impl Default for DeckOptions {
+    fn default() -> Self {
+        DeckOptions {
+            date: None,
+            size: ChartSize::UHD,
+        }
+    }
+}
+
+/// Where the deck build is, for a progress bar: `done` of `total` steps, and what is next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeckProgress {
+    pub done: usize,
+    pub total: usize,
+    pub step: String,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "28 November 2026" for a time in ms since the Unix epoch (UTC), by the civil-from-days
+/// algorithm (Howard Hinnant's): no date crate is needed for one formatted day.
+pub fn format_day(ms: Millis) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let name = usize::try_from(month - 1)
+        .ok()
+        .and_then(|m| MONTHS.get(m))
+        .unwrap_or(&"");
+    format!("{day} {name} {year}")
+}
+
+/// The day of the latest placement, the nearest thing to "when the workshop was held".
+pub fn workshop_date(w: &Workshop) -> Option<String> {
+    w.changes
+        .iter()
+        .flat_map(|c| c.placements.values().map(|p| p.placed_at_ms))
+        .filter(|&ms| ms > 0)
+        .max()
+        .map(format_day)
+}
+
+fn signed(v: Option<i8>) -> String {
+    match v {
+        Some(v) if v > 0 => format!("+{v}"),
+        Some(v) => v.to_string(),
+        None => "–".to_owned(),
+    }
+}
+
+/// The analysis of the first two perspectives, when the workshop has two.
+pub fn default_analysis(w: &Workshop) -> Result<Analysis<'_>, ExportError> {
+    analyse(w, &AnalysisOptions::default()).map_err(analysis_error)
+}
+
+/// "Dev (L2 × I4): the rollback is scripted" lines for one change, every perspective that gave a
+/// rationale, in perspective order.
+fn rationales(w: &Workshop, index: usize) -> Vec<String> {
+    let Some(c) = w.changes.get(index) else {
+        return Vec::new();
+    };
+    w.perspectives
+        .iter()
+        .filter_map(|p| {
+            let pl = c.placements.get(&p.id)?;
+            let why = one_line(&pl.rationale);
+            (!why.is_empty()).then(|| {
+                format!(
+                    "  {} (L{} × I{}): {}",
+                    one_line(&p.name),
+                    pl.likelihood,
+                    pl.impact,
+                    why
+                )
+            })
+        })
+        .collect()
+}
+
+fn notes_for(w: &Workshop, chart: &Chart, analysis: &Analysis) -> String {
+    let mut lines = Vec::new();
+    match chart {
+        Chart::Matrix { perspective } => {
+            for (i, c) in w.changes.iter().enumerate() {
+                if let Some(pl) = c.placements.get(perspective) {
+                    let why = one_line(&pl.rationale);
+                    let mut line = format!(
+                        "{} {} — L{} × I{}",
+                        i + 1,
+                        one_line(&c.title),
+                        pl.likelihood,
+                        pl.impact
+                    );
+                    if !why.is_empty() {
+                        line.push_str(&format!(": {why}"));
+                    }
+                    lines.push(line);
+                }
+            }
+            if lines.is_empty() {
+                lines.push("No change placed yet.".to_owned());
+            }
+        }
+        Chart::Overlay { .. } | Chart::Gaps { .. } => {
+            lines.push(analysis.summary.clone());
+            for axis in [&analysis.likelihood, &analysis.impact] {
+                let kappa = axis
+                    .weighted_kappa
+                    .map(|k| format!("{k:.2}"))
+                    .or_else(|| {
+                        axis.weighted_kappa_undefined
+                            .as_ref()
+                            .map(|u| format!("undefined ({})", u.reason))
+                    })
+                    .unwrap_or_default();
+                lines.push(format!(
+                    "{}: weighted kappa {kappa}; {} higher, {} lower, {} same.",
+                    axis.axis.name(),
+                    axis.to_higher,
+                    axis.to_lower,
+                    axis.same
+                ));
+            }
+            for row in pair_rows(analysis).iter().take(10) {
+                if row.likelihood_gap == 0 && row.impact_gap == 0 {
+                    continue;
+                }
+                lines.push(format!(
+                    "{} {} — likelihood {}, impact {}",
+                    row.number,
+                    one_line(&row.title),
+                    signed(Some(row.likelihood_gap)),
+                    signed(Some(row.impact_gap))
+                ));
+                lines.extend(rationales(w, row.number - 1));
+            }
+        }
+        Chart::Consensus => {
+            for (i, c) in w.changes.iter().enumerate() {
+                if let Some(cell) = c.consensus {
+                    lines.push(format!(
+                        "{} {} — agreed at L{} × I{}",
+                        i + 1,
+                        one_line(&c.title),
+                        cell.likelihood,
+                        cell.impact
+                    ));
+                }
+            }
+            if lines.is_empty() {
+                lines.push("No consensus recorded yet.".to_owned());
+            }
+        }
+        Chart::Residual => {
+            for (i, c) in w.changes.iter().enumerate() {
+                if c.mitigations.is_empty() && c.residual.is_none() {
+                    continue;
+                }
+                let residual = c
+                    .residual
+                    .map(|r| format!("residual L{} × I{}", r.likelihood, r.impact))
+                    .unwrap_or_else(|| "no residual yet".to_owned());
+                lines.push(format!("{} {} — {residual}", i + 1, one_line(&c.title)));
+                for m in &c.mitigations {
+                    let owner = one_line(&m.owner);
+                    let owner = if owner.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({owner})")
+                    };
+                    lines.push(format!(
+                        "  lowers {}: {}{owner}",
+                        m.lowers.name(),
+                        one_line(&m.text)
+                    ));
+                }
+            }
+            if !analysis.candidates.is_empty() {
+                lines.push("Standard-change candidates:".to_owned());
+                for c in &analysis.candidates {
+                    lines.push(format!("  {}: {}", one_line(c.title), one_line(&c.reason)));
+                }
+            }
+            if lines.is_empty() {
+                lines.push("No mitigation or residual recorded yet.".to_owned());
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+/// The rows of the "ten most contested changes" table: header first.
+pub fn contested_table(w: &Workshop, analysis: &Analysis) -> Vec<Vec<String>> {
+    let mut rows = vec![vec![
+        "#".to_owned(),
+        "Change".to_owned(),
+        format!(
+            "Likelihood gap ({} − {})",
+            analysis.pair.to, analysis.pair.from
+        ),
+        "Impact gap".to_owned(),
+        format!("Bands ({} → {})", analysis.pair.from, analysis.pair.to),
+        "Placed by".to_owned(),
+    ]];
+    for entry in analysis.queue.iter().take(10) {
+        let gap = analysis.changes.get(entry.position);
+        let bands = gap
+            .and_then(|g| {
+                Some(format!(
+                    "{} → {}",
+                    g.from_band.as_ref()?,
+                    g.to_band.as_ref()?
+                ))
+            })
+            .unwrap_or_else(|| "–".to_owned());
+        rows.push(vec![
+            (entry.position + 1).to_string(),
+            truncate_chars(&one_line(entry.title), 60),
+            signed(gap.and_then(|g| g.likelihood_gap)),
+            signed(gap.and_then(|g| g.impact_gap)),
+            one_line(&bands),
+            format!("{} of {}", entry.placed_by, w.perspectives.len()),
+        ]);
+    }
+    rows
+}
+
+/// Builds the whole deck as .pptx bytes, calling `progress` before each step.
+pub fn build_deck(
+    w: &Workshop,
+    options: &DeckOptions,
+    progress: &mut dyn FnMut(DeckProgress),
+) -> Result<Vec<u8>, ExportError> {
+    let analysis = default_analysis(w)?;
+    let charts = Chart::all(w);
+    let total = charts.len() + 2;
+    let mut done = 0;
+    let mut step = |label: String, done: &mut usize| {
+        progress(DeckProgress {
+            done: *done,
+            total,
+            step: label,
+        });
+        *done += 1;
+    };
+
+    let title = truncate_chars(&one_line(&w.title), 120);
+    let mut cover_lines = Vec::new();
+    if let Some(date) = options.date.clone().or_else(|| workshop_date(w)) {
+        cover_lines.push(one_line(&date));
+    }
+    let names: Vec<String> = w.perspectives.iter().map(|p| one_line(&p.name)).collect();
+    cover_lines.push(truncate_chars(
+        &format!("Perspectives: {}", names.join(", ")),
+        200,
+    ));
+    cover_lines.push(format!(
+        "{} changes · {} compared by {} and {}",
+        w.changes.len(),
+        analysis.compared,
+        one_line(analysis.pair.from),
+        one_line(analysis.pair.to)
+    ));
+    let mut deck = Deck {
+        title: title.clone(),
+        slides: vec![Slide {
+            title,
+            body: SlideBody::Cover { lines: cover_lines },
+            notes: analysis.summary.clone(),
+        }],
+    };
+
+    for chart in &charts {
+        let chart_title = truncate_chars(&chart.title(w)?, 90);
+        step(format!("Drawing “{chart_title}”"), &mut done);
+        let scene = chart.scene_for_slide(w)?;
+        let png = chart::render_scene(&scene, ImageFormat::Png, options.size)?;
+        deck.slides.push(Slide {
+            title: chart_title.clone(),
+            body: SlideBody::Picture {
+                png,
+                description: chart_title,
+            },
+            notes: notes_for(w, chart, &analysis),
+        });
+    }
+
+    step(
+        "Writing the table of contested changes".to_owned(),
+        &mut done,
+    );
+    let mut table_notes = vec![analysis.summary.clone()];
+    for entry in analysis.queue.iter().take(10) {
+        table_notes.push(format!("{} {}", entry.position + 1, one_line(entry.title)));
+        table_notes.extend(rationales(w, entry.position));
+    }
+    let rows = contested_table(w, &analysis);
+    let table_title = if rows.len() > 1 {
+        format!("The {} most contested changes", rows.len() - 1)
+    } else {
+        "No contested changes yet".to_owned()
+    };
+    deck.slides.push(Slide {
+        title: table_title,
+        body: SlideBody::Table {
+            rows,
+            widths: vec![1, 8, 3, 2, 3, 2],
+        },
+        notes: table_notes.join("\n"),
+    });
+
+    step("Packing the deck".to_owned(), &mut done);
+    let bytes = deck.to_bytes()?;
+    progress(DeckProgress {
+        done: total,
+        total,
+        step: "Done".to_owned(),
+    });
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_formatted_in_utc() {
+        assert_eq!(format_day(0), "1 January 1970");
+        assert_eq!(format_day(1_764_288_000_000), "28 November 2025");
+        assert_eq!(format_day(951_782_400_000), "29 February 2000");
+        assert_eq!(format_day(-86_400_000), "31 December 1969");
+    }
+
+    #[test]
+    fn the_deck_has_cover_charts_table_and_notes() {
+        let mut w = crate::export::chart::tests::placed(12, 4);
+        w.changes[0]
+            .placements
+            .values_mut()
+            .for_each(|p| p.rationale = "because <reasons> & \u{202E}more".into());
+        let mut steps = Vec::new();
+        let options = DeckOptions {
+            date: Some("28 November 2026".into()),
+            size: ChartSize::HD,
+        };
+        let bytes = build_deck(&w, &options, &mut |p| steps.push(p)).unwrap();
+        crate::export::pptx::tests::check_package(&bytes);
+        let parts = crate::export::pptx::tests::unzip(&bytes);
+        // Cover, 2 matrices, overlay, gaps, consensus, residual, table.
+        let slides = parts
+            .keys()
+            .filter(|k| k.starts_with("ppt/slides/slide"))
+            .count();
+        assert_eq!(slides, 8);
+        assert_eq!(
+            parts.keys().filter(|k| k.starts_with("ppt/media/")).count(),
+            6
+        );
+        let cover = String::from_utf8(parts["ppt/slides/slide1.xml"].clone()).unwrap();
+        assert!(cover.contains("28 November 2026") && cover.contains("Perspectives: Dev, Ops"));
+        let notes = String::from_utf8(parts["ppt/notesSlides/notesSlide1.xml"].clone()).unwrap();
+        let a = default_analysis(&w).unwrap();
+        assert!(notes.contains(&super::super::pptx::esc(&a.summary)));
+        let table = String::from_utf8(parts["ppt/slides/slide8.xml"].clone()).unwrap();
+        assert!(table.contains("most contested") && table.contains("<a:tbl>"));
+        let all_notes: String = (1..=8)
+            .map(|i| {
+                String::from_utf8(parts[&format!("ppt/notesSlides/notesSlide{i}.xml")].clone())
+                    .unwrap()
+            })
+            .collect();
+        assert!(all_notes.contains("because &lt;reasons&gt; &amp; more"));
+        assert_eq!(steps.last().map(|s| s.done), Some(steps[0].total));
+        assert!(steps.windows(2).all(|p| p[0].done < p[1].done));
+    }
+}
