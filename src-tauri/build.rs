@@ -18,5 +18,10 @@ fn parallax_commands() -> &'static [&'static str] {
         "save_workshop_as",
         "set_fullscreen",
         "analyze",
+        "preview_import",
+        "apply_import",
+        "recent_files",
+        "open_recent",
+        "export",
     ]
 }

@@ -10,7 +10,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::{CommandError, ErrorCode};
 use crate::state::{AppState, Session, WorkshopView};
-use crate::{dialogs, keeper};
+use crate::{dialogs, keeper, recent};
 
 /// The shell owns time: every edit is stamped here.
 pub fn now() -> Millis {
@@ -179,6 +179,7 @@ pub async fn save_flow<R: Runtime>(
                 drop(session);
                 keeper::forget(state, &old_key);
                 keeper::forget(state, &new_key);
+                state.remember_current();
                 tracing::info!("saved {}", path.display());
                 return Ok(true);
             }
@@ -237,10 +238,56 @@ pub async fn open_workshop<R: Runtime>(
     let Some(path) = dialogs::open_path(&app, state.dialog_override.as_ref()).await else {
         return get_workshop(app, state);
     };
+    replace_with(&app, &state, path)
+}
+
+/// Opens `path` in place of the current workshop (already settled), or leaves it as it was.
+fn replace_with<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    path: PathBuf,
+) -> Result<WorkshopView, CommandError> {
     let session = open_session(path)?;
-    let mut current = state.lock()?;
-    *current = session;
-    Ok(show(&app, &current))
+    let view = {
+        let mut current = state.lock()?;
+        *current = session;
+        show(app, &current)
+    };
+    state.remember_current();
+    Ok(view)
+}
+
+/// Recently opened workshops, newest first.
+#[tauri::command]
+pub fn recent_files(state: State<'_, AppState>) -> Vec<recent::RecentFile> {
+    state
+        .data_dir
+        .get()
+        .map(|dir| recent::list(dir))
+        .unwrap_or_default()
+}
+
+/// Opens the recent workshop at `index` of the list, after settling unsaved changes.
+#[tauri::command]
+pub async fn open_recent<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    index: u32,
+) -> Result<WorkshopView, CommandError> {
+    let Some(path) = state
+        .data_dir
+        .get()
+        .and_then(|dir| recent::path_at(dir, index))
+    else {
+        return Err(CommandError::new(
+            ErrorCode::BadRequest,
+            "that workshop is no longer in the recent list",
+        ));
+    };
+    if !settle_unsaved(&app, &state).await? {
+        return get_workshop(app, state);
+    }
+    replace_with(&app, &state, path)
 }
 
 /// Reads a workshop file into a session, or says what is wrong with it and where. The file is

@@ -5,7 +5,10 @@
 pub mod commands;
 pub mod dialogs;
 pub mod error;
+pub mod export;
+pub mod importing;
 pub mod keeper;
+pub mod recent;
 pub mod state;
 
 use std::path::PathBuf;
@@ -73,6 +76,11 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
         commands::save_workshop_as,
         commands::set_fullscreen,
         commands::analyze,
+        importing::preview_import,
+        importing::apply_import,
+        commands::recent_files,
+        commands::open_recent,
+        export::export,
     ]
 }
 
@@ -81,12 +89,21 @@ pub fn with_parallax<R: Runtime>(builder: tauri::Builder<R>, state: AppState) ->
     builder
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .manage(importing::PendingImport(Default::default()))
         .invoke_handler(handlers())
         .on_window_event(guard_close)
 }
 
-/// Closing the window with unsaved changes asks first (save, don't save, cancel).
+/// Closing the window with unsaved changes asks first (save, don't save, cancel); a closed
+/// window lets go of its document's lock.
 fn guard_close<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
+    if let WindowEvent::Destroyed = event {
+        // The window is gone: let another Parallax edit the document straight away.
+        if let Ok(mut session) = window.state::<AppState>().lock() {
+            session.lock = None;
+        }
+        return;
+    }
     let WindowEvent::CloseRequested { api, .. } = event else {
         return;
     };

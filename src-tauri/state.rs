@@ -106,8 +106,10 @@ pub struct AppState {
     pub dialog_override: Option<DialogOverride>,
     /// Set once the user has agreed to close, so the second close request goes through.
     pub closing: AtomicBool,
-    /// Where recovery copies go (the app's data folder); set when the app starts.
+    /// Where recovery copies go (in the app's data folder); set when the app starts.
     pub recovery_dir: OnceLock<PathBuf>,
+    /// The app's data folder (recent files); set when the app starts.
+    pub data_dir: OnceLock<PathBuf>,
     /// Counts changes, so that a debounced autosave only writes after the last one.
     pub autosave_generation: AtomicU64,
     /// Set by the UI's first call, which offers recovered work once.
@@ -121,8 +123,19 @@ impl AppState {
             dialog_override,
             closing: AtomicBool::new(false),
             recovery_dir: OnceLock::new(),
+            data_dir: OnceLock::new(),
             autosave_generation: AtomicU64::new(0),
             started: AtomicBool::new(false),
+        }
+    }
+
+    /// Adds the open workshop's file to the recent files, when it has one.
+    pub fn remember_current(&self) {
+        let (Some(dir), Ok(session)) = (self.data_dir.get(), self.lock()) else {
+            return;
+        };
+        if let Some(path) = &session.path {
+            crate::recent::remember(dir, path, &session.doc.workshop().title);
         }
     }
 

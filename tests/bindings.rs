@@ -34,6 +34,11 @@ fn generated() -> Vec<(String, String)> {
         Analysis<'static>,
         Template,
         ChangeDetails,
+        parallax_app::importing::ImportPreview,
+        parallax_app::recent::RecentFile,
+        parallax_app::export::ExportChoice,
+        parallax_app::export::ExportProgress,
+        parallax_app::export::ExportOutcome,
     );
     let mut files: Vec<(String, String)> = std::fs::read_dir(scratch.path())
         .expect("the scratch folder lists")

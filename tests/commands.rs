@@ -373,3 +373,75 @@ fn unsaved_work_is_kept_as_a_recovery_copy_and_offered_at_the_next_start() {
     let on_disk = parallax_engine::store::load_path(&path).unwrap().workshop;
     assert_eq!(on_disk.changes[2].placements.len(), 1);
 }
+
+#[test]
+fn saved_and_opened_workshops_come_back_in_the_recent_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    h.window
+        .state::<AppState>()
+        .data_dir
+        .set(data.path().to_path_buf())
+        .unwrap();
+    assert_eq!(h.ok("recent_files", json!({})), json!([]));
+    h.ok("save_workshop", json!({}));
+    let recent = h.ok("recent_files", json!({}));
+    assert_eq!(recent[0]["name"], "Sample- platform changes.parallax");
+    assert_eq!(recent[0]["title"], "Sample: platform changes");
+    h.ok(
+        "apply_edit",
+        json!({ "edit": { "kind": "set_title", "title": "Changed" } }),
+    );
+    // Discarding (the test answer) the unsaved title change, then reopening from the list.
+    let view = h.ok("open_recent", json!({ "index": 0 }));
+    assert_eq!(view["workshop"]["title"], "Sample: platform changes");
+    let err = h.call("open_recent", json!({ "index": 5 })).unwrap_err();
+    assert_eq!(err["code"], "bad_request");
+}
+
+#[test]
+fn a_csv_is_previewed_before_it_replaces_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("changes.csv"),
+        "Title,Type,Ticket,Dev likelihood,Dev impact,Ops likelihood,Ops impact,Assignee\n\
+         Upgrade Kafka,normal,OPS-1,2,3,4,3,ann\n\
+         Rotate keys,standard,SEC-2,1,1,,,bob\n",
+    )
+    .unwrap();
+    let h = Harness::new(dir.path(), None);
+    let preview = h.ok("preview_import", json!({}));
+    assert_eq!(preview["file_name"], "changes.csv");
+    assert_eq!(preview["changes"], 2);
+    assert_eq!(preview["perspectives"][0]["name"], "Dev");
+    assert_eq!(preview["perspectives"][0]["placements"], 2);
+    assert_eq!(preview["perspectives"][1]["placements"], 1);
+    assert_eq!(preview["ignored_columns"], json!(["Assignee"]));
+    assert_eq!(preview["first"][1]["title"], "Rotate keys");
+    // Nothing changed yet.
+    let view = h.ok("get_workshop", json!({}));
+    assert_eq!(view["workshop"]["title"], "Sample: platform changes");
+    let view = h.ok("apply_import", json!({}));
+    assert_eq!(view["workshop"]["title"], "changes");
+    assert_eq!(
+        view["workshop"]["changes"][0]["placements"]["ops"]["likelihood"],
+        4
+    );
+    assert_eq!(view["status"]["dirty"], true);
+
+    std::fs::write(
+        dir.path().join("later.csv"),
+        "Title,Ops likelihood,Ops impact\nBad,2,9\n",
+    )
+    .unwrap();
+    let err = h.call("preview_import", json!({})).unwrap_err();
+    assert_eq!(err["code"], "cannot_open");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 2, column \"Ops impact\""),
+        "{err}"
+    );
+}

@@ -18,9 +18,9 @@ before(async () => {
 });
 after(() => driver?.stop());
 
-async function waitFor(browser, selector, what) {
+async function waitFor(browser, selector, what, timeout = 10000) {
   const el = await browser.$(selector);
-  await el.waitForExist({ timeout: 10000, timeoutMsg: `${what} did not appear (${selector})` });
+  await el.waitForExist({ timeout, timeoutMsg: `${what} did not appear (${selector})` });
   return el;
 }
 
@@ -69,11 +69,23 @@ test("prepare → place (drag and keyboard) → reveal → save → reopen", asy
       timeout: 10000,
       timeoutMsg: "no .parallax file was written",
     });
-    const status = await browser.$('[data-testid="file-status"]');
-    await browser.waitUntil(async () => !(await status.getText()).includes("unsaved"), {
+    const fileStatus = await browser.$('[data-testid="file-status"]');
+    await browser.waitUntil(async () => !(await fileStatus.getText()).includes("unsaved"), {
       timeout: 10000,
       timeoutMsg: "the unsaved marker stayed after saving",
     });
+
+    // Export the deck from the app: Rust asks where (the test folder), the engine renders it.
+    await (await browser.$("//button[normalize-space(.)='Export…']")).click();
+    await (await browser.$('//label[contains(., "PowerPoint deck")]//input')).click();
+    await (await browser.$("//dialog//button[normalize-space(.)='Export…']")).click();
+    // A 4K deck takes seconds in a debug build on a busy machine: wait generously.
+    const status = await waitFor(browser, '//dialog//*[@role="status"]', "the export outcome", 120000);
+    assert.match(await status.getText(), /Exported .*\.pptx/);
+    const deck = readdirSync(dir).find((f) => f.endsWith(".pptx"));
+    assert.ok(deck, "a deck was written");
+    assert.equal(readFileSync(path.join(dir, deck)).subarray(0, 2).toString(), "PK", "a zip container");
+    await (await browser.$("//dialog//button[normalize-space(.)='Close']")).click();
   } finally {
     await browser.deleteSession();
   }
@@ -89,6 +101,11 @@ test("prepare → place (drag and keyboard) → reveal → save → reopen", asy
   assert.deepEqual([openssl.placements.dev.likelihood, openssl.placements.dev.impact], [4, 4]);
   assert.equal(saved.phase, "revealed");
 
+  // The first app lets go of the file's lock as its window closes.
+  const deadline = Date.now() + 10000;
+  while (readdirSync(dir).some((f) => f.endsWith(".lock")) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
   // A new app started on the file shows everything where it was, with nothing unsaved.
   const again = await driver.session([path.join(dir, file)]);
   try {

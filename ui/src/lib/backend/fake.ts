@@ -14,6 +14,7 @@ import type {
   ExportChoice,
   ExportOutcome,
   ExportProgress,
+  ImportPreview,
   QueueEntry,
   RecentFile,
   Workshop,
@@ -304,6 +305,39 @@ export class FakeBackend implements Backend {
 
   async saveAs(): Promise<WorkshopView> {
     return this.save();
+  }
+
+  /** A fixed two-change CSV, as if the user had picked one (the engine reads real files). */
+  async previewImport(): Promise<ImportPreview | null> {
+    return {
+      file_name: "changes.csv",
+      changes: 2,
+      fields: ["title", "ticket"],
+      perspectives: [
+        { name: "Dev", placements: 2 },
+        { name: "Ops", placements: 1 },
+      ],
+      ignored_columns: ["Assignee"],
+      first: [
+        { title: "Upgrade Kafka", change_type: "normal", ticket: "OPS-1", tags: [] },
+        { title: "Rotate keys", change_type: "standard", ticket: "SEC-2", tags: [] },
+      ],
+    };
+  }
+
+  async applyImport(): Promise<WorkshopView> {
+    const w = clone(sample as Workshop);
+    w.title = "changes";
+    w.changes = w.changes.slice(0, 2).map((c, i) => ({
+      ...c,
+      title: ["Upgrade Kafka", "Rotate keys"][i] ?? c.title,
+    }));
+    this.workshop = w;
+    this.undoStack = [];
+    this.redoStack = [];
+    this.revision += 1;
+    this.fileName = null;
+    return this.view();
   }
 
   /** The file saved in this page, if any: the fake keeps one. */

@@ -9,6 +9,7 @@ import type {
   ExportChoice,
   ExportOutcome,
   ExportProgress,
+  ImportPreview,
   RecentFile,
   WorkshopView,
 } from "../types";
@@ -27,6 +28,10 @@ export interface Backend {
   /** Saves to the document's file, asking where the first time. */
   save(): Promise<WorkshopView>;
   saveAs(): Promise<WorkshopView>;
+  /** Asks (in Rust) for a CSV and reads it into a preview; null when the user cancels. */
+  previewImport(): Promise<ImportPreview | null>;
+  /** Opens the previewed CSV as a new workshop (after Rust settles unsaved changes). */
+  applyImport(): Promise<WorkshopView>;
   /** Recently opened workshops, newest first. */
   recentFiles(): Promise<RecentFile[]>;
   /** Opens the recent workshop at `index` (after Rust settles unsaved changes). */

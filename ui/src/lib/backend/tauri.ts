@@ -7,6 +7,7 @@ import type {
   ExportChoice,
   ExportOutcome,
   ExportProgress,
+  ImportPreview,
   RecentFile,
   WorkshopView,
 } from "../types";
@@ -36,6 +37,12 @@ export class TauriBackend implements Backend {
   }
   saveAs(): Promise<WorkshopView> {
     return invoke<WorkshopView>("save_workshop_as");
+  }
+  previewImport(): Promise<ImportPreview | null> {
+    return invoke<ImportPreview | null>("preview_import");
+  }
+  applyImport(): Promise<WorkshopView> {
+    return invoke<WorkshopView>("apply_import");
   }
   recentFiles(): Promise<RecentFile[]> {
     return invoke<RecentFile[]>("recent_files");
