@@ -227,3 +227,21 @@ test("import: the CSV preview shows the mapping and opens only on request", asyn
   await page.locator("ol.list").getByText("Rotate keys").waitFor();
   assert.match(await page.locator("#changes-title").innerText(), /2/);
 });
+
+test("prepare: level words and bands are edited in place and shown on the matrix", async () => {
+  const { page } = await h.page();
+  await step(page, "Prepare");
+  await page.getByLabel("Impact 4 label").fill("Checkout down");
+  await page.getByLabel("Impact 4 label").press("Tab");
+  await page.getByLabel("Name of band 3").fill("serious");
+  await page.getByLabel("Name of band 3").press("Tab");
+  await page.getByLabel("Lowest score of the serious band").fill("3");
+  await page.getByLabel("Lowest score of the serious band").press("Tab");
+  await page.getByRole("alert").waitFor();
+  assert.match(await page.getByRole("alert").innerText(), /must be above the previous band/);
+  await step(page, "Place");
+  await page
+    .getByRole("gridcell", { name: "Likelihood 1 (Rare), impact 4 (Checkout down)" })
+    .waitFor();
+  assert.equal(await cell(page, 4, 3).getAttribute("data-band"), "serious");
+});

@@ -253,6 +253,30 @@ export class FakeBackend implements Backend {
         label = `Remove the perspective '${name}'`;
         break;
       }
+      case "update_level": {
+        const levels = this.workshop.matrix[edit.axis];
+        const level = levels[edit.level - 1];
+        if (!level) throw refuse(`${edit.axis} has no level ${edit.level}`);
+        if (!edit.details.label.trim())
+          throw refuse(`matrix.${edit.axis}[${edit.level - 1}].label: must not be empty`);
+        levels[edit.level - 1] = edit.details;
+        label = `Edit ${edit.axis} level ${edit.level}`;
+        break;
+      }
+      case "set_bands": {
+        const b = edit.bands;
+        if (b[0]?.min_score !== 1) throw refuse("matrix.bands[0].min_score: must be 1");
+        for (let i = 1; i < b.length; i++) {
+          if (b[i]!.min_score <= b[i - 1]!.min_score) {
+            throw refuse(
+              `matrix.bands[${i}].min_score: ${b[i]!.min_score} must be above the previous band's ${b[i - 1]!.min_score}`,
+            );
+          }
+        }
+        this.workshop.matrix.bands = b;
+        label = "Change the bands";
+        break;
+      }
       case "set_title":
         this.workshop.title = edit.title;
         label = "Rename the workshop";
