@@ -1,15 +1,22 @@
-//! Reading a `.parallax` file: size → UTF-8 → JSON (refusing duplicate keys) → format and
-//! version → migrate → typed model → validate. Every refusal names the JSON path of the problem.
-//! It must never trust the bytes: no panic, no stack overflow, no silently dropped data.
+//! Reading a `.parallax` file: size → UTF-8 → scan (well-formed JSON, no duplicate key) →
+//! format and version → (migrate) → typed model → validate. Every refusal names the JSON path of
+//! the problem. It must never trust the bytes: no panic, no stack overflow, no silently dropped
+//! data.
 //!
-//! Why a hand-written `Visitor` for the JSON tree: `serde_json::Value` keeps the last of two equal
-//! keys and drops the first without a word — a file edited by hand or merged badly would lose data
-//! on open. serde_json has no option to refuse duplicates, and no well-kept crate does this for a
-//! whole tree. So the tree is built here by a `DeserializeSeed` that drives serde_json's own
-//! parser: one pass over the text (no pre-pass), the same recursion limit (128 levels; deeper
-//! nesting is an error, never a stack overflow), serde_json's own string handling (lone
-//! surrogates are refused by it), and on any error the path to it is collected as the error
-//! unwinds, so it costs nothing when the file is fine.
+//! Why hand-written visitors: `serde_json::Value` keeps the last of two equal keys and drops the
+//! first without a word, and so does a `BTreeMap` field such as `placements` — a file edited by
+//! hand or merged badly would lose data on open. serde_json has no option to refuse duplicates,
+//! and no well-kept crate does it for a whole document. So a `DeserializeSeed` drives serde_json's
+//! own parser over the text once without building anything (`scan`): it checks the keys of every
+//! object (borrowed from the text, on one shared stack), keeps the top-level `format` and
+//! `schema_version`, and on any error collects the path as the error unwinds, so it costs nothing
+//! when the file is fine. serde_json's recursion limit (128 levels) applies to it, so deep nesting
+//! is an error, never a stack overflow, and its string handling refuses lone surrogates.
+//!
+//! A file of the current (or a newer) version is then read straight into the typed model, with
+//! `format` and `schema_version` left out by a thin deserializer wrapper: no JSON tree is built,
+//! which keeps a 1,000-change workshop fast. An older file is read into a tree (`parse_tree`,
+//! duplicates refused the same way) for the migration steps to rewrite.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -700,6 +707,22 @@ mod tests {
              silently keep only one of them"
         );
         assert!(problem(r#"{"k": 1, "k": 1}"#).starts_with("k: appears twice"));
+    }
+
+    #[test]
+    fn the_scan_finds_duplicates_in_big_objects_and_deep_down() {
+        let mut keys: Vec<String> = (0..100).map(|i| format!("\"k{i}\": {i}")).collect();
+        keys.push("\"k57\": 0".to_owned());
+        let text = format!("{{\"a\": [{{}}, {{{}}}]}}", keys.join(", "));
+        let err = scan(&text).err().unwrap().to_string();
+        assert!(err.starts_with("a[1].k57: appears twice"), "{err}");
+        // Equal keys in different objects, and an escaped spelling of the same key.
+        assert!(scan(r#"{"a": {"x": 1}, "b": {"x": 1}, "c": [{"x": 1}, {"x": 2}]}"#).is_ok());
+        let err = scan(r#"{"t": {"x": 1, "\u0078": 2}}"#)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.starts_with("t.x: appears twice"), "{err}");
     }
 
     #[test]
