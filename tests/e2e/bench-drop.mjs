@@ -1,0 +1,52 @@
+// Benchmark (not a test): drop → engine → screen in the real app window with a workshop of N
+// changes (default 1,000), read from the UI's "parallax:drop-to-screen" User Timing measures.
+// Usage (after `make app`): xvfb-run -a node tests/e2e/bench-drop.mjs [N] [DROPS]
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { bigWorkshop } from "../../ui/tests/perf/big-workshop.mjs";
+import { startDriver, drag, cellSelector } from "./driver.mjs";
+
+const n = Number(process.argv[2] ?? 1000);
+const drops = Number(process.argv[3] ?? 20);
+const dir = mkdtempSync(path.join(os.tmpdir(), "parallax-bench-"));
+const file = path.join(dir, "big.parallax");
+writeFileSync(file, JSON.stringify({ format: "parallax-workshop", schema_version: 1, ...bigWorkshop(n) }));
+
+const driver = await startDriver({ PARALLAX_TEST_DIALOG_DIR: dir });
+const browser = await driver.session([file]);
+try {
+  await (await browser.$('[role="grid"]')).waitForExist({ timeout: 30000 });
+  for (let i = 0; i < drops; i++) {
+    const card = await browser.$("aside.tray [data-card]");
+    const scrolls = await browser.execute((c) => {
+      const r = [document.scrollingElement.scrollTop, document.querySelector("aside.tray ul").scrollTop];
+      c.scrollIntoView({ block: "nearest" });
+      return r;
+    }, card);
+    if (scrolls[0] || scrolls[1]) console.log(`drop ${i}: page scrolled ${scrolls[0]}, tray scrolled ${scrolls[1]}`);
+    const target = await browser.$(cellSelector((i % 5) + 1, ((i * 3) % 5) + 1));
+    try {
+      await drag(browser, card, target);
+    } catch (e) {
+      const boxes = await browser.execute(
+        (a, b) => [JSON.stringify(a.getBoundingClientRect()), JSON.stringify(b.getBoundingClientRect())],
+        card,
+        target,
+      );
+      throw new Error(`drop ${i} failed (${boxes.join(" → ")}): ${e.message}`);
+    }
+    await browser.pause(150);
+  }
+  const times = await browser.execute(() =>
+    performance.getEntriesByName("parallax:drop-to-screen").map((e) => e.duration),
+  );
+  const sorted = [...times].sort((a, b) => a - b);
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  console.log(
+    `${n} changes, real window (WebKitGTK), ${times.length} drops: drop → screen p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms`,
+  );
+} finally {
+  await browser.deleteSession();
+  driver.stop();
+}
