@@ -246,8 +246,10 @@ pub fn render_scene(
             let mut rgb = vec![0u8; (wpx as usize) * (hpx as usize) * 3];
             {
                 let area = BitMapBackend::with_buffer(&mut rgb, (wpx, hpx)).into_drawing_area();
-                scene::paint(scene, &area)?;
+                scene::paint_with(scene, &area, false)?;
             }
+            // Text last, from a glyph cache (see glyphs.rs): labels sit on top of shapes.
+            scene::paint_text(scene, &mut rgb, wpx, hpx)?;
             encode_png(&rgb, wpx, hpx)
         }
         ImageFormat::Svg => {

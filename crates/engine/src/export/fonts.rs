@@ -15,6 +15,15 @@ static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 static REGISTERED: OnceLock<bool> = OnceLock::new();
 
+/// The embedded font file of the regular or the bold face.
+pub fn bytes(bold: bool) -> &'static [u8] {
+    if bold {
+        BOLD
+    } else {
+        REGULAR
+    }
+}
+
 /// Registers the embedded fonts with plotters (once per process). Returns false only if the
 /// embedded bytes were not a font, which a test rules out.
 pub fn ensure_registered() -> bool {

@@ -13,6 +13,7 @@ pub mod chart;
 pub mod csv;
 pub mod deck;
 pub mod fonts;
+pub mod glyphs;
 pub mod json;
 pub mod markdown;
 pub mod pptx;

@@ -290,6 +290,15 @@ pub fn paint<DB: DrawingBackend>(
     scene: &Scene,
     area: &DrawingArea<DB, Shift>,
 ) -> Result<(), ExportError> {
+    paint_with(scene, area, true)
+}
+
+/// Like [`paint`]; with `with_text` false the texts are left out, for [`paint_text`] to draw.
+pub fn paint_with<DB: DrawingBackend>(
+    scene: &Scene,
+    area: &DrawingArea<DB, Shift>,
+    with_text: bool,
+) -> Result<(), ExportError> {
     scene.check_finite()?;
     if !fonts::ensure_registered() {
         return Err(ExportError::Layout(
@@ -407,6 +416,9 @@ pub fn paint<DB: DrawingBackend>(
                 color,
                 align,
             } => {
+                if !with_text {
+                    continue;
+                }
                 let h = match align {
                     Align::Start => HPos::Left,
                     Align::Middle => HPos::Center,
@@ -465,4 +477,32 @@ pub fn fit_lines(
         lines.push(current);
     }
     lines
+}
+
+/// Draws the texts of `scene` into an RGB buffer of `width` × `height` pixels (after
+/// [`paint_with`] without text), through the glyph cache.
+pub fn paint_text(
+    scene: &Scene,
+    rgb: &mut [u8],
+    width: u32,
+    height: u32,
+) -> Result<(), ExportError> {
+    scene.check_finite()?;
+    let k = f64::from(width) / WIDTH;
+    let mut painter = super::glyphs::GlyphPainter::new(rgb, width, height)?;
+    for shape in &scene.shapes {
+        if let Shape::Text {
+            x,
+            y,
+            text,
+            size,
+            bold,
+            color,
+            align,
+        } = shape
+        {
+            painter.draw(text, x * k, y * k, size * k, *bold, *color, *align);
+        }
+    }
+    Ok(())
 }
