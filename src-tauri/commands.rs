@@ -241,6 +241,20 @@ pub async fn open_workshop<R: Runtime>(
     replace_with(&app, &state, path)
 }
 
+/// Opens `path` in place of the current workshop after settling unsaved changes, and tells the
+/// UI to show it (used when a file arrives from outside: a second launch).
+pub async fn open_in_place<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    path: PathBuf,
+) -> Result<(), CommandError> {
+    if settle_unsaved(app, state).await? {
+        replace_with(app, state, path)?;
+        let _ = tauri::Emitter::emit(app, "workshop-replaced", ());
+    }
+    Ok(())
+}
+
 /// Opens `path` in place of the current workshop (already settled), or leaves it as it was.
 fn replace_with<R: Runtime>(
     app: &AppHandle<R>,

@@ -144,11 +144,50 @@ fn guard_close<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
     });
 }
 
+/// A second `parallax FILE` while Parallax runs: the running window comes forward and opens the
+/// file (asking about unsaved changes first), and the second process ends.
+fn open_from_second_instance<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+    args: Vec<String>,
+    cwd: String,
+) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
+    let Some(file) = args
+        .into_iter()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map(|a| std::path::Path::new(&cwd).join(a))
+    else {
+        return;
+    };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        match commands::open_in_place(&app, &state, file).await {
+            Ok(()) => {}
+            Err(e) => {
+                app.dialog()
+                    .message(e.message)
+                    .title("Cannot open the workshop")
+                    .kind(MessageDialogKind::Error)
+                    .show(|_| {});
+            }
+        }
+    });
+}
+
 pub fn run() {
     let dialog_override = dialogs::DialogOverride::from_env();
     let (session, problem) = initial_session(file_from_args());
     let state = AppState::new(session, dialog_override);
-    with_parallax(tauri::Builder::default(), state)
+    // First, so that a second launch hands its file over before anything else starts.
+    let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(
+        open_from_second_instance,
+    ));
+    with_parallax(builder, state)
         .setup(move |app| {
             start_logging(app);
             match app.path().app_data_dir() {

@@ -517,6 +517,11 @@ export class FakeBackend implements Backend {
   /** What exports were asked for, for tests. */
   readonly exports: ExportChoice[] = [];
 
+  /** Nothing outside the page replaces the fake's workshop. */
+  async onReplaced(): Promise<() => void> {
+    return () => {};
+  }
+
   async setFullscreen(on: boolean): Promise<void> {
     if (on && !document.fullscreenElement) await document.documentElement.requestFullscreen?.();
     if (!on && document.fullscreenElement) await document.exitFullscreen();

@@ -40,6 +40,9 @@ export interface Backend {
   analyze(from: string | null, to: string | null): Promise<Analysis>;
   /** Asks (in Rust) where to write, then exports; progress arrives while it runs. */
   export(choice: ExportChoice, onProgress: (p: ExportProgress) => void): Promise<ExportOutcome>;
+  /** Calls `handler` when Rust replaced the open workshop by itself (a file handed over by a
+   * second launch); returns a function that stops listening. */
+  onReplaced(handler: () => void): Promise<() => void>;
   /** Presentation mode: the window fills the screen (the UI enlarges type itself). */
   setFullscreen(on: boolean): Promise<void>;
 }

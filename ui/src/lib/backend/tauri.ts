@@ -1,6 +1,7 @@
 // The Backend over Tauri IPC. Each method is one command of src-tauri/commands.rs.
 
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import type {
   Analysis,
   Edit,
@@ -57,6 +58,9 @@ export class TauriBackend implements Backend {
     const channel = new Channel<ExportProgress>();
     channel.onmessage = onProgress;
     return invoke<ExportOutcome>("export", { choice, onProgress: channel });
+  }
+  onReplaced(handler: () => void): Promise<() => void> {
+    return listen("workshop-replaced", () => handler());
   }
   setFullscreen(on: boolean): Promise<void> {
     return invoke<void>("set_fullscreen", { on });
