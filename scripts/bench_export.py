@@ -90,8 +90,8 @@ def python_matrix(workshop):
     ax.set_xlim(0, 1920)
     ax.set_ylim(1080, 0)
     ax.axis("off")
-    ax.text(60, 58, f"{workshop['title']}: where Dev placed the changes", fontsize=33, weight="bold", va="center")
-    ax.text(60, 108, f"{len(workshop['changes'])} changes", fontsize=19.5, color="#555a60", va="center")
+    ax.text(60, 58, f"{workshop['title']}: where Dev placed the changes", fontsize=31.7, weight="bold", va="center")
+    ax.text(60, 108, f"{len(workshop['changes'])} changes", fontsize=18.7, color="#555a60", va="center")
     x0, x1, y0, y1, n = 300, 1470, 150, 920, 5
     cw, ch = (x1 - x0) / n, (y1 - y0) / n
     likelihood = [lv["label"] for lv in workshop["matrix"]["likelihood"]]
@@ -107,18 +107,22 @@ def python_matrix(workshop):
             band = [b for b in BANDS if b[0] <= score][-1]
             cx, cy = x0 + (i - 1) * cw, y0 + (n - l) * ch
             ax.add_patch(Rectangle((cx, cy), cw, ch, facecolor=lighten(band[1]), edgecolor="white", linewidth=3))
-            ax.text(cx + cw - 8, cy + ch - 14, f"{score} · {band[2]}", fontsize=12, color="#555a60", ha="right", va="center")
+            ax.text(cx + cw - 8, cy + ch - 14, f"{score} · {band[2]}", fontsize=11.5, color="#555a60", ha="right", va="center")
             cards = cells.get((l, i), [])
-            shown = cards if len(cards) <= 4 else cards[:3]
+            # As the Rust layout: three one-line cards fit a 154 px cell, so a crowded cell
+            # shows two and "+N more".
+            capacity = int((ch - 24 - 7 + 5) // 35)
+            shown = cards if len(cards) <= capacity else cards[: capacity - 1]
             for k, (number, title) in enumerate(shown):
                 top = cy + 7 + k * 35
                 ax.add_patch(Rectangle((cx + 7, top), cw - 14, 30, facecolor="white", edgecolor="#212529", linewidth=1.5))
                 label = f"{number} {title}"
-                if len(label) > 22:
-                    label = label[:21] + "…"
-                ax.text(cx + 14, top + 15, label, fontsize=15, va="center")
+                # Characters, not measured width: cheaper than the Rust side's measured ellipsis.
+                if len(label) > 20:
+                    label = label[:19] + "…"
+                ax.text(cx + 14, top + 15, label, fontsize=14.4, va="center")
             if len(shown) < len(cards):
-                ax.text(cx + 14, cy + 7 + len(shown) * 35 + 15, f"+{len(cards) - len(shown)} more", fontsize=15, weight="bold", va="center")
+                ax.text(cx + 14, cy + 7 + len(shown) * 35 + 15, f"+{len(cards) - len(shown)} more", fontsize=14.4, weight="bold", va="center")
     for l in range(1, n + 1):
         y = y0 + (n - l) * ch + ch / 2
         ax.text(x0 - 14, y - 13, likelihood[l - 1], fontsize=16.5, weight="bold", ha="right", va="center")
