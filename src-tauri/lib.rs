@@ -181,7 +181,9 @@ fn open_from_second_instance<R: Runtime>(
 
 pub fn run() {
     let dialog_override = dialogs::DialogOverride::from_env();
-    let (session, problem) = initial_session(file_from_args());
+    // The file named on the command line is opened in `setup`, once the single-instance check
+    // has run: a second launch must not lock the file it is about to hand over.
+    let (session, _) = initial_session(None);
     let state = AppState::new(session, dialog_override);
     // First, so that a second launch hands its file over before anything else starts.
     let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(
@@ -192,14 +194,20 @@ pub fn run() {
             start_logging(app);
             match app.path().app_data_dir() {
                 Ok(dir) => {
-                    let _ = app
-                        .state::<AppState>()
-                        .recovery_dir
-                        .set(dir.join("recovery"));
+                    let state = app.state::<AppState>();
+                    let _ = state.recovery_dir.set(dir.join("recovery"));
+                    let _ = state.data_dir.set(dir);
                 }
-                Err(e) => tracing::warn!("no data folder, so no recovery copies: {e}"),
+                Err(e) => {
+                    tracing::warn!("no data folder, so no recovery copies or recent files: {e}")
+                }
             }
             tracing::info!("Parallax {} started", env!("CARGO_PKG_VERSION"));
+            let (session, problem) = initial_session(file_from_args());
+            if let Ok(mut current) = app.state::<AppState>().lock() {
+                *current = session;
+            }
+            app.state::<AppState>().remember_current();
             if let Some(problem) = problem {
                 tracing::warn!("{problem}");
                 app.dialog()

@@ -113,6 +113,10 @@ test("prepare → place (drag and keyboard) → reveal → save → reopen", asy
     await waitFor(again, `${cellSelector(4, 4)} [data-card="c6:dev"]`, "the Dev card after reopening");
     const status = await again.$('[data-testid="file-status"]');
     assert.equal(await status.getText(), file);
+    // The saved workshop is in the recent list (kept in the app's data folder).
+    await (await again.$("//nav//button[contains(., 'Prepare')]")).click();
+    const recent = await waitFor(again, '//section[@aria-labelledby="recent-title"]', "recent workshops");
+    assert.match(await recent.getText(), /Sample: platform changes/);
     assert.match(await again.getTitle(), new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} — Parallax$`));
   } finally {
     await again.deleteSession();
