@@ -740,13 +740,21 @@ struct Mark {
 
 /// Puts marks into cell slots; returns the centre of each mark that got a slot (by index into
 /// `marks`) and draws "+N" where a cell overflows.
-fn place_marks(s: &mut Scene, g: &Grid, marks: &[Mark], slot: f64) -> Vec<Option<(f64, f64)>> {
+/// A crowded cell shows the marks with the lowest `priority` first.
+fn place_marks(
+    s: &mut Scene,
+    g: &Grid,
+    marks: &[Mark],
+    slot: f64,
+    priority: &dyn Fn(&Mark) -> usize,
+) -> Vec<Option<(f64, f64)>> {
     let mut pos = vec![None; marks.len()];
     for cell in g.cells() {
         let Some(rect) = g.rect(cell) else { continue };
-        let here: Vec<usize> = (0..marks.len())
+        let mut here: Vec<usize> = (0..marks.len())
             .filter(|&i| marks[i].cell == cell)
             .collect();
+        here.sort_by_key(|&i| (priority(&marks[i]), marks[i].number, marks[i].series));
         if here.is_empty() {
             continue;
         }
@@ -922,7 +930,16 @@ fn overlay(
     header(&mut s, title, &subtitle);
     let g = Grid::of(w);
     let mut y = draw_grid(&mut s, w, &g);
-    let pos = place_marks(&mut s, &g, &marks, MARK_SLOT);
+    // The changes that get an arrow get their markers first in a crowded cell.
+    let arrow_rank: std::collections::HashMap<usize, usize> = contested
+        .iter()
+        .take(MAX_ARROWS)
+        .enumerate()
+        .map(|(rank, &n)| (n, rank))
+        .collect();
+    let pos = place_marks(&mut s, &g, &marks, MARK_SLOT, &|m| {
+        arrow_rank.get(&m.number).copied().unwrap_or(usize::MAX)
+    });
     // Arrows first, markers on top of them.
     let mut arrows = Scene::default();
     for (i, m) in marks.iter().enumerate() {
@@ -1001,6 +1018,8 @@ fn overlay(
         LEGEND_RIGHT - LEGEND_X - 50.0,
     );
     y += 44.0;
+    // The key lists the changes with arrows first (most contested first), then the rest.
+    numbers.sort_by_key(|n| (arrow_rank.get(n).copied().unwrap_or(usize::MAX), *n));
     change_key(&mut s, w, y, &numbers);
     Ok(s)
 }
@@ -1069,7 +1088,7 @@ fn residual(w: &Workshop, title: &str) -> Scene {
     header(&mut s, title, &subtitle);
     let g = Grid::of(w);
     let mut y = draw_grid(&mut s, w, &g);
-    let pos = place_marks(&mut s, &g, &marks, MARK_SLOT);
+    let pos = place_marks(&mut s, &g, &marks, MARK_SLOT, &|_| 0);
     for i in (0..marks.len()).step_by(2) {
         if let (Some(a), Some(b)) = (pos[i], pos.get(i + 1).copied().flatten()) {
             if let Some((p, q)) = between(a, b, MARK_R + 2.0) {
