@@ -47,10 +47,10 @@ for dir in ui tests/e2e; do
 done
 
 # python-pptx, a stricter reader of .pptx files than LibreOffice, in a venv of the project's own.
-if [ ! -x .venv-check/bin/python ] || [ scripts/requirements-check.txt -nt .venv-check/.installed ]; then
+if [ ! -x .venv-check/bin/python ] || [ scripts/requirements-pptx-check.txt -nt .venv-check/.installed ]; then
   say "installing python-pptx into .venv-check"
   python3 -m venv .venv-check
-  .venv-check/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-check.txt
+  .venv-check/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-pptx-check.txt
   touch .venv-check/.installed
 fi
 

@@ -116,6 +116,9 @@ fn guard_close<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
         return;
     }
     api.prevent_close();
+    // Keep the work now, before asking: if the machine goes down with the question open,
+    // the next start still offers it.
+    keeper::write_now(&state);
     let app = window.app_handle().clone();
     let window = window.clone();
     tauri::async_runtime::spawn(async move {

@@ -63,6 +63,17 @@ test("prepare → place (drag and keyboard) → reveal → save → reopen", asy
       await browser.saveScreenshot(path.join(shots, "window-revealed.png"));
     }
 
+    // Converge: the room agrees on the TLS change and commits to one mitigation.
+    await (await browser.$("//nav//button[contains(., 'Converge')]")).click();
+    await (await browser.$("//aside[@aria-label='Changes']//button[contains(., 'Rotate TLS certificates')]")).click();
+    const chip = await waitFor(browser, "//div[@role='button'][starts-with(normalize-space(.), 'Consensus:')]", "the consensus chip");
+    await drag(browser, chip, await browser.$(`//section[contains(@class,'main')]${"//*[@role='gridcell'][@data-likelihood='3'][@data-impact='2']"}`));
+    await waitFor(browser, "//div[@role='button'][normalize-space(.)='Consensus: L3 × I2']", "the consensus");
+    await (await browser.$("//label[contains(., 'Mitigation')]/input")).setValue("Automated rollback on failed health checks");
+    await (await browser.$("//label[contains(., 'impact (flag')]/input")).click();
+    await (await browser.$("//button[normalize-space(.)='Add mitigation']")).click();
+    await waitFor(browser, "//*[contains(@class,'mitigations')]//*[contains(., 'Automated rollback on failed health checks')]", "the mitigation");
+
     // Ctrl+S saves through the Rust-side dialog (answered by the test folder override).
     await browser.keys(["Control", "s"]);
     await browser.waitUntil(() => readdirSync(dir).some((f) => f.endsWith(".parallax")), {
@@ -100,6 +111,9 @@ test("prepare → place (drag and keyboard) → reveal → save → reopen", asy
   const openssl = saved.changes.find((c) => c.title === "Emergency OpenSSL patch");
   assert.deepEqual([openssl.placements.dev.likelihood, openssl.placements.dev.impact], [4, 4]);
   assert.equal(saved.phase, "revealed");
+  assert.deepEqual(tls.consensus, { likelihood: 3, impact: 2 });
+  assert.equal(tls.mitigations[0].text, "Automated rollback on failed health checks");
+  assert.equal(tls.mitigations[0].lowers, "impact");
 
   // The first app lets go of the file's lock as its window closes.
   const deadline = Date.now() + 10000;
@@ -113,6 +127,11 @@ test("prepare → place (drag and keyboard) → reveal → save → reopen", asy
     await waitFor(again, `${cellSelector(4, 4)} [data-card="c6:dev"]`, "the Dev card after reopening");
     const status = await again.$('[data-testid="file-status"]');
     assert.equal(await status.getText(), file);
+    // The consensus and the mitigation came back too.
+    await (await again.$("//nav//button[contains(., 'Converge')]")).click();
+    await (await again.$("//aside[@aria-label='Changes']//button[contains(., 'Rotate TLS certificates')]")).click();
+    await waitFor(again, "//div[@role='button'][normalize-space(.)='Consensus: L3 × I2']", "the consensus after reopening");
+    await waitFor(again, "//*[contains(., 'Automated rollback on failed health checks')]", "the mitigation after reopening");
     // The saved workshop is in the recent list (kept in the app's data folder).
     await (await again.$("//nav//button[contains(., 'Prepare')]")).click();
     const recent = await waitFor(again, '//section[@aria-labelledby="recent-title"]', "recent workshops");
