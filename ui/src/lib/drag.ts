@@ -18,6 +18,8 @@ export const DRAG_THRESHOLD = 4;
 /** Starts following a pointer from a pointerdown event on `e.currentTarget`. */
 export function startDrag(e: PointerEvent, callbacks: DragCallbacks): void {
   if (e.button !== 0) return;
+  // No text selection and no autoscroll of a list while something is carried.
+  e.preventDefault();
   const el = e.currentTarget as HTMLElement;
   const id = e.pointerId;
   const startX = e.clientX;
