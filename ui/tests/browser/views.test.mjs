@@ -87,6 +87,13 @@ test("prepare: add a Security perspective, rename and remove it", async () => {
   await page.getByLabel("Name of perspective Security").fill("SecOps");
   await page.getByLabel("Name of perspective Security").press("Enter");
   await page.getByLabel("Name of perspective SecOps").waitFor();
+  await page.getByRole("button", { name: "Move perspective SecOps up" }).click();
+  await step(page, "Place");
+  assert.deepEqual(
+    (await page.getByRole("tab").allInnerTexts()).map((t) => t.replace(/[^A-Za-z]/g, "")),
+    ["Dev", "SecOps", "Ops"],
+  );
+  await step(page, "Prepare");
   await page.getByRole("button", { name: "Remove perspective SecOps" }).click();
   await page.getByRole("button", { name: "Remove, losing 1 placement" }).click();
   await page.getByLabel("Name of perspective SecOps").waitFor({ state: "detached" });

@@ -224,6 +224,18 @@ export class FakeBackend implements Backend {
         label = `Add the perspective '${name}'`;
         break;
       }
+      case "move_perspective": {
+        const list = this.workshop.perspectives;
+        const from = list.findIndex((p) => p.id === edit.perspective);
+        if (from < 0) throw refuse(`there is no perspective with id "${edit.perspective}"`);
+        if (edit.to_index < 0 || edit.to_index >= list.length) {
+          throw refuse(`position ${edit.to_index} is outside 0..=${list.length - 1}`);
+        }
+        const [moved] = list.splice(from, 1);
+        list.splice(edit.to_index, 0, moved!);
+        label = `Reorder '${moved!.name}'`;
+        break;
+      }
       case "rename_perspective": {
         const p = this.workshop.perspectives.find((p) => p.id === edit.perspective);
         if (!p) throw refuse(`there is no perspective with id "${edit.perspective}"`);
