@@ -9,7 +9,7 @@ use parallax_engine::{store, Document, Edit, Millis};
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::{CommandError, ErrorCode};
-use crate::state::{AppState, Session, WorkshopView};
+use crate::state::{AppState, EditReply, Session, WorkshopView};
 use crate::{dialogs, keeper, recent};
 
 /// The shell owns time: every edit is stamped here.
@@ -21,12 +21,17 @@ pub fn now() -> Millis {
 }
 
 /// Keeps the window title in step with the document (name and unsaved marker).
-pub fn show<R: Runtime>(app: &AppHandle<R>, session: &Session) -> WorkshopView {
+pub fn retitle<R: Runtime>(app: &AppHandle<R>, session: &Session) {
     if let Some(window) = app.get_webview_window("main") {
         if let Err(e) = window.set_title(&session.window_title()) {
             tracing::warn!("cannot set the window title: {e}");
         }
     }
+}
+
+/// The window title brought up to date, and the whole view for the UI.
+pub fn show<R: Runtime>(app: &AppHandle<R>, session: &Session) -> WorkshopView {
+    retitle(app, session);
     session.view()
 }
 
@@ -56,17 +61,20 @@ pub fn get_workshop<R: Runtime>(
     Ok(show(&app, &session))
 }
 
+/// Applies one edit; replies with the one change it touched, or the whole workshop.
 #[tauri::command]
 pub fn apply_edit<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     edit: Edit,
-) -> Result<WorkshopView, CommandError> {
+) -> Result<EditReply, CommandError> {
     let mut session = state.lock()?;
+    let touched = edit.only_change().cloned();
     let label = session.doc.apply(edit, now())?;
     tracing::debug!("edit: {label}");
     keeper::changed(&app);
-    Ok(show(&app, &session))
+    retitle(&app, &session);
+    Ok(session.reply(touched.as_ref()))
 }
 
 #[tauri::command]

@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use parallax_engine::store::recovery::RecoveryKey;
 use parallax_engine::store::{Fingerprint, LockGuard};
-use parallax_engine::{Document, DocumentStatus, Workshop};
+use parallax_engine::{Change, ChangeId, Document, DocumentStatus, Workshop};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -70,6 +70,25 @@ impl Session {
         format!("{name}{marker}{ro} — Parallax")
     }
 
+    /// The reply to an edit that touched `touched` alone (or the whole workshop when None).
+    pub fn reply(&self, touched: Option<&ChangeId>) -> EditReply {
+        let w = self.doc.workshop();
+        let change = touched.and_then(|id| {
+            let index = w.change_index(id)?;
+            Some(ChangeAt {
+                index: u32::try_from(index).ok()?,
+                change: w.changes[index].clone(),
+            })
+        });
+        EditReply {
+            status: self.doc.status(),
+            file_name: self.file_name(),
+            read_only: self.read_only.clone(),
+            workshop: change.is_none().then(|| w.clone()),
+            change,
+        }
+    }
+
     pub fn view(&self) -> WorkshopView {
         WorkshopView {
             workshop: self.doc.workshop().clone(),
@@ -87,6 +106,28 @@ fn untitled_id() -> String {
         .map(|d| d.as_nanos())
         .unwrap_or(0);
     format!("{}-{nanos:x}", std::process::id())
+}
+
+/// What an edit changed, for the UI to redraw: the one change it touched (with its place), or
+/// the whole workshop. Sending one change keeps a drop on a 1,000-change workshop cheap.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EditReply {
+    pub status: DocumentStatus,
+    #[ts(optional = nullable)]
+    pub file_name: Option<String>,
+    #[ts(optional = nullable)]
+    pub read_only: Option<String>,
+    #[ts(optional = nullable)]
+    pub change: Option<ChangeAt>,
+    #[ts(optional = nullable)]
+    pub workshop: Option<Workshop>,
+}
+
+/// A change and its position in the workshop.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ChangeAt {
+    pub index: u32,
+    pub change: Change,
 }
 
 /// Everything the UI shows of the open workshop.

@@ -28,6 +28,7 @@ fn generated() -> Vec<(String, String)> {
     }
     roots!(
         WorkshopView,
+        parallax_app::state::EditReply,
         Edit,
         CommandError,
         ErrorCode,

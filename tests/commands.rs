@@ -112,14 +112,19 @@ fn the_window_opens_on_the_sample() {
 fn an_edit_is_applied_and_marks_the_document_unsaved() {
     let dir = tempfile::tempdir().unwrap();
     let h = Harness::new(dir.path(), None);
-    let view = h.ok("apply_edit", place_ops_4_2());
+    let reply = h.ok("apply_edit", place_ops_4_2());
+    // Only the change the edit touched comes back, with its place.
+    assert_eq!(reply["workshop"], Value::Null);
+    assert_eq!(reply["change"]["index"], 2);
+    let view = h.ok("get_workshop", json!({}));
+    assert_eq!(view["workshop"]["changes"][2], reply["change"]["change"]);
     let placement = &view["workshop"]["changes"][2]["placements"]["ops"];
     assert_eq!(placement["likelihood"], 4);
     assert_eq!(placement["impact"], 2);
     assert_eq!(placement["rationale"], "no automated rollback");
     assert!(placement["placed_at_ms"].as_i64().unwrap() > 1_600_000_000_000);
     assert_eq!(
-        view["status"]["undo_label"],
+        reply["status"]["undo_label"],
         "Place 'Rotate TLS certificates' to L4 × I2 (Ops)"
     );
     assert!(h.title().contains(" •"), "{}", h.title());
@@ -444,4 +449,16 @@ fn a_csv_is_previewed_before_it_replaces_anything() {
             .contains("line 2, column \"Ops impact\""),
         "{err}"
     );
+}
+
+#[test]
+fn an_edit_of_the_whole_workshop_replies_with_the_whole_workshop() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    let reply = h.ok(
+        "apply_edit",
+        json!({ "edit": { "kind": "move_change", "change": "c1", "to_index": 3 } }),
+    );
+    assert_eq!(reply["change"], Value::Null);
+    assert_eq!(reply["workshop"]["changes"][3]["id"], "c1");
 }

@@ -231,6 +231,27 @@ pub enum Edit {
     },
 }
 
+impl Edit {
+    /// The one change this edit alters, when it alters exactly one change and nothing else (not
+    /// the order of changes, not the matrix or the perspectives). A window can then redraw that
+    /// change alone instead of the whole workshop.
+    pub fn only_change(&self) -> Option<&ChangeId> {
+        match self {
+            Edit::UpdateChange { change, .. }
+            | Edit::Place { change, .. }
+            | Edit::Unplace { change, .. }
+            | Edit::RestorePlacement { change, .. }
+            | Edit::SetConsensus { change, .. }
+            | Edit::SetResidual { change, .. }
+            | Edit::AddMitigation { change, .. }
+            | Edit::InsertMitigation { change, .. }
+            | Edit::UpdateMitigation { change, .. }
+            | Edit::RemoveMitigation { change, .. } => Some(change),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
     #[error("there is no change with id {0:?}")]

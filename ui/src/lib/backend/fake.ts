@@ -11,6 +11,7 @@ import type {
   ChangeGap,
   CommandError,
   Edit,
+  EditReply,
   ExportChoice,
   ExportOutcome,
   ExportProgress,
@@ -100,7 +101,8 @@ export class FakeBackend implements Backend {
     return this.view();
   }
 
-  async applyEdit(sent: Edit): Promise<WorkshopView> {
+  /** Always replies with the whole workshop (the app sends one change when it can). */
+  async applyEdit(sent: Edit): Promise<EditReply> {
     // Edits cross IPC as JSON in the app; doing the same here keeps the fake honest about it.
     const edit = JSON.parse(JSON.stringify(sent)) as Edit;
     const before = clone(this.workshop);
@@ -299,7 +301,8 @@ export class FakeBackend implements Backend {
     this.undoStack.push({ label, before });
     this.redoStack = [];
     this.revision += 1;
-    return this.view();
+    const view = this.view();
+    return { ...view, change: null };
   }
 
   async undo(): Promise<WorkshopView> {

@@ -6,6 +6,7 @@ import type {
   Analysis,
   CommandError,
   Edit,
+  EditReply,
   ExportChoice,
   ExportOutcome,
   ExportProgress,
@@ -19,8 +20,9 @@ export interface Backend {
   start(): Promise<WorkshopView>;
   /** The open workshop as it is now. */
   getWorkshop(): Promise<WorkshopView>;
-  /** Applies one edit; rejects with a CommandError and changes nothing if it is refused. */
-  applyEdit(edit: Edit): Promise<WorkshopView>;
+  /** Applies one edit; rejects with a CommandError and changes nothing if it is refused. The
+   * reply carries the one change the edit touched, or the whole workshop. */
+  applyEdit(edit: Edit): Promise<EditReply>;
   undo(): Promise<WorkshopView>;
   redo(): Promise<WorkshopView>;
   /** Asks (in Rust) which file to open and opens it; unchanged view if the user cancels. */
@@ -53,6 +55,24 @@ export function asCommandError(e: unknown): CommandError {
     return e as CommandError;
   }
   return { code: "internal", message: e instanceof Error ? e.message : String(e) };
+}
+
+/** The view after an edit: the reply's change patched in, or its whole workshop. */
+export function patchView(view: WorkshopView, reply: EditReply): WorkshopView {
+  const base = {
+    status: reply.status,
+    file_name: reply.file_name ?? null,
+    read_only: reply.read_only ?? null,
+  };
+  if (reply.workshop) return { ...base, workshop: reply.workshop };
+  if (reply.change && reply.change.index < view.workshop.changes.length) {
+    // Only the touched change is new: every other change keeps its identity, so only its card
+    // is redrawn.
+    const changes = view.workshop.changes.slice();
+    changes[reply.change.index] = reply.change.change;
+    return { ...base, workshop: { ...view.workshop, changes } };
+  }
+  return { ...base, workshop: view.workshop };
 }
 
 /** The Tauri backend inside the app window; the fake one in a plain browser. */

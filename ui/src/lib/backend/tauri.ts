@@ -5,6 +5,7 @@ import { listen } from "@tauri-apps/api/event";
 import type {
   Analysis,
   Edit,
+  EditReply,
   ExportChoice,
   ExportOutcome,
   ExportProgress,
@@ -21,8 +22,8 @@ export class TauriBackend implements Backend {
   getWorkshop(): Promise<WorkshopView> {
     return invoke<WorkshopView>("get_workshop");
   }
-  applyEdit(edit: Edit): Promise<WorkshopView> {
-    return invoke<WorkshopView>("apply_edit", { edit });
+  applyEdit(edit: Edit): Promise<EditReply> {
+    return invoke<EditReply>("apply_edit", { edit });
   }
   undo(): Promise<WorkshopView> {
     return invoke<WorkshopView>("undo");
