@@ -2000,4 +2000,26 @@ mod properties {
             prop_assert_eq!(&doc.workshop_at(0).unwrap(), &original);
         }
     }
+
+    #[test]
+    fn only_single_change_edits_name_their_change() {
+        let c = ChangeId::new("c1");
+        let place = Edit::Place {
+            change: c.clone(),
+            perspective: PerspectiveId::new("ops"),
+            cell: Cell::new(1, 1),
+            rationale: None,
+        };
+        assert_eq!(place.only_change(), Some(&c));
+        let moved = Edit::MoveChange {
+            change: c.clone(),
+            to_index: 0,
+        };
+        assert_eq!(
+            moved.only_change(),
+            None,
+            "a reorder moves other changes too"
+        );
+        assert_eq!(Edit::RemoveChange { change: c }.only_change(), None);
+    }
 }
