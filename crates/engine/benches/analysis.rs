@@ -9,12 +9,16 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::measurement::Measurement;
 use criterion::{criterion_group, criterion_main, Criterion};
+
+#[path = "support/thread_cpu.rs"]
+mod thread_cpu;
 use parallax_engine::analysis::{self, AnalysisOptions};
 use parallax_engine::{
     Cell, Change, Document, Edit, Matrix, Perspective, PerspectiveId, Placement, Workshop,
 };
+use thread_cpu::ThreadCpuTime;
 
 /// A deterministic stand-in for randomness (no rand dependency for one benchmark): a 64-bit LCG.
 struct Lcg(u64);
@@ -96,47 +100,6 @@ fn run<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
 
 fn wall_time(c: &mut Criterion) {
     run(c, "wall time");
-}
-
-/// CPU time of the calling thread, from Linux's /proc/thread-self/schedstat (nanoseconds the
-/// thread has run, including its current slice). No crate offers this for criterion 0.8.
-struct ThreadCpuTime;
-
-impl ThreadCpuTime {
-    fn now() -> Option<u64> {
-        std::fs::read_to_string("/proc/thread-self/schedstat")
-            .ok()?
-            .split_whitespace()
-            .next()?
-            .parse()
-            .ok()
-    }
-}
-
-static WALL: WallTime = WallTime;
-
-impl Measurement for ThreadCpuTime {
-    type Intermediate = u64;
-    type Value = u64;
-    fn start(&self) -> u64 {
-        Self::now().unwrap_or(0)
-    }
-    fn end(&self, start: u64) -> u64 {
-        Self::now().unwrap_or(start).saturating_sub(start)
-    }
-    fn add(&self, a: &u64, b: &u64) -> u64 {
-        a + b
-    }
-    fn zero(&self) -> u64 {
-        0
-    }
-    fn to_f64(&self, value: &u64) -> f64 {
-        *value as f64
-    }
-    fn formatter(&self) -> &dyn ValueFormatter {
-        // Nanoseconds, like wall time: reuse its formatting.
-        WALL.formatter()
-    }
 }
 
 fn cpu_time(c: &mut Criterion<ThreadCpuTime>) {

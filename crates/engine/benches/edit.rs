@@ -7,12 +7,16 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::measurement::Measurement;
 use criterion::{criterion_group, criterion_main, Criterion};
+
+#[path = "support/thread_cpu.rs"]
+mod thread_cpu;
 use parallax_engine::document::Document;
 use parallax_engine::{
     Cell, Change, Edit, Matrix, Perspective, PerspectiveId, Placement, Workshop,
 };
+use thread_cpu::ThreadCpuTime;
 
 /// 1,000 changes on a 5×5 matrix, three perspectives, every change placed by all of them.
 fn workshop() -> Workshop {
@@ -102,59 +106,6 @@ fn edits<M: Measurement + 'static>(c: &mut Criterion<M>, how: &str) {
 
 fn wall_time(c: &mut Criterion) {
     edits(c, "wall time");
-}
-
-/// CPU time of the calling thread in nanoseconds, from clock_gettime(CLOCK_THREAD_CPUTIME_ID):
-/// exact to the nanosecond, where /proc's schedstat only moves at scheduler ticks and reads zero
-/// for a batch of a few microseconds. No crate offers this for criterion 0.8.
-struct ThreadCpuTime;
-
-impl ThreadCpuTime {
-    #[cfg(target_os = "linux")]
-    fn now() -> Option<u64> {
-        let mut t = libc::timespec {
-            tv_sec: 0,
-            tv_nsec: 0,
-        };
-        // SAFETY: clock_gettime only writes the timespec it is given, which lives on this stack.
-        let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
-        if rc != 0 {
-            return None;
-        }
-        let secs = u64::try_from(t.tv_sec).ok()?;
-        let nanos = u64::try_from(t.tv_nsec).ok()?;
-        Some(secs * 1_000_000_000 + nanos)
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn now() -> Option<u64> {
-        None
-    }
-}
-
-impl Measurement for ThreadCpuTime {
-    type Intermediate = u64;
-    type Value = u64;
-    fn start(&self) -> u64 {
-        Self::now().unwrap_or(0)
-    }
-    fn end(&self, start: u64) -> u64 {
-        Self::now().unwrap_or(start).saturating_sub(start)
-    }
-    fn add(&self, a: &u64, b: &u64) -> u64 {
-        a + b
-    }
-    fn zero(&self) -> u64 {
-        0
-    }
-    fn to_f64(&self, value: &u64) -> f64 {
-        *value as f64
-    }
-    fn formatter(&self) -> &dyn ValueFormatter {
-        // Nanoseconds, like wall time: reuse its formatting.
-        static WALL: WallTime = WallTime;
-        WALL.formatter()
-    }
 }
 
 fn cpu_time(c: &mut Criterion<ThreadCpuTime>) {

@@ -99,14 +99,9 @@ pub fn check_level(
     path: &str,
     matrix: &Matrix,
     axis: Axis,
-    level: u8,
+    value: u8,
 ) -> Result<(), ValidationError> {
-    let max = matrix.max_level(axis);
-    if (1..=max).contains(&level) {
-        Ok(())
-    } else {
-        Err(problem(path, format!("{level} is outside 1..={max}")))
-    }
+    level(|| path.to_owned(), matrix, axis, value)
 }
 
 pub fn check_matrix(matrix: &Matrix) -> Result<(), ValidationError> {
