@@ -67,7 +67,7 @@ pub struct Change {
     #[serde(default)]
     pub tags: Vec<String>,
     /// Each perspective's placement, keyed by perspective id. A missing key means "not placed".
-    #[serde(default)]
+    #[serde(default, deserialize_with = "placements_once_each")]
     pub placements: BTreeMap<PerspectiveId, Placement>,
     /// Where the room agreed the change sits, once it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,4 +124,34 @@ impl Change {
             .chain(self.consensus.map(|c| ("consensus".to_owned(), c)))
             .chain(self.residual.map(|c| ("residual".to_owned(), c)))
     }
+}
+
+/// A map's `Deserialize` keeps the last of two equal keys and drops the first without a word; a
+/// file edited by hand or merged badly would lose a placement on open. This refuses it instead.
+fn placements_once_each<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<PerspectiveId, Placement>, D::Error> {
+    struct Once;
+    impl<'de> serde::de::Visitor<'de> for Once {
+        type Value = BTreeMap<PerspectiveId, Placement>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("placements keyed by perspective id")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut placements = BTreeMap::new();
+            while let Some((id, placement)) = map.next_entry::<PerspectiveId, Placement>()? {
+                if let Some(id) = placements.insert(id.clone(), placement).map(|_| id) {
+                    return Err(serde::de::Error::custom(format!(
+                        "perspective {:?} is placed twice",
+                        id.0
+                    )));
+                }
+            }
+            Ok(placements)
+        }
+    }
+    d.deserialize_map(Once)
 }

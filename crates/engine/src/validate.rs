@@ -69,7 +69,16 @@ fn text_problem(text: &str, required: bool, max: usize) -> Option<String> {
         }
     }
     // Control characters (NUL, escape…) are never text a room typed; they break exports and
-    // can hide content. Tabs and line breaks are fine.
+    // can hide content. Tabs and line breaks are fine. Most texts have none of the bytes a
+    // control character can be made of (below 0x20, 0x7F, or 0xC2 leading U+0080..U+009F), and a
+    // byte test over the whole text compiles to vector code: decoding characters is only needed
+    // for texts that have one.
+    let maybe = text.bytes().fold(false, |seen, b| {
+        seen | (b < 0x20) | (b == 0x7F) | (b == 0xC2)
+    });
+    if !maybe {
+        return None;
+    }
     if let Some(c) = text
         .chars()
         .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))

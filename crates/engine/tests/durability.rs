@@ -182,20 +182,18 @@ fn a_saver_killed_at_random_moments_never_leaves_a_broken_file() {
             if ["w.parallax", "w.parallax.bak", ".w.parallax.bak-new"].contains(&name.as_str()) {
                 continue;
             }
-            // A kill between atomic-write-file's link of its (already fsynced) temporary file
-            // and the rename leaves it behind under a random name: complete, never torn.
+            // A kill before the rename leaves the temporary file behind under a random name,
+            // possibly half written: never the document, and removed by a later save.
             assert!(
                 name.starts_with(".w.parallax.") && name.len() == ".w.parallax.".len() + 6,
                 "round {round}: stray file {name}"
             );
-            let stray = store::load_path(&dir.path().join(&name)).unwrap();
-            assert!(versions.contains(&stray.workshop), "round {round}: {name}");
             strays += 1;
         }
     }
     println!(
-        "{kills} kills in {:?}; versions found after a kill: {seen:?}; complete temporary \
-         files left by a kill between link and rename: {strays}",
+        "{kills} kills in {:?}; versions found after a kill: {seen:?}; temporary files \
+         left by a kill before the rename: {strays}",
         started.elapsed()
     );
     assert!(

@@ -86,6 +86,20 @@ fn load_checked(bytes: &[u8], fingerprint: Fingerprint) -> Result<Loaded, LoadEr
     if text.trim().is_empty() {
         return Err(LoadError::Empty);
     }
+    // A file of this version is read straight into the typed model, in one pass: the model
+    // refuses unknown fields and duplicate keys itself. Anything else — other versions and every
+    // broken file — goes the careful way below, which says exactly what is wrong and where.
+    if let (true, Some(SCHEMA_VERSION)) = peek_header(text.as_bytes()) {
+        if let Ok(workshop) = typed_in_one_pass(text) {
+            check_workshop(&workshop)?;
+            return Ok(Loaded {
+                workshop,
+                read_only: None,
+                migrated_from: None,
+                fingerprint,
+            });
+        }
+    }
     let header = scan(text)?;
     let version = check_header(header)?;
     let newer = version > SCHEMA_VERSION;
@@ -417,8 +431,56 @@ fn typed_from_tree(value: &Value, version: u64) -> Result<Workshop, LoadError> {
     }
 }
 
+/// The workshop of a file whose header says it is of this version, read without a scan first.
+/// Any error just sends the file the careful way, so it carries no message.
+fn typed_in_one_pass(text: &str) -> Result<Workshop, ()> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let workshop = Workshop::deserialize(WithoutHeader(&mut de)).map_err(|_| ())?;
+    de.end().map_err(|_| ())?;
+    Ok(workshop)
+}
+
+/// Whether `bytes` start like a Parallax file, and the `schema_version` they say. Parallax writes
+/// `format` and `schema_version` first, so reading stops right after them; a file with them
+/// elsewhere is read to its end.
+pub(crate) fn peek_header(bytes: &[u8]) -> (bool, Option<u64>) {
+    let found = std::cell::Cell::new((false, None));
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // Stopping early makes serde_json complain about the rest of the object: what was found
+    // before that is all that is wanted.
+    let _ = de::Deserializer::deserialize_map(&mut de, HeaderVisitor { found: &found });
+    found.get()
+}
+
+struct HeaderVisitor<'a> {
+    found: &'a std::cell::Cell<(bool, Option<u64>)>,
+}
+
+impl<'de> Visitor<'de> for HeaderVisitor<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Parallax file")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let (mut format, mut version) = (None, None);
+        while let Some(key) = map.next_key::<Cow<str>>()? {
+            match key.as_ref() {
+                "format" => format = Some(map.next_value::<Cow<str>>()?),
+                "schema_version" => version = Some(map.next_value::<u64>()?),
+                _ => map.next_value::<de::IgnoredAny>().map(|_| ())?,
+            }
+            if let (Some(f), Some(v)) = (&format, version) {
+                self.found.set((f == FORMAT, Some(v)));
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A deserializer of the top-level object that leaves out `format` and `schema_version`, so
-/// that `Workshop` (which refuses unknown fields) reads the rest of the file directly.
+/// that `Workshop` (which refuses unknown fields) reads the rest of the file directly. A second
+/// `format` or `schema_version` is an error, as any duplicate key is.
 struct WithoutHeader<D>(D);
 
 impl<'de, D: de::Deserializer<'de>> de::Deserializer<'de> for WithoutHeader<D> {
@@ -452,11 +514,18 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Headerless<V> {
         self.0.expecting(f)
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.0.visit_map(HeaderlessMap(map))
+        self.0.visit_map(HeaderlessMap {
+            map,
+            seen: (false, false),
+        })
     }
 }
 
-struct HeaderlessMap<A>(A);
+struct HeaderlessMap<A> {
+    map: A,
+    /// `format`, `schema_version` already passed.
+    seen: (bool, bool),
+}
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for HeaderlessMap<A> {
     type Error = A::Error;
@@ -466,23 +535,31 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for HeaderlessMap<A> {
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
         loop {
-            let Some(key) = self.0.next_key_seed(KeySeed)? else {
+            let Some(key) = self.map.next_key_seed(KeySeed)? else {
                 return Ok(None);
             };
-            if key == "format" || key == "schema_version" {
-                self.0.next_value::<de::IgnoredAny>()?;
-                continue;
+            let seen = match key.as_ref() {
+                "format" => &mut self.seen.0,
+                "schema_version" => &mut self.seen.1,
+                _ => {
+                    return match key {
+                        Cow::Borrowed(k) => {
+                            seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(k))
+                        }
+                        Cow::Owned(k) => seed.deserialize(StringDeserializer::<A::Error>::new(k)),
+                    }
+                    .map(Some)
+                }
+            };
+            if std::mem::replace(seen, true) {
+                return Err(de::Error::custom(format!("duplicate field `{key}`")));
             }
-            return match key {
-                Cow::Borrowed(k) => seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(k)),
-                Cow::Owned(k) => seed.deserialize(StringDeserializer::<A::Error>::new(k)),
-            }
-            .map(Some);
+            self.map.next_value::<de::IgnoredAny>()?;
         }
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        self.0.next_value_seed(seed)
+        self.map.next_value_seed(seed)
     }
 }
 

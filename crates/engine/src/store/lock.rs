@@ -115,7 +115,7 @@ pub fn acquire(document: &Path, now_ms: Millis) -> Result<LockGuard, LockError> 
         document: document.display().to_string(),
         source,
     };
-    let Some(path) = lock_path_for(document) else {
+    let Some(path) = lock_path_for(&super::follow_symlinks(document)) else {
         return Err(io(std::io::Error::other("it is not a file path")));
     };
     let me = LockHolder::me(now_ms);
@@ -296,5 +296,17 @@ mod tests {
         assert!(pid_alive(std::process::id()));
         assert!(!pid_alive(0));
         assert!(!pid_alive(u32::MAX));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn two_names_of_one_document_share_its_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("w.parallax");
+        std::fs::write(&doc, b"{}").unwrap();
+        let link = dir.path().join("link.parallax");
+        std::os::unix::fs::symlink(&doc, &link).unwrap();
+        let _guard = acquire(&doc, 1_000).unwrap();
+        assert!(matches!(acquire(&link, 2_000), Err(LockError::Held { .. })));
     }
 }

@@ -9,6 +9,7 @@
 //! version, and never trust a file.
 
 mod fingerprint;
+mod layout;
 mod load;
 pub mod lock;
 pub mod migrate;
@@ -121,22 +122,39 @@ pub enum SaveError {
 }
 
 #[derive(Serialize)]
-struct FileOut<'a> {
+pub(crate) struct FileOut<'a> {
     format: &'static str,
     schema_version: u64,
     #[serde(flatten)]
     workshop: &'a Workshop,
 }
 
-/// The bytes of a workshop file: pretty JSON, so that files diff well in version control.
-pub fn to_bytes(workshop: &Workshop) -> Result<Vec<u8>, SaveError> {
-    check_workshop(workshop)?;
-    let mut bytes = serde_json::to_vec_pretty(&FileOut {
+/// A document reached through a symbolic link is saved (and locked) where the link points, so
+/// that the link stays a link to the new version, and two names of one file share one lock.
+pub(crate) fn follow_symlinks(path: &std::path::Path) -> PathBuf {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+        }
+        _ => path.to_owned(),
+    }
+}
+
+/// What a file holds: the format tag and version, then the workshop.
+pub(crate) fn file_out(workshop: &Workshop) -> FileOut<'_> {
+    FileOut {
         format: FORMAT,
         schema_version: SCHEMA_VERSION,
         workshop,
-    })
-    .map_err(|e| SaveError::Io {
+    }
+}
+
+/// The bytes of a workshop file, laid out as `layout` says. (`save` writes the same bytes
+/// without building them in memory first.)
+pub fn to_bytes(workshop: &Workshop) -> Result<Vec<u8>, SaveError> {
+    check_workshop(workshop)?;
+    let mut bytes = Vec::new();
+    layout::write(&mut bytes, &file_out(workshop)).map_err(|e| SaveError::Io {
         path: String::new(),
         source: std::io::Error::other(e),
         kept: true,

@@ -47,8 +47,12 @@ pub enum RecoveryError {
 #[serde(deny_unknown_fields)]
 struct Sidecar {
     format: String,
-    /// The document's path; None for an untitled workshop.
+    /// The document's path; None for an untitled workshop, or when the path is not UTF-8.
     document: Option<PathBuf>,
+    /// The bytes of a document path that is not UTF-8 (Unix file names are any bytes), which
+    /// JSON text cannot hold as a string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    document_bytes: Option<Vec<u8>>,
     untitled: Option<String>,
     saved_at_ms: Millis,
     title: String,
@@ -116,8 +120,14 @@ pub fn write(
     let sidecar = Sidecar {
         format: SIDECAR_FORMAT.to_owned(),
         document: match key {
-            RecoveryKey::Document(p) => Some(p.clone()),
-            RecoveryKey::Untitled(_) => None,
+            RecoveryKey::Document(p) if p.to_str().is_some() => Some(p.clone()),
+            _ => None,
+        },
+        document_bytes: match key {
+            RecoveryKey::Document(p) if p.to_str().is_none() => {
+                Some(p.as_os_str().as_encoded_bytes().to_vec())
+            }
+            _ => None,
         },
         untitled: match key {
             RecoveryKey::Untitled(id) => Some(id.clone()),
@@ -163,9 +173,10 @@ fn read_sidecar(path: &Path) -> Option<RecoveryCopy> {
     if sidecar.format != SIDECAR_FORMAT {
         return None;
     }
-    let key = match (sidecar.document, sidecar.untitled) {
-        (Some(doc), None) => RecoveryKey::Document(doc),
-        (None, Some(id)) => RecoveryKey::Untitled(id),
+    let key = match (sidecar.document, sidecar.document_bytes, sidecar.untitled) {
+        (Some(doc), None, None) => RecoveryKey::Document(doc),
+        (None, Some(bytes), None) => RecoveryKey::Document(path_from_bytes(bytes)?),
+        (None, None, Some(id)) => RecoveryKey::Untitled(id),
         _ => return None,
     };
     // The sidecar must be the one its key names (not a copy renamed by hand).
@@ -180,6 +191,18 @@ fn read_sidecar(path: &Path) -> Option<RecoveryCopy> {
         saved_at_ms: sidecar.saved_at_ms,
         title: sidecar.title,
     })
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: Vec<u8>) -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStringExt;
+    Some(PathBuf::from(std::ffi::OsString::from_vec(bytes)))
+}
+
+/// Elsewhere paths that are not UTF-8 are not written as bytes (see `write`), so none are read.
+#[cfg(not(unix))]
+fn path_from_bytes(_bytes: Vec<u8>) -> Option<PathBuf> {
+    None
 }
 
 /// The copies worth offering at start: every untitled one, and each document's copy when the
@@ -300,6 +323,27 @@ mod tests {
         assert_eq!(pending(&dir).unwrap().len(), 1);
         discard(&dir, &key).unwrap();
         assert!(pending(&dir).unwrap().is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_document_whose_path_is_not_utf8_is_recovered() {
+        use std::os::unix::ffi::OsStrExt;
+        let data = tempfile::tempdir().unwrap();
+        let dir = data.path().join("recovery");
+        let doc = data
+            .path()
+            .join(std::ffi::OsStr::from_bytes(b"Workshop \xE9t\xE9.parallax"));
+        let w = sample::workshop();
+        crate::store::save_path(&doc, &w).unwrap();
+        let mut edited = w.clone();
+        edited.title = "edited".into();
+        let key = RecoveryKey::Document(doc.clone());
+        write(&dir, &key, &edited, now_ms() + 60_000).unwrap();
+        let found = pending(&dir).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].key, key);
+        assert_eq!(load(&found[0]).unwrap().workshop, edited);
     }
 
     #[test]

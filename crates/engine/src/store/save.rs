@@ -1,29 +1,35 @@
 //! Writing a `.parallax` file so that no crash, full disk or second writer loses a workshop.
 //!
 //! Order of a save, and why:
-//! 1. serialize and validate (an invalid workshop never reaches the disk);
-//! 2. read what is on disk now: refuse if it is not what the caller expects (changed by someone
-//!    else since it was opened) or if a newer Parallax wrote it (never overwritten);
-//! 3. keep the file that is there as `NAME.parallax.bak`: a hard link made under a temporary name
+//! 1. read what is on disk now: refuse if it is not what the caller expects (changed by someone
+//!    else since it was opened) or if a newer Parallax wrote it (never overwritten); validate the
+//!    workshop (an invalid workshop never reaches the document);
+//! 2. keep the file that is there as `NAME.parallax.bak`: a hard link made under a temporary name
 //!    and renamed over the old `.bak` (no bytes copied; a copy only where links are unsupported);
-//! 4. write the new bytes with atomic-write-file: a temporary file in the same folder, fsync
-//!    (fdatasync again after linking it on Linux), rename over the document, fsync the folder —
-//!    checked in its source (0.3.1: `_commit` calls `sync_all`, then `rename_file` does
-//!    `renameat` + `fsync(dir)`).
+//! 3. write the new bytes into a temporary file `.NAME.parallax.XXXXXX` in the same folder and
+//!    fsync it;
+//! 4. rename it over the document and fsync the folder, which also makes step 2 durable.
 //!
-//! At every moment the document's name points at a complete version, old or new: step 4 is a
-//! rename of a file already on disk. The `.bak` rename of step 3 is made durable by the folder
-//! fsync of step 4 (one fsync for both, which keeps a save near the cost of a plain write); should
-//! a crash come between them, the document still holds the old version, so nothing is lost.
+//! At every moment the document's name points at a complete version, old or new (step 4 renames
+//! a file already on disk), and so does the `.bak`'s. A save that fails after step 2 leaves the
+//! document as it was, with a `.bak` equal to it.
+//!
+//! Why it is fast: the temporary file of step 3 is the old `.bak`'s file, linked under the
+//! temporary name before step 2 replaces the `.bak`, and written over in place. A new file would
+//! cost the allocation of its blocks, and the old backup the freeing of its own; rewriting pages
+//! the file system already holds costs a tenth of that (measured: 0.13 ms against 1.4 ms for
+//! 1.6 MB). It is done only with a plain file that has no other link, so nothing else ever sees
+//! its bytes change. And the work is shared by two cores: this thread serializes the workshop a
+//! chunk at a time while another checks the disk, validates, and writes each chunk as it comes,
+//! handing it to the disk at once (Linux: `sync_file_range`) so the fsync has little left to do.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::de::{IgnoredAny, MapAccess, Visitor};
-use serde::Deserializer as _;
-
 use super::fingerprint::{read_bounded, Fingerprint, OnDisk};
-use super::{to_bytes, SaveError, FORMAT, SCHEMA_VERSION};
+use super::load::peek_header;
+use super::{file_out, layout, SaveError, SCHEMA_VERSION};
+use crate::validate::check_workshop;
 use crate::Workshop;
 
 /// What the caller believes is at the path it saves to.
@@ -58,8 +64,45 @@ pub fn backup_path_for(path: &Path) -> Option<PathBuf> {
 
 /// Validates and saves `workshop` to `path` (see the module notes for the guarantees).
 pub fn save(path: &Path, workshop: &Workshop, expect: &Expect) -> Result<Saved, SaveError> {
-    let bytes = to_bytes(workshop)?;
-    save_bytes(path, &bytes, expect)
+    let path = &super::follow_symlinks(path);
+    let Some(backup) = backup_path_for(path) else {
+        return Err(SaveError::NotAFilePath(path.to_owned()));
+    };
+    // Bounded well above the seven chunks of a 1,000-change workshop, so that serializing goes
+    // on while the other thread reads the disk and validates.
+    let (full, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(16);
+    let (spare, spares) = std::sync::mpsc::channel::<Vec<u8>>();
+    let backup_ref = &backup;
+    let (serialized, prepared) = std::thread::scope(|s| {
+        let disk = s.spawn(move || {
+            let on_disk = look_before_saving(path, expect)?;
+            check_workshop(workshop)?;
+            let mut temp = prepare(path, backup_ref, on_disk.as_ref())?;
+            // Returning early drops `chunks`, which stops the serializer.
+            match write_chunks(&mut temp.file, chunks, spare) {
+                Ok(written) => Ok((temp, written, on_disk.is_some())),
+                Err(e) => Err(temp.discard(io_error(path, true)(e))),
+            }
+        });
+        let serialized = serialize_chunks(workshop, full, &spares);
+        (serialized, join(disk))
+    });
+    // The disk's refusal explains a stopped serializer, not the other way round.
+    let (temp, written, had_file) = prepared?;
+    if let Err(e) = serialized {
+        return Err(temp.discard(io_error(path, true)(e)));
+    }
+    commit(path, temp, &written)?;
+    remove_leftovers(path);
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    Ok(Saved {
+        fingerprint: Fingerprint {
+            size: written.size,
+            modified,
+            hash: written.hash,
+        },
+        backup: had_file.then_some(backup),
+    })
 }
 
 /// Saves over whatever is at `path` (`Expect::Anything`), keeping it as `.bak`.
@@ -75,10 +118,15 @@ fn io_error(path: &Path, kept: bool) -> impl FnOnce(std::io::Error) -> SaveError
     }
 }
 
-pub(crate) fn save_bytes(path: &Path, bytes: &[u8], expect: &Expect) -> Result<Saved, SaveError> {
-    let Some(backup) = backup_path_for(path) else {
-        return Err(SaveError::NotAFilePath(path.to_owned()));
-    };
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Reads what is at `path` now and refuses to go on when the caller's expectation does not hold
+/// or a newer Parallax wrote it.
+fn look_before_saving(path: &Path, expect: &Expect) -> Result<Option<OnDisk>, SaveError> {
     let on_disk = read_bounded(path).map_err(io_error(path, true))?;
     if let Expect::Unchanged(expected) = expect {
         let what = match &on_disk {
@@ -102,9 +150,36 @@ pub(crate) fn save_bytes(path: &Path, bytes: &[u8], expect: &Expect) -> Result<S
             version,
         });
     }
-    let backup = match &on_disk {
-        Some(d) => {
-            keep_backup(path, &backup, d.bytes.as_deref()).map_err(|e| SaveError::Io {
+    Ok(on_disk)
+}
+
+/// The temporary file a new version is written into, beside the document.
+struct Temp {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl Temp {
+    /// Removes the temporary file after a failure, and returns that failure.
+    fn discard(self, error: SaveError) -> SaveError {
+        drop(self.file);
+        let _ = std::fs::remove_file(&self.path);
+        error
+    }
+}
+
+/// Keeps the document as `.bak` and opens the temporary file for the new version: the old
+/// `.bak`'s file when it can be written over safely, a new file otherwise.
+fn prepare(path: &Path, backup: &Path, on_disk: Option<&OnDisk>) -> Result<Temp, SaveError> {
+    let temp_path = unused_temp_path(path).map_err(io_error(path, true))?;
+    let recycled = on_disk.and_then(|_| recycle(backup, &temp_path));
+    if let Some(d) = on_disk {
+        if let Err(e) = keep_backup(path, backup, d.bytes.as_deref()) {
+            if recycled.is_some() {
+                // The old backup is still under its own name too: drop only the extra link.
+                let _ = std::fs::remove_file(&temp_path);
+            }
+            return Err(SaveError::Io {
                 path: path.display().to_string(),
                 source: std::io::Error::new(
                     e.kind(),
@@ -114,30 +189,261 @@ pub(crate) fn save_bytes(path: &Path, bytes: &[u8], expect: &Expect) -> Result<S
                     ),
                 ),
                 kept: true,
-            })?;
-            Some(backup)
+            });
         }
-        None => None,
+    }
+    let file = match recycled {
+        Some(file) => file,
+        None => std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp_path)
+            .map_err(io_error(path, true))?,
     };
-    if let Err(source) = write_atomically(path, bytes) {
-        // The rename may have happened before the folder fsync failed: look, don't guess.
-        let written = matches!(
-            read_bounded(path).ok().flatten().and_then(|d| d.bytes),
-            Some(now) if now == bytes
+    let temp = Temp {
+        file,
+        path: temp_path,
+    };
+    if let Some(meta) = on_disk.and_then(|_| std::fs::metadata(path).ok()) {
+        if let Err(e) = same_permissions(&temp.file, &meta) {
+            return Err(temp.discard(io_error(path, true)(e)));
+        }
+    }
+    Ok(temp)
+}
+
+/// Links the old backup under `temp` and opens it for writing, when it is a plain file with no
+/// other link that this process may write. Its blocks are then rewritten instead of freed and
+/// allocated anew.
+fn recycle(backup: &Path, temp: &Path) -> Option<std::fs::File> {
+    let meta = std::fs::symlink_metadata(backup).ok()?;
+    if !meta.file_type().is_file() || links(&meta) != 1 {
+        return None;
+    }
+    std::fs::hard_link(backup, temp).ok()?;
+    match std::fs::OpenOptions::new().write(true).open(temp) {
+        Ok(file) => Some(file),
+        Err(_) => {
+            let _ = std::fs::remove_file(temp);
+            None
+        }
+    }
+}
+
+#[cfg(unix)]
+fn links(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::nlink(meta)
+}
+
+#[cfg(not(unix))]
+fn links(_meta: &std::fs::Metadata) -> u64 {
+    // Without a link count, never write over a file that might be shared.
+    u64::MAX
+}
+
+/// Gives the new version the document's permissions (and owner, where allowed).
+#[cfg(unix)]
+fn same_permissions(file: &std::fs::File, document: &std::fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    file.set_permissions(document.permissions())?;
+    let mine = file.metadata()?;
+    if (mine.uid(), mine.gid()) != (document.uid(), document.gid()) {
+        // Only root may give a file away; anyone else keeps ownership, as a new file would.
+        let _ = std::os::unix::fs::fchown(file, Some(document.uid()), Some(document.gid()));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn same_permissions(file: &std::fs::File, document: &std::fs::Metadata) -> std::io::Result<()> {
+    file.set_permissions(document.permissions())
+}
+
+/// `.NAME.XXXXXX` beside `path`, not taken: the pattern `remove_leftovers` cleans up.
+fn unused_temp_path(path: &Path) -> std::io::Result<PathBuf> {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let name = path.file_name().unwrap_or_default();
+    for _ in 0..16 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // Only has to differ between saves running at once; the existence check settles the rest.
+        let mut n = (nanos ^ (u64::from(std::process::id()) << 32))
+            .wrapping_add(count.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut suffix = String::with_capacity(6);
+        for _ in 0..6 {
+            suffix.push(char::from(LETTERS[(n % 62) as usize]));
+            n /= 62;
+        }
+        let mut temp = std::ffi::OsString::from(".");
+        temp.push(name);
+        temp.push(".");
+        temp.push(&suffix);
+        let temp = path.with_file_name(temp);
+        if std::fs::symlink_metadata(&temp).is_err() {
+            return Ok(temp);
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "no free name for a temporary file",
+    ))
+}
+
+/// Makes the temporary file durable, renames it over the document, makes the rename durable.
+fn commit(path: &Path, temp: Temp, written: &Written) -> Result<(), SaveError> {
+    if let Err(e) = temp.file.sync_all() {
+        return Err(temp.discard(io_error(path, true)(e)));
+    }
+    let Temp {
+        file,
+        path: temp_path,
+    } = temp;
+    drop(file);
+    if let Err(e) = std::fs::rename(&temp_path, path) {
+        let _ = std::fs::remove_file(&temp_path);
+        return Err(io_error(path, true)(e));
+    }
+    if let Err(source) = sync_folder(path) {
+        // The rename happened; whether it reached the disk is what the folder fsync would say.
+        let now = read_bounded(path).ok().flatten();
+        let written_now = matches!(
+            now.as_ref().and_then(OnDisk::fingerprint),
+            Some(f) if f.size == written.size && f.hash == written.hash
         );
         return Err(SaveError::Io {
             path: path.display().to_string(),
             source,
-            kept: !written,
+            kept: !written_now,
         });
     }
-    remove_leftovers(path);
-    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    Ok(Saved {
-        fingerprint: Fingerprint::of_bytes(bytes, modified),
-        backup,
+    Ok(())
+}
+
+#[cfg(unix)]
+fn sync_folder(path: &Path) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_folder(_path: &Path) -> std::io::Result<()> {
+    // Folders cannot be opened for fsync here; the rename is as durable as the system makes it.
+    Ok(())
+}
+
+/// What was written to the temporary file.
+struct Written {
+    size: u64,
+    hash: u128,
+}
+
+/// Chunks of about this size go from the serializer to the disk.
+const CHUNK: usize = 256 * 1024;
+
+/// Serializes the bytes `to_bytes` makes, handing them over a chunk at a time.
+fn serialize_chunks(
+    workshop: &Workshop,
+    full: std::sync::mpsc::SyncSender<Vec<u8>>,
+    spares: &std::sync::mpsc::Receiver<Vec<u8>>,
+) -> std::io::Result<()> {
+    let mut sink = Chunks {
+        chunk: Vec::with_capacity(2 * CHUNK),
+        full,
+        spares,
+    };
+    layout::write(&mut sink, &file_out(workshop)).map_err(std::io::Error::other)?;
+    sink.write_all(b"\n")?;
+    sink.send()
+}
+
+struct Chunks<'a> {
+    chunk: Vec<u8>,
+    full: std::sync::mpsc::SyncSender<Vec<u8>>,
+    spares: &'a std::sync::mpsc::Receiver<Vec<u8>>,
+}
+
+impl Chunks<'_> {
+    fn send(&mut self) -> std::io::Result<()> {
+        let next = self
+            .spares
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(2 * CHUNK));
+        let chunk = std::mem::replace(&mut self.chunk, next);
+        self.full.send(chunk).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the save was stopped")
+        })
+    }
+}
+
+impl Write for Chunks<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.write_all(data)?;
+        Ok(data.len())
+    }
+
+    // serde_json writes a few bytes at a time; the default `write_all`, a loop around `write`,
+    // made serializing slower than into a `Vec`.
+    #[inline]
+    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        self.chunk.extend_from_slice(data);
+        if self.chunk.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes each chunk from the start of `file` as it comes, hashing it on the way and handing it
+/// to the disk at once, then cuts off what an older, longer content left behind.
+fn write_chunks(
+    file: &mut std::fs::File,
+    chunks: std::sync::mpsc::Receiver<Vec<u8>>,
+    spare: std::sync::mpsc::Sender<Vec<u8>>,
+) -> std::io::Result<Written> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut size = 0u64;
+    for mut chunk in chunks {
+        hasher.update(&chunk);
+        file.write_all(&chunk)?;
+        start_writeback(file, size, chunk.len() as u64);
+        size += chunk.len() as u64;
+        chunk.clear();
+        let _ = spare.send(chunk);
+    }
+    file.set_len(size)?;
+    Ok(Written {
+        size,
+        hash: hasher.digest128(),
     })
 }
+
+/// Asks the kernel to start writing a range of `file` to the disk now, without waiting. Only a
+/// head start for the fsync that follows: a failure here changes nothing, the fsync reports.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return;
+    };
+    // SAFETY: a plain system call on an open descriptor; it reads no memory of ours.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
 
 /// Temporary file in the same folder, write, fsync, rename over `path`, fsync the folder.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -147,9 +453,9 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
     file.commit()
 }
 
-/// Removes temporary files that a crash left beside `path`. atomic-write-file links its fsynced
-/// temporary file as `.NAME.XXXXXX` (six letters or digits) just before the rename; a process
-/// killed in between leaves it there. Only such names, only regular files, and only ones older
+/// Removes temporary files that a crash left beside `path`: `.NAME.XXXXXX` (six letters or
+/// digits), the name of a save's temporary file and of atomic-write-file's (recovery copies), left
+/// by a process killed before its rename. Only such names, only regular files, and only ones older
 /// than a minute (so never the temporary file of a save that is running right now elsewhere).
 fn remove_leftovers(path: &Path) {
     let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
@@ -189,44 +495,10 @@ fn remove_leftovers(path: &Path) {
 }
 
 /// The `schema_version` of a Parallax file newer than this one, if the bytes are such a file.
-/// Parallax writes `format` and `schema_version` first, so reading stops right after them; a
-/// file with them elsewhere is still read to its end.
 fn newer_version(on_disk: &OnDisk) -> Option<u64> {
     let bytes = on_disk.bytes.as_deref()?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let found = std::cell::Cell::new((false, None));
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    // Stopping early makes serde_json complain about the rest of the object: what was found
-    // before that is all that is wanted.
-    let _ = de.deserialize_map(HeaderVisitor { found: &found });
-    let (is_parallax, version) = found.get();
+    let (is_parallax, version) = peek_header(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
     version.filter(|v| is_parallax && *v > SCHEMA_VERSION)
-}
-
-struct HeaderVisitor<'a> {
-    found: &'a std::cell::Cell<(bool, Option<u64>)>,
-}
-
-impl<'de> Visitor<'de> for HeaderVisitor<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a Parallax file")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let (mut format, mut version) = (None, None);
-        while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
-            match key.as_ref() {
-                "format" => format = Some(map.next_value::<std::borrow::Cow<str>>()?),
-                "schema_version" => version = Some(map.next_value::<u64>()?),
-                _ => map.next_value::<IgnoredAny>().map(|_| ())?,
-            }
-            if let (Some(f), Some(v)) = (&format, version) {
-                self.found.set((f == FORMAT, Some(v)));
-                return Ok(());
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Makes `backup` hold what `path` holds now, replacing an older backup atomically.
@@ -257,6 +529,7 @@ fn keep_backup(path: &Path, backup: &Path, bytes: Option<&[u8]>) -> std::io::Res
 mod tests {
     use super::*;
     use crate::sample;
+    use crate::store::to_bytes;
 
     #[test]
     fn the_previous_version_is_kept_as_bak() {
@@ -393,5 +666,94 @@ mod tests {
             Err(SaveError::Invalid(_))
         ));
         assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_document_stays_a_link_to_the_new_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("shared").join("w.parallax");
+        std::fs::create_dir(real.parent().unwrap()).unwrap();
+        let link = dir.path().join("w.parallax");
+        let mut w = sample::workshop();
+        save_path(&real, &w).unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        w.title = "through the link".into();
+        save_path(&link, &w).unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            crate::store::load_path(&real).unwrap().workshop.title,
+            "through the link"
+        );
+        assert!(real.with_file_name("w.parallax.bak").exists());
+    }
+
+    #[test]
+    fn a_backup_with_another_link_is_never_written_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.parallax");
+        let mut w = sample::workshop();
+        for title in ["one", "two"] {
+            w.title = title.into();
+            save_path(&path, &w).unwrap();
+        }
+        // Someone keeps the backup ("one") under a name of their own.
+        let theirs = dir.path().join("kept-by-hand.parallax");
+        std::fs::hard_link(dir.path().join("w.parallax.bak"), &theirs).unwrap();
+        let kept = std::fs::read(&theirs).unwrap();
+        for title in ["three", "four"] {
+            w.title = title.into();
+            save_path(&path, &w).unwrap();
+        }
+        assert_eq!(std::fs::read(&theirs).unwrap(), kept);
+        let title = |p: &Path| crate::store::load_path(p).unwrap().workshop.title;
+        assert_eq!(title(&path), "four");
+        assert_eq!(title(&dir.path().join("w.parallax.bak")), "three");
+    }
+
+    #[test]
+    fn a_shorter_version_written_over_a_longer_one_is_cut_to_its_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.parallax");
+        let mut w = sample::workshop();
+        let short = w.clone();
+        w.title = "a much longer title ".repeat(20);
+        save_path(&path, &w).unwrap();
+        save_path(&path, &short).unwrap();
+        // The next save writes over the file the long version was in.
+        save_path(&path, &short).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), to_bytes(&short).unwrap());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_document_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.parallax");
+        let w = sample::workshop();
+        save_path(&path, &w).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        for _ in 0..3 {
+            save_path(&path, &w).unwrap();
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+    }
+
+    #[test]
+    fn save_writes_the_bytes_to_bytes_makes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.parallax");
+        let w = sample::workshop();
+        let saved = save(&path, &w, &Expect::Anything).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(bytes, to_bytes(&w).unwrap());
+        assert!(saved
+            .fingerprint
+            .same_content(&Fingerprint::of_bytes(&bytes, None)));
     }
 }
