@@ -1,6 +1,10 @@
 // Benchmark (not a test): drop → engine → screen in the real app window with a workshop of N
 // changes (default 1,000), read from the UI's "parallax:drop-to-screen" User Timing measures.
+// Besides drop → screen (the next frame after the page was updated), it prints drop → reply
+// (the engine's reply taken in), drop → dom (the page updated) and the IPC round trip alone.
 // Usage (after `make app`): xvfb-run -a node tests/e2e/bench-drop.mjs [N] [DROPS]
+// PARALLAX_BIN=… measures another build (e.g. release); BENCH_SETTLE=ms waits before the first
+// drop; BENCH_RAW=1 prints every measure.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,26 +15,46 @@ const n = Number(process.argv[2] ?? 1000);
 const drops = Number(process.argv[3] ?? 20);
 const dir = mkdtempSync(path.join(os.tmpdir(), "parallax-bench-"));
 const file = path.join(dir, "big.parallax");
-writeFileSync(file, JSON.stringify({ format: "parallax-workshop", schema_version: 1, ...bigWorkshop(n) }));
+writeFileSync(
+  file,
+  JSON.stringify({
+    format: "parallax-workshop",
+    schema_version: 1,
+    ...bigWorkshop(n),
+  }),
+);
 
 const driver = await startDriver({ PARALLAX_TEST_DIALOG_DIR: dir });
 const browser = await driver.session([file]);
 try {
   await (await browser.$('[role="grid"]')).waitForExist({ timeout: 30000 });
+  if (process.env.BENCH_SETTLE)
+    await browser.pause(Number(process.env.BENCH_SETTLE));
   for (let i = 0; i < drops; i++) {
     const card = await browser.$("aside.tray [data-card]");
     const scrolls = await browser.execute((c) => {
-      const r = [document.scrollingElement.scrollTop, document.querySelector("aside.tray ul").scrollTop];
+      const r = [
+        document.scrollingElement.scrollTop,
+        document.querySelector("aside.tray ul").scrollTop,
+      ];
       c.scrollIntoView({ block: "nearest" });
       return r;
     }, card);
-    if (scrolls[0] || scrolls[1]) console.log(`drop ${i}: page scrolled ${scrolls[0]}, tray scrolled ${scrolls[1]}`);
-    const target = await browser.$(cellSelector((i % 5) + 1, ((i * 3) % 5) + 1));
+    if (scrolls[0] || scrolls[1])
+      console.log(
+        `drop ${i}: page scrolled ${scrolls[0]}, tray scrolled ${scrolls[1]}`,
+      );
+    const target = await browser.$(
+      cellSelector((i % 5) + 1, ((i * 3) % 5) + 1),
+    );
     try {
       await drag(browser, card, target);
     } catch (e) {
       const boxes = await browser.execute(
-        (a, b) => [JSON.stringify(a.getBoundingClientRect()), JSON.stringify(b.getBoundingClientRect())],
+        (a, b) => [
+          JSON.stringify(a.getBoundingClientRect()),
+          JSON.stringify(b.getBoundingClientRect()),
+        ],
         card,
         target,
       );
@@ -38,14 +62,30 @@ try {
     }
     await browser.pause(150);
   }
-  const times = await browser.execute(() =>
-    performance.getEntriesByName("parallax:drop-to-screen").map((e) => e.duration),
+  const measures = await browser.execute(() =>
+    Object.fromEntries(
+      ["edit-invoke", "drop-reply", "drop-dom", "drop-to-screen"].map(
+        (name) => [
+          name,
+          performance
+            .getEntriesByName(`parallax:${name}`)
+            .map((e) => e.duration),
+        ],
+      ),
+    ),
   );
-  const sorted = [...times].sort((a, b) => a - b);
-  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  const pct = (sorted, p) =>
+    sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
   console.log(
-    `${n} changes, real window (WebKitGTK), ${times.length} drops: drop → screen p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms`,
+    `${n} changes, real window (WebKitGTK), ${measures["drop-to-screen"].length} drops:`,
   );
+  for (const [name, times] of Object.entries(measures)) {
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(
+      `  drop → ${name}: p50 ${pct(sorted, 50).toFixed(1)} ms, p95 ${pct(sorted, 95).toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms`,
+    );
+  }
+  if (process.env.BENCH_RAW) console.log(JSON.stringify(measures));
 } finally {
   await browser.deleteSession();
   driver.stop();

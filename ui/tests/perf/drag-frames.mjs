@@ -45,14 +45,21 @@ for (let round = 0; round < 10; round++) {
   });
   for (let i = 1; i < ts.length; i++) frames.push(ts[i] - ts[i - 1]);
 }
-const drops = await page.evaluate(() =>
-  performance.getEntriesByName("parallax:drop-to-screen").map((e) => e.duration),
+const measures = await page.evaluate(() =>
+  Object.fromEntries(
+    ["edit-invoke", "drop-reply", "drop-to-screen"].map((name) => [
+      name,
+      performance.getEntriesByName(`parallax:${name}`).map((e) => e.duration),
+    ]),
+  ),
 );
 console.log(`${n} changes, headless Chromium, fake backend`);
 console.log(
   `frame interval during drag: p50 ${pct(frames, 50).toFixed(1)} ms, p95 ${pct(frames, 95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms (${frames.length} frames)`,
 );
-console.log(
-  `drop → screen: p50 ${pct(drops, 50).toFixed(1)} ms, p95 ${pct(drops, 95).toFixed(1)} ms (${drops.length} drops)`,
-);
+for (const [name, xs] of Object.entries(measures)) {
+  console.log(
+    `${name}: p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms (${xs.length} drops)`,
+  );
+}
 await h.close();
