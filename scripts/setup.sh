@@ -9,8 +9,9 @@ APT_PACKAGES=(
   # Building the Tauri app (WebKitGTK 4.1 and friends).
   libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev
-  # Running the real window headless and driving it: Xvfb, xauth for xvfb-run, WebKitWebDriver.
-  xvfb xauth webkit2gtk-driver
+  # Running the real window headless and driving it: Xvfb, xauth for xvfb-run, WebKitWebDriver;
+  # a D-Bus session bus for the single-instance hand-over test.
+  xvfb xauth webkit2gtk-driver dbus
   # Browser tests of the UI.
   chromium
   # Checking exported decks: LibreOffice converts them; python-pptx (in a venv) opens them.
