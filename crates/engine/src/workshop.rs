@@ -85,8 +85,9 @@ impl Workshop {
     /// The workshop as `viewer` may see it: while placing in blind mode, every other
     /// perspective's placements are withheld, and so are the consensus and residual cells (they
     /// would anchor the room just as much); once revealed, or with blind mode off, everything.
-    /// This is what the shell sends to the UI in blind mode. The result is a view for showing
-    /// only: never apply edits to it or save it, or the withheld placements would be lost.
+    /// The facilitator's screen follows the same rule (ui/src/lib/workshop.ts
+    /// `visiblePerspectives`, and Compare and Converge wait for Reveal). The result is a view for
+    /// showing only: never apply edits to it or save it, or the withheld placements would be lost.
     /// Returns None when `viewer` is not a perspective of this workshop.
     pub fn seen_by(&self, viewer: &PerspectiveId) -> Option<Workshop> {
         self.perspective(viewer)?;

@@ -24,6 +24,11 @@ async function step(page, name) {
     .click();
 }
 
+async function reveal(page) {
+  await page.getByRole("button", { name: "Reveal", exact: true }).click();
+  await page.getByRole("button", { name: "Hide", exact: true }).waitFor();
+}
+
 async function placeFor(page, perspective, title, l, i) {
   await step(page, "Place");
   await page.getByRole("tab", { name: perspective }).click();
@@ -119,6 +124,7 @@ test("compare: overlay draws a marker per perspective and an arrow; side by side
   await placeFor(page, "Ops", "Rotate TLS certificates", 4, 2);
   await placeFor(page, "Dev", "Switch CDN provider", 2, 4);
   await placeFor(page, "Ops", "Switch CDN provider", 3, 4);
+  await reveal(page);
   await step(page, "Compare");
   const overlay = page.getByTestId("overlay");
   await overlay.locator("svg .marker").first().waitFor();
@@ -143,8 +149,29 @@ test("compare: overlay draws a marker per perspective and an arrow; side by side
   await shot(page, "compare-side-by-side-1280x720");
 });
 
+test("compare and converge show nothing of the placements until Reveal", async () => {
+  const { page } = await h.page();
+  await placeFor(page, "Dev", "Rotate TLS certificates", 1, 2);
+  await placeFor(page, "Ops", "Rotate TLS certificates", 4, 2);
+  for (const name of ["Compare", "Converge"]) {
+    await step(page, name);
+    const notice = page.getByRole("region", { name: "The placements are hidden until Reveal" });
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /Dev placed 1 of 8\s+■ Ops placed 1 of 8/);
+    assert.equal(await page.locator("svg .marker").count(), 0, `${name} draws no marker`);
+    assert.equal(await page.getByRole("grid").count(), 0, `${name} draws no matrix`);
+    assert.deepEqual(await axe(page), []);
+  }
+  await shot(page, "hidden-until-reveal-1280x720");
+  await reveal(page);
+  await step(page, "Compare");
+  await page.getByTestId("overlay").locator("svg .marker").first().waitFor();
+  assert.equal(await page.getByTestId("overlay").locator("svg .marker").count(), 2);
+});
+
 test("converge: consensus and residual by drag, a mitigation by form", async () => {
   const { page } = await h.page();
+  await reveal(page);
   await step(page, "Converge");
   await page.getByRole("button", { name: /^Upgrade PostgreSQL/ }).click();
   const grid = page.getByRole("grid");
@@ -179,6 +206,7 @@ test("converge: consensus and residual by drag, a mitigation by form", async () 
 
 test("the keyboard sets the consensus: Enter, arrows, Enter", async () => {
   const { page } = await h.page();
+  await reveal(page);
   await step(page, "Converge");
   await page.getByRole("button", { name: /^Consensus:/ }).focus();
   await page.keyboard.press("Enter");
