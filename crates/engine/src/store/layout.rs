@@ -1,5 +1,5 @@
-//! How a `.parallax` file is laid out: the top-level fields, the matrix's axes and bands, and
-//! each perspective and each change on a line of its own, everything inside them compact.
+//! How a `.parallax` file is laid out: the top-level fields, the matrix's axes, each level, each
+//! band, each perspective and each change on a line of its own, everything inside them compact.
 //!
 //! One change per line makes a version-control diff name the change it touches (its line holds
 //! its id and title), where fully indented JSON shows a bare `"impact": 4` out of context. It is
@@ -9,8 +9,11 @@
 
 use std::io::{self, Write};
 
-/// Containers opened at this depth or above put each item on a line of its own.
-const LINED_DEPTH: usize = 2;
+/// Objects opened at this depth or above (the file, the matrix) put each field on a line of its
+/// own; arrays opened at this depth or above (the changes, the perspectives, the matrix's levels
+/// and bands) put each item on a line of its own. Deeper, everything is compact.
+const LINED_OBJECT_DEPTH: usize = 2;
+const LINED_ARRAY_DEPTH: usize = 3;
 
 /// A `serde_json` formatter for the layout above (serde_json has only "all" or "nothing").
 #[derive(Default)]
@@ -40,7 +43,7 @@ impl serde_json::ser::Formatter for FileLayout {
 
     fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.depth -= 1;
-        if self.has_value && self.depth < LINED_DEPTH {
+        if self.has_value && self.depth < LINED_ARRAY_DEPTH {
             new_line(w, self.depth)?;
         }
         w.write_all(b"]")
@@ -50,7 +53,7 @@ impl serde_json::ser::Formatter for FileLayout {
         if !first {
             w.write_all(b",")?;
         }
-        if self.depth <= LINED_DEPTH {
+        if self.depth <= LINED_ARRAY_DEPTH {
             new_line(w, self.depth)?;
         }
         Ok(())
@@ -69,7 +72,7 @@ impl serde_json::ser::Formatter for FileLayout {
 
     fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.depth -= 1;
-        if self.has_value && self.depth < LINED_DEPTH {
+        if self.has_value && self.depth < LINED_OBJECT_DEPTH {
             new_line(w, self.depth)?;
         }
         w.write_all(b"}")
@@ -79,14 +82,14 @@ impl serde_json::ser::Formatter for FileLayout {
         if !first {
             w.write_all(b",")?;
         }
-        if self.depth <= LINED_DEPTH {
+        if self.depth <= LINED_OBJECT_DEPTH {
             new_line(w, self.depth)?;
         }
         Ok(())
     }
 
     fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        w.write_all(if self.depth <= LINED_DEPTH {
+        w.write_all(if self.depth <= LINED_OBJECT_DEPTH {
             b": "
         } else {
             b":"
@@ -120,7 +123,7 @@ mod tests {
     }
 
     #[test]
-    fn one_item_per_line_down_to_the_second_level() {
+    fn one_item_per_line_down_to_changes_levels_and_bands() {
         let v = json!({
             "title": "T",
             "changes": [{"id": "c1", "tags": ["a", "b"], "placements": {"dev": {"impact": 2}}}, {"id": "c2"}],
@@ -133,7 +136,7 @@ mod tests {
             "{\n  \"changes\": [\n    \
              {\"id\":\"c1\",\"placements\":{\"dev\":{\"impact\":2}},\"tags\":[\"a\",\"b\"]},\n    \
              {\"id\":\"c2\"}\n  ],\n  \"empty\": [],\n  \"matrix\": {\n    \
-             \"bands\": [{\"name\":\"low\"}],\n    \"none\": {}\n  },\n  \"title\": \"T\"\n}"
+             \"bands\": [\n      {\"name\":\"low\"}\n    ],\n    \"none\": {}\n  },\n  \"title\": \"T\"\n}"
         );
     }
 
