@@ -13,6 +13,8 @@ fn parallax_commands() -> &'static [&'static str] {
         "apply_edit",
         "undo",
         "redo",
+        "undo_steps",
+        "redo_steps",
         "open_workshop",
         "save_workshop",
         "save_workshop_as",

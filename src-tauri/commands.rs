@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use parallax_engine::analysis::{analyse, AnalysisOptions};
+use parallax_engine::document::StepsError;
 use parallax_engine::{store, Document, Edit, Millis};
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -77,28 +78,87 @@ pub fn apply_edit<R: Runtime>(
     Ok(session.reply(touched.as_ref()))
 }
 
+/// Undoes the newest step; replies like an edit: the one change it touched, the whole workshop,
+/// or neither when there was nothing to undo.
 #[tauri::command]
 pub fn undo<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-) -> Result<WorkshopView, CommandError> {
-    let mut session = state.lock()?;
-    if session.doc.undo(now())?.is_some() {
-        keeper::changed(&app);
-    }
-    Ok(show(&app, &session))
+) -> Result<EditReply, CommandError> {
+    cross(&app, &state, Direction::Undo, None)
 }
 
+/// Redoes the newest undone step; replies like `undo`.
 #[tauri::command]
 pub fn redo<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-) -> Result<WorkshopView, CommandError> {
+) -> Result<EditReply, CommandError> {
+    cross(&app, &state, Direction::Redo, None)
+}
+
+/// Undoes the `count` newest steps at once: back to before the step the facilitator picked in
+/// the history (`status.undo_labels[count - 1]`). All or nothing.
+#[tauri::command]
+pub fn undo_steps<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    count: u32,
+) -> Result<EditReply, CommandError> {
+    cross(&app, &state, Direction::Undo, Some(count))
+}
+
+/// Redoes the `count` next undone steps at once (`status.redo_labels[count - 1]` is the last).
+#[tauri::command]
+pub fn redo_steps<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    count: u32,
+) -> Result<EditReply, CommandError> {
+    cross(&app, &state, Direction::Redo, Some(count))
+}
+
+enum Direction {
+    Undo,
+    Redo,
+}
+
+/// Undoes or redoes `count` steps, or the next one if there is one (Ctrl+Z with nothing left to
+/// undo is no mistake, while a count from the history list that no longer fits is).
+fn cross<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    direction: Direction,
+    count: Option<u32>,
+) -> Result<EditReply, CommandError> {
     let mut session = state.lock()?;
-    if session.doc.redo(now())?.is_some() {
-        keeper::changed(&app);
+    let count = match (count, &direction) {
+        (Some(count), _) => usize::try_from(count).unwrap_or(usize::MAX),
+        (None, Direction::Undo) => session.doc.undo_count().min(1),
+        (None, Direction::Redo) => session.doc.redo_count().min(1),
+    };
+    let crossed = match direction {
+        Direction::Undo => session.doc.undo_steps(count, now()),
+        Direction::Redo => session.doc.redo_steps(count, now()),
     }
-    Ok(show(&app, &session))
+    .map_err(|e| match e {
+        StepsError::NotThatMany { .. } => CommandError::new(ErrorCode::BadRequest, e.to_string()),
+        StepsError::Edit(e) => CommandError::new(
+            ErrorCode::Internal,
+            format!("cannot step through the history: {e}"),
+        ),
+    })?;
+    if crossed.is_empty() {
+        return Ok(session.unchanged_reply());
+    }
+    tracing::debug!(
+        "{} step(s): {}",
+        crossed.labels.len(),
+        crossed.labels.join("; ")
+    );
+    keeper::changed(app);
+    retitle(app, &session);
+    Ok(session.reply(crossed.only_change.as_ref()))
 }
 
 /// Saves to the document's file, asking where first if it has none (or is read-only).

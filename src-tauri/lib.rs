@@ -71,6 +71,8 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
         commands::apply_edit,
         commands::undo,
         commands::redo,
+        commands::undo_steps,
+        commands::redo_steps,
         commands::open_workshop,
         commands::save_workshop,
         commands::save_workshop_as,

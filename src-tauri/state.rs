@@ -89,6 +89,18 @@ impl Session {
         }
     }
 
+    /// The reply to a step that changed nothing (nothing to undo): the status alone, so the UI
+    /// keeps its workshop.
+    pub fn unchanged_reply(&self) -> EditReply {
+        EditReply {
+            status: self.doc.status(),
+            file_name: self.file_name(),
+            read_only: self.read_only.clone(),
+            workshop: None,
+            change: None,
+        }
+    }
+
     pub fn view(&self) -> WorkshopView {
         WorkshopView {
             workshop: self.doc.workshop().clone(),
@@ -108,8 +120,9 @@ fn untitled_id() -> String {
     format!("{}-{nanos:x}", std::process::id())
 }
 
-/// What an edit changed, for the UI to redraw: the one change it touched (with its place), or
-/// the whole workshop. Sending one change keeps a drop on a 1,000-change workshop cheap.
+/// What an edit, undo or redo changed, for the UI to redraw: the one change it touched (with its
+/// place), the whole workshop, or neither when nothing changed. Sending one change keeps a drop
+/// (or its undo) on a 1,000-change workshop cheap.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct EditReply {
     pub status: DocumentStatus,

@@ -151,21 +151,125 @@ fn a_refused_edit_comes_back_as_code_and_message() {
 }
 
 #[test]
-fn undo_and_redo_cross_ipc() {
+fn undo_and_redo_reply_with_the_one_change_they_touched() {
     let dir = tempfile::tempdir().unwrap();
     let h = Harness::new(dir.path(), None);
     h.ok("apply_edit", place_ops_4_2());
     let undone = h.ok("undo", json!({}));
-    assert_eq!(undone["workshop"]["changes"][2]["placements"], json!({}));
+    // Like an edit: only the change the step touched comes back, with its place.
+    assert_eq!(undone["workshop"], Value::Null);
+    assert_eq!(undone["change"]["index"], 2);
+    assert_eq!(undone["change"]["change"]["placements"], json!({}));
     assert_eq!(
         undone["status"]["redo_label"],
         "Place 'Rotate TLS certificates' to L4 × I2 (Ops)"
     );
+    let view = h.ok("get_workshop", json!({}));
+    assert_eq!(view["workshop"]["changes"][2], undone["change"]["change"]);
+
     let redone = h.ok("redo", json!({}));
+    assert_eq!(redone["workshop"], Value::Null);
+    assert_eq!(redone["change"]["index"], 2);
+    assert_eq!(redone["change"]["change"]["placements"]["ops"]["impact"], 2);
+    let view = h.ok("get_workshop", json!({}));
+    assert_eq!(view["workshop"]["changes"][2], redone["change"]["change"]);
+
+    // Nothing left to redo: nothing changes, and nothing is sent but the status.
+    let nothing = h.ok("redo", json!({}));
+    assert_eq!(nothing["workshop"], Value::Null);
+    assert_eq!(nothing["change"], Value::Null);
+    assert_eq!(nothing["status"]["revision"], redone["status"]["revision"]);
+}
+
+#[test]
+fn undoing_a_reorder_replies_with_the_whole_workshop() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    h.ok(
+        "apply_edit",
+        json!({ "edit": { "kind": "move_change", "change": "c1", "to_index": 3 } }),
+    );
+    let undone = h.ok("undo", json!({}));
+    assert_eq!(undone["change"], Value::Null);
+    assert_eq!(undone["workshop"]["changes"][0]["id"], "c1");
+}
+
+fn place(change: &str, likelihood: u8, impact: u8) -> Value {
+    json!({ "edit": {
+        "kind": "place", "change": change, "perspective": "dev",
+        "cell": { "likelihood": likelihood, "impact": impact }
+    }})
+}
+
+#[test]
+fn the_history_lists_the_steps_and_several_are_undone_in_one_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    h.ok("apply_edit", place("c1", 1, 1));
+    h.ok("apply_edit", place("c2", 2, 2));
+    h.ok("apply_edit", place("c3", 3, 3));
+    let last = h.ok("apply_edit", place("c3", 4, 4));
+    let labels = last["status"]["undo_labels"].as_array().unwrap().clone();
+    assert_eq!(labels.len(), 4);
+    assert!(
+        labels[0].as_str().unwrap().starts_with("Move 'Rotate TLS"),
+        "newest first: {labels:?}"
+    );
+    assert!(
+        labels[3].as_str().unwrap().starts_with("Place '"),
+        "{labels:?}"
+    );
+    assert_eq!(last["status"]["undo_count"], 4);
+
+    // Back to before the second step: three undone in one command.
+    let undone = h.ok("undo_steps", json!({ "count": 3 }));
+    assert_eq!(undone["change"], Value::Null, "three changes moved");
+    let w = &undone["workshop"];
+    assert_eq!(w["changes"][0]["placements"]["dev"]["likelihood"], 1);
+    assert_eq!(w["changes"][1]["placements"], json!({}));
+    assert_eq!(w["changes"][2]["placements"], json!({}));
+    assert_eq!(undone["status"]["undo_labels"], json!([labels[3]]));
     assert_eq!(
-        redone["workshop"]["changes"][2]["placements"]["ops"]["impact"],
+        undone["status"]["redo_labels"],
+        json!([labels[2], labels[1], labels[0]]),
+        "the next step to redo first"
+    );
+    assert!(h.title().contains(" •"), "{}", h.title());
+
+    // Redoing the two steps on c2 and c3 … then the last one, which touched c3 alone.
+    let redone = h.ok("redo_steps", json!({ "count": 2 }));
+    assert_eq!(
+        redone["workshop"]["changes"][2]["placements"]["dev"]["impact"],
+        3
+    );
+    let redone = h.ok("redo_steps", json!({ "count": 1 }));
+    assert_eq!(redone["workshop"], Value::Null);
+    assert_eq!(redone["change"]["index"], 2);
+    assert_eq!(redone["change"]["change"]["placements"]["dev"]["impact"], 4);
+
+    // Two undos of the same change still send that change alone.
+    let undone = h.ok("undo_steps", json!({ "count": 2 }));
+    assert_eq!(undone["workshop"], Value::Null);
+    assert_eq!(undone["change"]["index"], 2);
+    assert_eq!(undone["change"]["change"]["placements"], json!({}));
+}
+
+#[test]
+fn undoing_more_steps_than_there_are_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    h.ok("apply_edit", place_ops_4_2());
+    let err = h.call("undo_steps", json!({ "count": 2 })).unwrap_err();
+    assert_eq!(
+        err,
+        json!({ "code": "bad_request", "message": "only 1 step can be undone, not 2" })
+    );
+    let view = h.ok("get_workshop", json!({}));
+    assert_eq!(
+        view["workshop"]["changes"][2]["placements"]["ops"]["impact"],
         2
     );
+    assert_eq!(view["status"]["undo_count"], 1);
 }
 
 #[test]

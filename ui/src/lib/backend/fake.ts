@@ -32,10 +32,36 @@ function clone<T>(value: T): T {
   return structuredClone(value);
 }
 
+/** Undoes and redoes by whole snapshots; `change` is the one change the step touched, if it
+ * touched only one (as the engine's `Edit::only_change` says), so replies can carry it alone. */
+type Step = { label: string; before: Workshop; change: string | null };
+
+/** The engine's `Edit::only_change`: the edits that touch one change and nothing else. */
+function onlyChange(edit: Edit): string | null {
+  switch (edit.kind) {
+    case "update_change":
+    case "place":
+    case "unplace":
+    case "restore_placement":
+    case "set_consensus":
+    case "set_residual":
+    case "add_mitigation":
+    case "insert_mitigation":
+    case "update_mitigation":
+    case "remove_mitigation":
+      return edit.change;
+    default:
+      return null;
+  }
+}
+
+/** How many labels the status lists, as the engine's `LISTED_STEPS`. */
+const LISTED_STEPS = 15;
+
 export class FakeBackend implements Backend {
   private workshop: Workshop;
-  private undoStack: { label: string; before: Workshop }[] = [];
-  private redoStack: { label: string; before: Workshop }[] = [];
+  private undoStack: Step[] = [];
+  private redoStack: Step[] = [];
   private revision = 0;
   private savedRevision: number | null = null;
   private fileName: string | null = null;
@@ -59,14 +85,43 @@ export class FakeBackend implements Backend {
   private view(): WorkshopView {
     return {
       workshop: clone(this.workshop),
-      status: {
-        dirty: this.savedRevision !== this.revision,
-        undo_label: this.undoStack.at(-1)?.label ?? null,
-        redo_label: this.redoStack.at(-1)?.label ?? null,
-        revision: this.revision,
-      },
+      status: this.status(),
       file_name: this.fileName,
       read_only: null,
+    };
+  }
+
+  private status(): WorkshopView["status"] {
+    const newest = (stack: Step[]) =>
+      stack
+        .slice(-LISTED_STEPS)
+        .reverse()
+        .map((s) => s.label);
+    return {
+      dirty: this.savedRevision !== this.revision,
+      undo_label: this.undoStack.at(-1)?.label ?? null,
+      redo_label: this.redoStack.at(-1)?.label ?? null,
+      undo_labels: newest(this.undoStack),
+      redo_labels: newest(this.redoStack),
+      undo_count: this.undoStack.length,
+      redo_count: this.redoStack.length,
+      revision: this.revision,
+    };
+  }
+
+  /** Like the shell's reply: the one change touched (with its place), the whole workshop, or
+   * neither when nothing changed. */
+  private reply(touched: "nothing" | "everything" | string): EditReply {
+    const base = { status: this.status(), file_name: this.fileName, read_only: null };
+    if (touched === "nothing") return { ...base, change: null, workshop: null };
+    const index = this.workshop.changes.findIndex((c) => c.id === touched);
+    if (touched === "everything" || index < 0) {
+      return { ...base, change: null, workshop: clone(this.workshop) };
+    }
+    return {
+      ...base,
+      change: { index, change: clone(this.workshop.changes[index]!) },
+      workshop: null,
     };
   }
 
@@ -101,7 +156,7 @@ export class FakeBackend implements Backend {
     return this.view();
   }
 
-  /** Always replies with the whole workshop (the app sends one change when it can). */
+  /** Replies with the one change the edit touched, or the whole workshop, as the app does. */
   async applyEdit(sent: Edit): Promise<EditReply> {
     // Edits cross IPC as JSON in the app; doing the same here keeps the fake honest about it.
     const edit = JSON.parse(JSON.stringify(sent)) as Edit;
@@ -298,31 +353,46 @@ export class FakeBackend implements Backend {
       default:
         throw refuse(`the fake backend does not handle "${edit.kind}" edits`);
     }
-    this.undoStack.push({ label, before });
+    const change = onlyChange(edit);
+    this.undoStack.push({ label, before, change });
     this.redoStack = [];
     this.revision += 1;
-    const view = this.view();
-    return { ...view, change: null };
+    return this.reply(change ?? "everything");
   }
 
-  async undo(): Promise<WorkshopView> {
-    const step = this.undoStack.pop();
-    if (step) {
-      this.redoStack.push({ label: step.label, before: clone(this.workshop) });
-      this.workshop = step.before;
-      this.revision += 1;
-    }
-    return this.view();
+  async undo(): Promise<EditReply> {
+    return this.cross(this.undoStack, this.redoStack, Math.min(1, this.undoStack.length));
   }
 
-  async redo(): Promise<WorkshopView> {
-    const step = this.redoStack.pop();
-    if (step) {
-      this.undoStack.push({ label: step.label, before: clone(this.workshop) });
+  async redo(): Promise<EditReply> {
+    return this.cross(this.redoStack, this.undoStack, Math.min(1, this.redoStack.length));
+  }
+
+  async undoSteps(count: number): Promise<EditReply> {
+    return this.cross(this.undoStack, this.redoStack, count);
+  }
+
+  async redoSteps(count: number): Promise<EditReply> {
+    return this.cross(this.redoStack, this.undoStack, count);
+  }
+
+  /** Moves `count` steps from one stack to the other, all or nothing, like the engine. */
+  private cross(from: Step[], to: Step[], count: number): EditReply {
+    if (!Number.isInteger(count) || count < 0 || count > from.length) {
+      const verb = from === this.undoStack ? "undone" : "redone";
+      const steps = from.length === 1 ? "1 step" : `${from.length} steps`;
+      throw { code: "bad_request", message: `only ${steps} can be ${verb}, not ${count}` };
+    }
+    if (count === 0) return this.reply("nothing");
+    let touched: string | null | undefined;
+    for (let k = 0; k < count; k++) {
+      const step = from.pop()!;
+      to.push({ label: step.label, before: clone(this.workshop), change: step.change });
       this.workshop = step.before;
       this.revision += 1;
+      touched = touched === undefined || touched === step.change ? step.change : null;
     }
-    return this.view();
+    return this.reply(touched ?? "everything");
   }
 
   async open(): Promise<WorkshopView> {

@@ -23,8 +23,15 @@ export interface Backend {
   /** Applies one edit; rejects with a CommandError and changes nothing if it is refused. The
    * reply carries the one change the edit touched, or the whole workshop. */
   applyEdit(edit: Edit): Promise<EditReply>;
-  undo(): Promise<WorkshopView>;
-  redo(): Promise<WorkshopView>;
+  /** Undoes the newest step, if any; replies like an edit (neither a change nor a workshop
+   * when there was nothing to undo). */
+  undo(): Promise<EditReply>;
+  redo(): Promise<EditReply>;
+  /** Undoes the `count` newest steps in one go: back to before `status.undo_labels[count - 1]`.
+   * All or nothing; rejects with `bad_request` when there are fewer steps than that. */
+  undoSteps(count: number): Promise<EditReply>;
+  /** Redoes the `count` next steps in one go, up to `status.redo_labels[count - 1]`. */
+  redoSteps(count: number): Promise<EditReply>;
   /** Asks (in Rust) which file to open and opens it; unchanged view if the user cancels. */
   open(): Promise<WorkshopView>;
   /** Saves to the document's file, asking where the first time. */
@@ -57,7 +64,8 @@ export function asCommandError(e: unknown): CommandError {
   return { code: "internal", message: e instanceof Error ? e.message : String(e) };
 }
 
-/** The view after an edit: the reply's change patched in, or its whole workshop. */
+/** The view after an edit, undo or redo: the reply's change patched in, its whole workshop, or
+ * the same workshop when the reply carries neither (nothing changed). */
 export function patchView(view: WorkshopView, reply: EditReply): WorkshopView {
   const base = {
     status: reply.status,

@@ -5,11 +5,29 @@ import type { Workshop, WorkshopView } from "../types";
 
 const view: WorkshopView = {
   workshop: sample as Workshop,
-  status: { dirty: false, undo_label: null, redo_label: null, revision: 0 },
+  status: {
+    dirty: false,
+    undo_label: null,
+    redo_label: null,
+    undo_labels: [],
+    redo_labels: [],
+    undo_count: 0,
+    redo_count: 0,
+    revision: 0,
+  },
   file_name: "w.parallax",
   read_only: null,
 };
-const status = { dirty: true, undo_label: "Place", redo_label: null, revision: 1 };
+const status = {
+  dirty: true,
+  undo_label: "Place",
+  redo_label: null,
+  undo_labels: ["Place"],
+  redo_labels: [],
+  undo_count: 1,
+  redo_count: 0,
+  revision: 1,
+};
 
 describe("patchView", () => {
   it("replaces only the touched change and keeps every other one as it was", () => {
@@ -39,5 +57,17 @@ describe("patchView", () => {
     });
     expect(next.workshop).toBe(workshop);
     expect(next.file_name).toBeNull();
+  });
+
+  it("keeps the workshop when the reply has neither (nothing was undone)", () => {
+    const next = patchView(view, {
+      status,
+      file_name: "w.parallax",
+      read_only: null,
+      change: null,
+      workshop: null,
+    });
+    expect(next.workshop).toBe(view.workshop);
+    expect(next.status).toEqual(status);
   });
 });

@@ -25,11 +25,17 @@ export class TauriBackend implements Backend {
   applyEdit(edit: Edit): Promise<EditReply> {
     return invoke<EditReply>("apply_edit", { edit });
   }
-  undo(): Promise<WorkshopView> {
-    return invoke<WorkshopView>("undo");
+  undo(): Promise<EditReply> {
+    return invoke<EditReply>("undo");
   }
-  redo(): Promise<WorkshopView> {
-    return invoke<WorkshopView>("redo");
+  redo(): Promise<EditReply> {
+    return invoke<EditReply>("redo");
+  }
+  undoSteps(count: number): Promise<EditReply> {
+    return invoke<EditReply>("undo_steps", { count });
+  }
+  redoSteps(count: number): Promise<EditReply> {
+    return invoke<EditReply>("redo_steps", { count });
   }
   open(): Promise<WorkshopView> {
     return invoke<WorkshopView>("open_workshop");

@@ -3,4 +3,22 @@
 /**
  * What the UI needs to know about the document besides the workshop itself.
  */
-export type DocumentStatus = { dirty: boolean, undo_label?: string | null, redo_label?: string | null, revision: number, };
+export type DocumentStatus = { dirty: boolean, undo_label?: string | null, redo_label?: string | null, 
+/**
+ * The labels of the steps undo can take back, newest first, at most `LISTED_STEPS`:
+ * `undo_steps(n)` takes back the first n of them.
+ */
+undo_labels: Array<string>, 
+/**
+ * The labels of the steps redo can bring back, next first, at most `LISTED_STEPS`:
+ * `redo_steps(n)` brings back the first n of them.
+ */
+redo_labels: Array<string>, 
+/**
+ * How many steps can be undone in all (the list shows at most `LISTED_STEPS`).
+ */
+undo_count: number, 
+/**
+ * How many steps can be redone in all.
+ */
+redo_count: number, revision: number, };

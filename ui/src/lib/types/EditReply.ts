@@ -4,7 +4,8 @@ import type { DocumentStatus } from "./DocumentStatus";
 import type { Workshop } from "./Workshop";
 
 /**
- * What an edit changed, for the UI to redraw: the one change it touched (with its place), or
- * the whole workshop. Sending one change keeps a drop on a 1,000-change workshop cheap.
+ * What an edit, undo or redo changed, for the UI to redraw: the one change it touched (with its
+ * place), the whole workshop, or neither when nothing changed. Sending one change keeps a drop
+ * (or its undo) on a 1,000-change workshop cheap.
  */
 export type EditReply = { status: DocumentStatus, file_name?: string | null, read_only?: string | null, change?: ChangeAt | null, workshop?: Workshop | null, };
