@@ -118,6 +118,10 @@ test("Escape closes the history without leaving presentation mode; tabbing out c
     true,
   );
   await history.click();
+  // A click on the list's heading is no choice: the list stays open.
+  await page.getByRole("heading", { name: "Undo back to before" }).click();
+  assert.equal(await history.getAttribute("aria-expanded"), "true");
+  await page.getByRole("button", { name: /^Undo 1 step/ }).focus();
   await page.keyboard.press("End");
   await page.keyboard.press("Tab");
   assert.equal(await history.getAttribute("aria-expanded"), "false");
@@ -137,9 +141,14 @@ test("the open history has no serious or critical accessibility violations", asy
   await page.getByRole("button", { name: "Undo 2 steps: Reveal", exact: true }).waitFor();
   await page.getByRole("button", { name: "Redo 1 step: Reveal", exact: true }).waitFor();
   assert.deepEqual(await axe(page), []);
+  await page.keyboard.press("Escape");
+  assert.deepEqual(await axe(page), [], "closed, pointing at a list that is not there");
   await page.getByRole("button", { name: "Dark theme" }).click();
   await page.getByRole("button", { name: "History" }).click();
   assert.deepEqual(await axe(page), []);
+  if (process.env.SHOT_DIR) {
+    await page.screenshot({ path: `${process.env.SHOT_DIR}/history-dark-1280x720.png` });
+  }
 });
 
 /** Every header control is on screen and none overlaps another. */
