@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::matrix::{MAX_LEVELS, MIN_LEVELS};
-use crate::{Axis, Change, ChangeId, Matrix, Workshop};
+use crate::{Axis, Matrix, Workshop};
 
 pub const MAX_PERSPECTIVES: usize = 8;
 pub const MIN_PERSPECTIVES: usize = 2;
@@ -189,161 +189,123 @@ fn level(
 
 /// Checks the whole workshop and returns the first problem found.
 pub fn check_workshop(w: &Workshop) -> Result<(), ValidationError> {
-    let mut checker = Checker::new(w)?;
-    while !checker.check_changes(usize::MAX)? {}
-    Ok(())
-}
+    check_short_text("title", &w.title, false)?;
+    check_matrix(&w.matrix)?;
 
-/// `check_workshop` in steps, for a caller with something else to do between them (a save
-/// writes each chunk of the file as it comes and checks changes while it waits).
-pub struct Checker<'w> {
-    w: &'w Workshop,
-    next: usize,
-    change_ids: HashSet<&'w ChangeId>,
-}
-
-impl<'w> Checker<'w> {
-    /// Checks everything but the changes.
-    pub fn new(w: &'w Workshop) -> Result<Checker<'w>, ValidationError> {
-        check_short_text("title", &w.title, false)?;
-        check_matrix(&w.matrix)?;
-
-        let n = w.perspectives.len();
-        if !(MIN_PERSPECTIVES..=MAX_PERSPECTIVES).contains(&n) {
-            return Err(problem(
-                "perspectives",
-                format!(
-                    "has {n}; a workshop has {MIN_PERSPECTIVES} to {MAX_PERSPECTIVES} perspectives"
-                ),
-            ));
-        }
-        let mut ids = HashSet::new();
-        for (i, p) in w.perspectives.iter().enumerate() {
-            let path = format!("perspectives[{i}]");
-            check_short_text(&format!("{path}.id"), &p.id.0, true)?;
-            if !ids.insert(&p.id) {
-                return Err(problem(
-                    format!("{path}.id"),
-                    format!("{:?} is used by another perspective", p.id.0),
-                ));
-            }
-            check_short_text(&format!("{path}.name"), &p.name, true)?;
-            check_color(&format!("{path}.color"), &p.color)?;
-        }
-
-        if w.changes.len() > MAX_CHANGES {
-            return Err(problem(
-                "changes",
-                format!(
-                    "has {} changes; at most {MAX_CHANGES} are allowed",
-                    w.changes.len()
-                ),
-            ));
-        }
-        Ok(Checker {
-            w,
-            next: 0,
-            change_ids: HashSet::with_capacity(w.changes.len()),
-        })
-    }
-
-    /// Checks the next `n` changes; true once every change is checked.
-    pub fn check_changes(&mut self, n: usize) -> Result<bool, ValidationError> {
-        let w = self.w;
-        let end = self.next.saturating_add(n).min(w.changes.len());
-        for (i, c) in w.changes.iter().enumerate().take(end).skip(self.next) {
-            check_change(w, i, c, &mut self.change_ids)?;
-        }
-        self.next = end;
-        Ok(end == w.changes.len())
-    }
-}
-
-fn check_change<'w>(
-    w: &Workshop,
-    i: usize,
-    c: &'w Change,
-    change_ids: &mut HashSet<&'w ChangeId>,
-) -> Result<(), ValidationError> {
-    let path = || format!("changes[{i}]");
-    short(|| format!("{}.id", path()), &c.id.0, true)?;
-    if !change_ids.insert(&c.id) {
+    let n = w.perspectives.len();
+    if !(MIN_PERSPECTIVES..=MAX_PERSPECTIVES).contains(&n) {
         return Err(problem(
-            format!("{}.id", path()),
-            format!("{:?} is used by another change", c.id.0),
-        ));
-    }
-    short(|| format!("{}.title", path()), &c.title, true)?;
-    long(|| format!("{}.description", path()), &c.description)?;
-    short(|| format!("{}.ticket", path()), &c.ticket, false)?;
-    if c.tags.len() > MAX_TAGS {
-        return Err(problem(
-            format!("{}.tags", path()),
-            format!("has {} tags; at most {MAX_TAGS} are allowed", c.tags.len()),
-        ));
-    }
-    for (t, tag) in c.tags.iter().enumerate() {
-        short(|| format!("{}.tags[{t}]", path()), tag, true)?;
-    }
-    for (pid, placement) in &c.placements {
-        let ppath = || format!("{}.placements.{}", path(), pid.0);
-        if w.perspective(pid).is_none() {
-            return Err(problem(ppath(), "names a perspective that does not exist"));
-        }
-        level(
-            || format!("{}.likelihood", ppath()),
-            &w.matrix,
-            Axis::Likelihood,
-            placement.likelihood,
-        )?;
-        level(
-            || format!("{}.impact", ppath()),
-            &w.matrix,
-            Axis::Impact,
-            placement.impact,
-        )?;
-        short(
-            || format!("{}.rationale", ppath()),
-            &placement.rationale,
-            false,
-        )?;
-    }
-    for (name, cell) in [("consensus", c.consensus), ("residual", c.residual)] {
-        if let Some(cell) = cell {
-            level(
-                || format!("{}.{name}.likelihood", path()),
-                &w.matrix,
-                Axis::Likelihood,
-                cell.likelihood,
-            )?;
-            level(
-                || format!("{}.{name}.impact", path()),
-                &w.matrix,
-                Axis::Impact,
-                cell.impact,
-            )?;
-        }
-    }
-    if c.mitigations.len() > MAX_MITIGATIONS {
-        return Err(problem(
-            format!("{}.mitigations", path()),
+            "perspectives",
             format!(
-                "has {} mitigations; at most {MAX_MITIGATIONS} are allowed",
-                c.mitigations.len()
+                "has {n}; a workshop has {MIN_PERSPECTIVES} to {MAX_PERSPECTIVES} perspectives"
             ),
         ));
     }
-    for (m, mitigation) in c.mitigations.iter().enumerate() {
-        let mpath = || format!("{}.mitigations[{m}]", path());
-        short(|| format!("{}.id", mpath()), &mitigation.id.0, true)?;
-        if c.mitigations[..m].iter().any(|o| o.id == mitigation.id) {
+    let mut ids = HashSet::new();
+    for (i, p) in w.perspectives.iter().enumerate() {
+        let path = format!("perspectives[{i}]");
+        check_short_text(&format!("{path}.id"), &p.id.0, true)?;
+        if !ids.insert(&p.id) {
             return Err(problem(
-                format!("{}.id", mpath()),
-                format!("{:?} is used by another mitigation", mitigation.id.0),
+                format!("{path}.id"),
+                format!("{:?} is used by another perspective", p.id.0),
             ));
         }
-        short(|| format!("{}.text", mpath()), &mitigation.text, true)?;
-        short(|| format!("{}.owner", mpath()), &mitigation.owner, false)?;
+        check_short_text(&format!("{path}.name"), &p.name, true)?;
+        check_color(&format!("{path}.color"), &p.color)?;
+    }
+
+    if w.changes.len() > MAX_CHANGES {
+        return Err(problem(
+            "changes",
+            format!(
+                "has {} changes; at most {MAX_CHANGES} are allowed",
+                w.changes.len()
+            ),
+        ));
+    }
+    let mut change_ids = HashSet::with_capacity(w.changes.len());
+    for (i, c) in w.changes.iter().enumerate() {
+        let path = || format!("changes[{i}]");
+        short(|| format!("{}.id", path()), &c.id.0, true)?;
+        if !change_ids.insert(&c.id) {
+            return Err(problem(
+                format!("{}.id", path()),
+                format!("{:?} is used by another change", c.id.0),
+            ));
+        }
+        short(|| format!("{}.title", path()), &c.title, true)?;
+        long(|| format!("{}.description", path()), &c.description)?;
+        short(|| format!("{}.ticket", path()), &c.ticket, false)?;
+        if c.tags.len() > MAX_TAGS {
+            return Err(problem(
+                format!("{}.tags", path()),
+                format!("has {} tags; at most {MAX_TAGS} are allowed", c.tags.len()),
+            ));
+        }
+        for (t, tag) in c.tags.iter().enumerate() {
+            short(|| format!("{}.tags[{t}]", path()), tag, true)?;
+        }
+        for (pid, placement) in &c.placements {
+            let ppath = || format!("{}.placements.{}", path(), pid.0);
+            if w.perspective(pid).is_none() {
+                return Err(problem(ppath(), "names a perspective that does not exist"));
+            }
+            level(
+                || format!("{}.likelihood", ppath()),
+                &w.matrix,
+                Axis::Likelihood,
+                placement.likelihood,
+            )?;
+            level(
+                || format!("{}.impact", ppath()),
+                &w.matrix,
+                Axis::Impact,
+                placement.impact,
+            )?;
+            short(
+                || format!("{}.rationale", ppath()),
+                &placement.rationale,
+                false,
+            )?;
+        }
+        for (name, cell) in [("consensus", c.consensus), ("residual", c.residual)] {
+            if let Some(cell) = cell {
+                level(
+                    || format!("{}.{name}.likelihood", path()),
+                    &w.matrix,
+                    Axis::Likelihood,
+                    cell.likelihood,
+                )?;
+                level(
+                    || format!("{}.{name}.impact", path()),
+                    &w.matrix,
+                    Axis::Impact,
+                    cell.impact,
+                )?;
+            }
+        }
+        if c.mitigations.len() > MAX_MITIGATIONS {
+            return Err(problem(
+                format!("{}.mitigations", path()),
+                format!(
+                    "has {} mitigations; at most {MAX_MITIGATIONS} are allowed",
+                    c.mitigations.len()
+                ),
+            ));
+        }
+        for (m, mitigation) in c.mitigations.iter().enumerate() {
+            let mpath = || format!("{}.mitigations[{m}]", path());
+            short(|| format!("{}.id", mpath()), &mitigation.id.0, true)?;
+            if c.mitigations[..m].iter().any(|o| o.id == mitigation.id) {
+                return Err(problem(
+                    format!("{}.id", mpath()),
+                    format!("{:?} is used by another mitigation", mitigation.id.0),
+                ));
+            }
+            short(|| format!("{}.text", mpath()), &mitigation.text, true)?;
+            short(|| format!("{}.owner", mpath()), &mitigation.owner, false)?;
+        }
     }
     Ok(())
 }
