@@ -134,6 +134,53 @@ test("the board has no serious or critical accessibility violations", async () =
   assert.deepEqual(await axe(page), []);
 });
 
+test("cards on the matrix: a cell is named by its place, then what it shows; axe stays clean", async () => {
+  const { page } = await h.page();
+  const titles = [
+    "Upgrade PostgreSQL",
+    "Rotate TLS certificates",
+    "Switch CDN provider",
+    "Emergency OpenSSL patch",
+    "Add an index to the orders table",
+  ];
+  // More cards than one cell shows, so that "+N more" is there too.
+  for (const title of titles) {
+    await drag(page, page.getByRole("button", { name: new RegExp(`^${title}`) }), cell(page, 3, 4));
+    await page
+      .locator("aside.tray")
+      .getByRole("button", { name: new RegExp(`^${title}`) })
+      .waitFor({ state: "detached" });
+  }
+  await drag(page, page.getByRole("button", { name: /^Raise API gateway/ }), cell(page, 1, 2));
+  const full = cell(page, 3, 4);
+  assert.equal(await full.getAttribute("aria-label"), "Likelihood 3 (Possible), impact 4 (Major)");
+  assert.match(await full.locator(".more").innerText(), /^\+\d+ more$/);
+  const name = await page.evaluate(
+    (el) =>
+      el
+        .getAttribute("aria-labelledby")
+        .split(" ")
+        .map((id) => document.getElementById(id)?.textContent ?? "")
+        .join(" "),
+    await full.elementHandle(),
+  );
+  assert.match(name, /^Likelihood 3 \(Possible\), impact 4 \(Major\) Upgrade PostgreSQL/);
+  assert.match(name, /\+\d+ more$/);
+  await page
+    .getByRole("gridcell", { name: /^Likelihood 1 \(Rare\), impact 2 \(Minor\) Raise API gateway/ })
+    .waitFor();
+  // An empty cell keeps exactly its place as its name.
+  await page
+    .getByRole("gridcell", {
+      name: "Likelihood 5 (Almost certain), impact 5 (Severe)",
+      exact: true,
+    })
+    .waitFor();
+  assert.deepEqual(await axe(page), []);
+  await page.getByRole("button", { name: "Reveal" }).click();
+  assert.deepEqual(await axe(page), []);
+});
+
 test("the board fits 1280×720 without cut-off controls", async () => {
   const { page } = await h.page({ width: 1280, height: 720 });
   const grid = await page.getByRole("grid").boundingBox();
