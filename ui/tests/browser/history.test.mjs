@@ -129,6 +129,18 @@ test("Escape closes the history without leaving presentation mode; tabbing out c
   for (const step of STEPS) await onCell(page, step).waitFor();
 });
 
+test("Ctrl+H opens the history on the newest step; Enter undoes it", async () => {
+  const { page } = await h.page();
+  await placeThree(page);
+  await page.keyboard.press("Control+h");
+  const newest = page.getByRole("button", { name: /^Undo 1 step/ });
+  await newest.waitFor();
+  assert.equal(await newest.evaluate((b) => b === document.activeElement), true);
+  await page.keyboard.press("Enter");
+  await inTray(page, STEPS[2][0]).waitFor();
+  for (const step of STEPS.slice(0, 2)) await onCell(page, step).waitFor();
+});
+
 test("the open history has no serious or critical accessibility violations", async () => {
   const { page } = await h.page();
   // Steps that put no card on the matrix: axe then checks the history, not the cards in cells.
