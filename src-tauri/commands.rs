@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use parallax_engine::analysis::{analyse, AnalysisOptions};
-use parallax_engine::document::StepsError;
+use parallax_engine::document::{Crossed, StepsError};
 use parallax_engine::{store, Document, Edit, Millis};
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -79,13 +79,15 @@ pub fn apply_edit<R: Runtime>(
 }
 
 /// Undoes the newest step; replies like an edit: the one change it touched, the whole workshop,
-/// or neither when there was nothing to undo.
+/// or neither when there was nothing to undo (Ctrl+Z with nothing left is no mistake).
 #[tauri::command]
 pub fn undo<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<EditReply, CommandError> {
-    cross(&app, &state, Direction::Undo, None)
+    cross(&app, &state, |doc, now| {
+        doc.undo_steps(doc.undo_count().min(1), now)
+    })
 }
 
 /// Redoes the newest undone step; replies like `undo`.
@@ -94,18 +96,21 @@ pub fn redo<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<EditReply, CommandError> {
-    cross(&app, &state, Direction::Redo, None)
+    cross(&app, &state, |doc, now| {
+        doc.redo_steps(doc.redo_count().min(1), now)
+    })
 }
 
 /// Undoes the `count` newest steps at once: back to before the step the facilitator picked in
-/// the history (`status.undo_labels[count - 1]`). All or nothing.
+/// the history (`status.undo_labels[count - 1]`). All or nothing: a count the history no longer
+/// has is refused.
 #[tauri::command]
 pub fn undo_steps<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     count: u32,
 ) -> Result<EditReply, CommandError> {
-    cross(&app, &state, Direction::Undo, Some(count))
+    cross(&app, &state, |doc, now| doc.undo_steps(steps(count), now))
 }
 
 /// Redoes the `count` next undone steps at once (`status.redo_labels[count - 1]` is the last).
@@ -115,33 +120,21 @@ pub fn redo_steps<R: Runtime>(
     state: State<'_, AppState>,
     count: u32,
 ) -> Result<EditReply, CommandError> {
-    cross(&app, &state, Direction::Redo, Some(count))
+    cross(&app, &state, |doc, now| doc.redo_steps(steps(count), now))
 }
 
-enum Direction {
-    Undo,
-    Redo,
+fn steps(count: u32) -> usize {
+    usize::try_from(count).unwrap_or(usize::MAX)
 }
 
-/// Undoes or redoes `count` steps, or the next one if there is one (Ctrl+Z with nothing left to
-/// undo is no mistake, while a count from the history list that no longer fits is).
+/// Crosses steps of the history with `step` and replies with what they touched.
 fn cross<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
-    direction: Direction,
-    count: Option<u32>,
+    step: impl FnOnce(&mut Document, Millis) -> Result<Crossed, StepsError>,
 ) -> Result<EditReply, CommandError> {
     let mut session = state.lock()?;
-    let count = match (count, &direction) {
-        (Some(count), _) => usize::try_from(count).unwrap_or(usize::MAX),
-        (None, Direction::Undo) => session.doc.undo_count().min(1),
-        (None, Direction::Redo) => session.doc.redo_count().min(1),
-    };
-    let crossed = match direction {
-        Direction::Undo => session.doc.undo_steps(count, now()),
-        Direction::Redo => session.doc.redo_steps(count, now()),
-    }
-    .map_err(|e| match e {
+    let crossed = step(&mut session.doc, now()).map_err(|e| match e {
         StepsError::NotThatMany { .. } => CommandError::new(ErrorCode::BadRequest, e.to_string()),
         StepsError::Edit(e) => CommandError::new(
             ErrorCode::Internal,

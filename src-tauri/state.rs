@@ -81,11 +81,9 @@ impl Session {
             })
         });
         EditReply {
-            status: self.doc.status(),
-            file_name: self.file_name(),
-            read_only: self.read_only.clone(),
             workshop: change.is_none().then(|| w.clone()),
             change,
+            ..self.unchanged_reply()
         }
     }
 

@@ -34,29 +34,49 @@ fn new_line<W: ?Sized + Write>(w: &mut W, depth: usize) -> io::Result<()> {
     }
 }
 
-impl serde_json::ser::Formatter for FileLayout {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+// Arrays and objects differ only in their brackets and in how deep they still get lines.
+impl FileLayout {
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
         self.depth += 1;
         self.has_value = false;
-        w.write_all(b"[")
+        w.write_all(bracket)
     }
 
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+    fn close<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        lined: usize,
+        bracket: &[u8],
+    ) -> io::Result<()> {
         self.depth -= 1;
-        if self.has_value && self.depth < LINED_ARRAY_DEPTH {
+        if self.has_value && self.depth < lined {
             new_line(w, self.depth)?;
         }
-        w.write_all(b"]")
+        w.write_all(bracket)
     }
 
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+    fn item<W: ?Sized + Write>(&self, w: &mut W, first: bool, lined: usize) -> io::Result<()> {
         if !first {
             w.write_all(b",")?;
         }
-        if self.depth <= LINED_ARRAY_DEPTH {
+        if self.depth <= lined {
             new_line(w, self.depth)?;
         }
         Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for FileLayout {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, LINED_ARRAY_DEPTH, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first, LINED_ARRAY_DEPTH)
     }
 
     fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
@@ -65,27 +85,15 @@ impl serde_json::ser::Formatter for FileLayout {
     }
 
     fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"{")
+        self.open(w, b"{")
     }
 
     fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value && self.depth < LINED_OBJECT_DEPTH {
-            new_line(w, self.depth)?;
-        }
-        w.write_all(b"}")
+        self.close(w, LINED_OBJECT_DEPTH, b"}")
     }
 
     fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        if self.depth <= LINED_OBJECT_DEPTH {
-            new_line(w, self.depth)?;
-        }
-        Ok(())
+        self.item(w, first, LINED_OBJECT_DEPTH)
     }
 
     fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
