@@ -213,8 +213,9 @@ pub async fn save_flow<R: Runtime>(
     };
     loop {
         let attempt = {
-            let session = state.lock()?;
-            store::save(&path, session.doc.workshop(), &expect)
+            let mut session = state.lock()?;
+            let session = &mut *session;
+            store::save_remembering(&path, session.doc.workshop(), &expect, &mut session.memo)
         };
         match attempt {
             Ok(saved) => {
@@ -328,6 +329,7 @@ fn replace_with<R: Runtime>(
         *current = session;
         show(app, &current)
     };
+    crate::state::warm_save_memo(app);
     state.remember_current();
     Ok(view)
 }

@@ -177,7 +177,11 @@ pub async fn apply_import<R: Runtime>(
         .ok()
         .and_then(|mut slot| slot.take())
         .ok_or_else(|| CommandError::new(ErrorCode::BadRequest, "there is no import to apply"))?;
-    let mut current = state.lock()?;
-    *current = Session::new(Document::new(workshop), None, None);
-    Ok(show(&app, &current))
+    let view = {
+        let mut current = state.lock()?;
+        *current = Session::new(Document::new(workshop), None, None);
+        show(&app, &current)
+    };
+    crate::state::warm_save_memo(&app);
+    Ok(view)
 }

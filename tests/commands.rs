@@ -369,6 +369,38 @@ fn opening_another_file_with_unsaved_changes_can_be_cancelled_or_saved_first() {
     assert_eq!(opened["status"]["dirty"], false);
 }
 
+#[test]
+fn an_opened_workshop_has_its_first_save_prepared_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_sample(dir.path());
+    let h = Harness::new(dir.path(), None);
+    let opened = h.ok("open_workshop", json!({}));
+    assert_eq!(opened["file_name"], "w.parallax");
+    let warm = || h.window.state::<AppState>().lock().unwrap().memo.is_warm();
+    // Waits for the background thread to finish, however slow the machine; no time is measured.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !warm() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(warm(), "the save memo was filled after opening");
+    // The save that uses it writes exactly the edited workshop.
+    h.ok("apply_edit", place_ops_4_2());
+    h.ok("save_workshop", json!({}));
+    let in_memory = h
+        .window
+        .state::<AppState>()
+        .lock()
+        .unwrap()
+        .doc
+        .workshop()
+        .clone();
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        parallax_engine::store::to_bytes(&in_memory).unwrap()
+    );
+    assert_eq!(in_memory.changes[2].placements.len(), 1);
+}
+
 fn saved_sample(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("w.parallax");
     parallax_engine::store::save_path(&path, &parallax_engine::sample::workshop()).unwrap();

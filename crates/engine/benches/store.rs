@@ -1,7 +1,9 @@
 //! Save and load of a 1,000-change workshop, beside the "fsync floor": writing and fsyncing the
 //! same bytes to a new file, measured in the same run on the same disk. Targets: a save (atomic,
 //! with its fsyncs, the `.bak` and the check of the file on disk) at most 2× the floor; load +
-//! validate at most 5 ms. Run: `cargo bench -p parallax-engine --bench store`.
+//! validate at most 5 ms. A save is measured twice: the first save of a document, which
+//! serializes every change, and a save after one edit, which serializes that change and takes
+//! the others from the document's `SaveMemo`. Run: `cargo bench -p parallax-engine --bench store`.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -145,6 +147,29 @@ fn bench(c: &mut Criterion) {
             expected = store::save(&path, &w, &Expect::Unchanged(expected.clone()))
                 .expect("save")
                 .fingerprint;
+        })
+    });
+
+    // What the app does at every save after the first: one card moved since the last save, and
+    // the document's `SaveMemo` remembers the rest.
+    let mut edited = w.clone();
+    let mut memo = store::SaveMemo::default();
+    let mut moves = 0usize;
+    group.bench_function("save after one edit (with the document's SaveMemo)", |b| {
+        b.iter(|| {
+            moves += 1;
+            let change = &mut edited.changes[moves * 7 % 1_000];
+            if let Some(p) = change.placements.values_mut().next() {
+                p.likelihood = (moves % 5 + 1) as u8;
+            }
+            expected = store::save_remembering(
+                &path,
+                &edited,
+                &Expect::Unchanged(expected.clone()),
+                &mut memo,
+            )
+            .expect("save")
+            .fingerprint;
         })
     });
 

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::matrix::{MAX_LEVELS, MIN_LEVELS};
-use crate::{Axis, Matrix, Workshop};
+use crate::{Axis, Change, Matrix, Workshop};
 
 pub const MAX_PERSPECTIVES: usize = 8;
 pub const MIN_PERSPECTIVES: usize = 2;
@@ -189,6 +189,18 @@ fn level(
 
 /// Checks the whole workshop and returns the first problem found.
 pub fn check_workshop(w: &Workshop) -> Result<(), ValidationError> {
+    check_workshop_except(w, |_, _| false)
+}
+
+/// Checks the workshop like `check_workshop`, but skips the checks of a change of its own (texts,
+/// levels, placements, mitigations) where `known_good(i, change)` says they already passed in
+/// this same matrix and set of perspectives. Whether ids are unique across changes is always
+/// checked. The first problem found is the one `check_workshop` would report, as long as
+/// `known_good` only names changes that pass.
+pub(crate) fn check_workshop_except(
+    w: &Workshop,
+    known_good: impl Fn(usize, &Change) -> bool,
+) -> Result<(), ValidationError> {
     check_short_text("title", &w.title, false)?;
     check_matrix(&w.matrix)?;
 
@@ -234,78 +246,88 @@ pub fn check_workshop(w: &Workshop) -> Result<(), ValidationError> {
                 format!("{:?} is used by another change", c.id.0),
             ));
         }
-        short(|| format!("{}.title", path()), &c.title, true)?;
-        long(|| format!("{}.description", path()), &c.description)?;
-        short(|| format!("{}.ticket", path()), &c.ticket, false)?;
-        if c.tags.len() > MAX_TAGS {
-            return Err(problem(
-                format!("{}.tags", path()),
-                format!("has {} tags; at most {MAX_TAGS} are allowed", c.tags.len()),
-            ));
+        if !known_good(i, c) {
+            check_change(w, i, c)?;
         }
-        for (t, tag) in c.tags.iter().enumerate() {
-            short(|| format!("{}.tags[{t}]", path()), tag, true)?;
+    }
+    Ok(())
+}
+
+/// What a change must be on its own, given the workshop's matrix and perspectives: everything
+/// but the uniqueness of its id among the changes.
+fn check_change(w: &Workshop, i: usize, c: &Change) -> Result<(), ValidationError> {
+    let path = || format!("changes[{i}]");
+    short(|| format!("{}.title", path()), &c.title, true)?;
+    long(|| format!("{}.description", path()), &c.description)?;
+    short(|| format!("{}.ticket", path()), &c.ticket, false)?;
+    if c.tags.len() > MAX_TAGS {
+        return Err(problem(
+            format!("{}.tags", path()),
+            format!("has {} tags; at most {MAX_TAGS} are allowed", c.tags.len()),
+        ));
+    }
+    for (t, tag) in c.tags.iter().enumerate() {
+        short(|| format!("{}.tags[{t}]", path()), tag, true)?;
+    }
+    for (pid, placement) in &c.placements {
+        let ppath = || format!("{}.placements.{}", path(), pid.0);
+        if w.perspective(pid).is_none() {
+            return Err(problem(ppath(), "names a perspective that does not exist"));
         }
-        for (pid, placement) in &c.placements {
-            let ppath = || format!("{}.placements.{}", path(), pid.0);
-            if w.perspective(pid).is_none() {
-                return Err(problem(ppath(), "names a perspective that does not exist"));
-            }
+        level(
+            || format!("{}.likelihood", ppath()),
+            &w.matrix,
+            Axis::Likelihood,
+            placement.likelihood,
+        )?;
+        level(
+            || format!("{}.impact", ppath()),
+            &w.matrix,
+            Axis::Impact,
+            placement.impact,
+        )?;
+        short(
+            || format!("{}.rationale", ppath()),
+            &placement.rationale,
+            false,
+        )?;
+    }
+    for (name, cell) in [("consensus", c.consensus), ("residual", c.residual)] {
+        if let Some(cell) = cell {
             level(
-                || format!("{}.likelihood", ppath()),
+                || format!("{}.{name}.likelihood", path()),
                 &w.matrix,
                 Axis::Likelihood,
-                placement.likelihood,
+                cell.likelihood,
             )?;
             level(
-                || format!("{}.impact", ppath()),
+                || format!("{}.{name}.impact", path()),
                 &w.matrix,
                 Axis::Impact,
-                placement.impact,
-            )?;
-            short(
-                || format!("{}.rationale", ppath()),
-                &placement.rationale,
-                false,
+                cell.impact,
             )?;
         }
-        for (name, cell) in [("consensus", c.consensus), ("residual", c.residual)] {
-            if let Some(cell) = cell {
-                level(
-                    || format!("{}.{name}.likelihood", path()),
-                    &w.matrix,
-                    Axis::Likelihood,
-                    cell.likelihood,
-                )?;
-                level(
-                    || format!("{}.{name}.impact", path()),
-                    &w.matrix,
-                    Axis::Impact,
-                    cell.impact,
-                )?;
-            }
-        }
-        if c.mitigations.len() > MAX_MITIGATIONS {
+    }
+    if c.mitigations.len() > MAX_MITIGATIONS {
+        return Err(problem(
+            format!("{}.mitigations", path()),
+            format!(
+                "has {} mitigations; at most {MAX_MITIGATIONS} are allowed",
+                c.mitigations.len()
+            ),
+        ));
+    }
+    for (m, mitigation) in c.mitigations.iter().enumerate() {
+        let mpath = || format!("{}.mitigations[{m}]", path());
+        short(|| format!("{}.id", mpath()), &mitigation.id.0, true)?;
+        if c.mitigations[..m].iter().any(|o| o.id == mitigation.id) {
             return Err(problem(
-                format!("{}.mitigations", path()),
-                format!(
-                    "has {} mitigations; at most {MAX_MITIGATIONS} are allowed",
-                    c.mitigations.len()
-                ),
+                format!("{}.id", mpath()),
+                format!("{:?} is used by another mitigation", mitigation.id.0),
             ));
         }
-        for (m, mitigation) in c.mitigations.iter().enumerate() {
-            let mpath = || format!("{}.mitigations[{m}]", path());
-            short(|| format!("{}.id", mpath()), &mitigation.id.0, true)?;
-            if c.mitigations[..m].iter().any(|o| o.id == mitigation.id) {
-                return Err(problem(
-                    format!("{}.id", mpath()),
-                    format!("{:?} is used by another mitigation", mitigation.id.0),
-                ));
-            }
-            short(|| format!("{}.text", mpath()), &mitigation.text, true)?;
-            short(|| format!("{}.owner", mpath()), &mitigation.owner, false)?;
-        }
+        short(|| format!("{}.text", mpath()), &mitigation.text, true)?;
+        short(|| format!("{}.owner", mpath()), &mitigation.owner, false)?;
     }
     Ok(())
 }

@@ -74,10 +74,18 @@ fn child_entry() {
             let path = PathBuf::from(&args[0]);
             let versions: Vec<Workshop> = (0..VERSIONS).map(version).collect();
             let mut k = 1;
+            let mut memo = store::SaveMemo::default();
             // Never outlive a test that failed before killing us.
             let deadline = Instant::now() + Duration::from_secs(120);
             while Instant::now() < deadline {
-                store::save_path(&path, &versions[k % VERSIONS]).unwrap();
+                // Both ways a save is written: without a memo (two cores) and with a warm one
+                // (one thread).
+                let w = &versions[k % VERSIONS];
+                if k % 2 == 0 {
+                    store::save_remembering(&path, w, &Expect::Anything, &mut memo).unwrap();
+                } else {
+                    store::save_path(&path, w).unwrap();
+                }
                 if k == 1 {
                     println!("saving");
                     std::io::stdout().flush().unwrap();
@@ -99,6 +107,13 @@ fn child_entry() {
                 assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &rl), 0);
             }
             match store::save_path(&path, &version(4)) {
+                Err(SaveError::Io { kept: true, .. }) => {}
+                other => panic!("expected an I/O error that kept the file, got {other:?}"),
+            }
+            // The same with a warm memo, which writes the file in one piece on one thread.
+            let mut memo = store::SaveMemo::default();
+            memo.remember(&version(4));
+            match store::save_remembering(&path, &version(4), &Expect::Anything, &mut memo) {
                 Err(SaveError::Io { kept: true, .. }) => {}
                 other => panic!("expected an I/O error that kept the file, got {other:?}"),
             }
@@ -279,6 +294,13 @@ fn a_full_disk_leaves_the_original_and_says_so() {
         message.ends_with("The file on disk was left as it was."),
         "{message}"
     );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // The same with a warm memo, which writes the file in one piece on one thread.
+    let mut memo = store::SaveMemo::default();
+    memo.remember(&version(4));
+    let err =
+        store::save_remembering(&path, &version(4), &Expect::Anything, &mut memo).unwrap_err();
+    assert!(matches!(err, SaveError::Io { kept: true, .. }), "{err:?}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
     // Room again: the next save works, and the .bak is the version before it.
     let mut small = version(0);

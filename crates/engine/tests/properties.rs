@@ -284,18 +284,45 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
-    /// Through a real file, with the fingerprint handed from one save to the next.
+    /// Through a real file, with the fingerprint handed from one save to the next, and one
+    /// `SaveMemo` for every save: each writes the bytes `to_bytes` makes, or refuses with the
+    /// problem `to_bytes` finds. Between the random workshops come mixes of the last one with a
+    /// change of the next, valid or not, so that kept lines and checks meet edited changes, other
+    /// matrices and other perspectives.
     #[test]
-    fn saves_through_a_file_round_trip(ws in prop::collection::vec(workshop(), 1..4)) {
+    fn saves_through_a_file_round_trip(ws in prop::collection::vec(workshop(), 1..4), at in any::<prop::sample::Index>()) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.parallax");
         let mut expect = Expect::Anything;
+        let mut memo = store::SaveMemo::default();
+        let mut steps: Vec<Workshop> = Vec::new();
         for w in &ws {
-            let saved = store::save(&path, w, &expect).unwrap();
-            let loaded = store::load_path(&path).unwrap();
-            prop_assert_eq!(&loaded.workshop, w);
-            prop_assert!(loaded.fingerprint.same_content(&saved.fingerprint));
-            expect = Expect::Unchanged(saved.fingerprint);
+            if let Some(last) = steps.last() {
+                let mut mix = last.clone();
+                if !mix.changes.is_empty() && !w.changes.is_empty() {
+                    let i = at.index(mix.changes.len().min(w.changes.len()));
+                    mix.changes[i] = w.changes[i].clone();
+                }
+                steps.push(mix);
+            }
+            steps.push(w.clone());
+        }
+        for w in &steps {
+            let before = std::fs::read(&path).ok();
+            match (store::to_bytes(w), store::save_remembering(&path, w, &expect, &mut memo)) {
+                (Ok(bytes), Ok(saved)) => {
+                    prop_assert_eq!(std::fs::read(&path).unwrap(), bytes);
+                    let loaded = store::load_path(&path).unwrap();
+                    prop_assert_eq!(&loaded.workshop, w);
+                    prop_assert!(loaded.fingerprint.same_content(&saved.fingerprint));
+                    expect = Expect::Unchanged(saved.fingerprint);
+                }
+                (Err(refused), Err(also)) => {
+                    prop_assert_eq!(refused.to_string(), also.to_string());
+                    prop_assert_eq!(std::fs::read(&path).ok(), before);
+                }
+                (bytes, saved) => prop_assert!(false, "to_bytes: {:?}, save: {:?}", bytes.err(), saved.err()),
+            }
         }
     }
 }

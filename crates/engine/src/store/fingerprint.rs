@@ -44,6 +44,12 @@ impl Fingerprint {
 /// Reads a file whole, refusing (with `None` bytes) one larger than `MAX_FILE_BYTES`.
 /// Returns Ok(None) when there is no file at `path`.
 pub(crate) fn read_bounded(path: &Path) -> std::io::Result<Option<OnDisk>> {
+    read_bounded_into(path, Vec::new())
+}
+
+/// `read_bounded` into `buffer`, whose memory is used again (a save reads the document each
+/// time, and fresh memory cost more than the read itself).
+pub(crate) fn read_bounded_into(path: &Path, buffer: Vec<u8>) -> std::io::Result<Option<OnDisk>> {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -61,7 +67,9 @@ pub(crate) fn read_bounded(path: &Path) -> std::io::Result<Option<OnDisk>> {
             modified,
         }));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    let mut bytes = buffer;
+    bytes.clear();
+    bytes.reserve(usize::try_from(meta.len()).unwrap_or(0));
     // One byte past the limit, so that a file that grew after the size check is still caught.
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {

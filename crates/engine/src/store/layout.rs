@@ -9,6 +9,9 @@
 
 use std::io::{self, Write};
 
+use super::{FORMAT, SCHEMA_VERSION};
+use crate::{Change, Workshop};
+
 /// Objects opened at this depth or above (the file, the matrix) put each field on a line of its
 /// own; arrays opened at this depth or above (the changes, the perspectives, the matrix's levels
 /// and bands) put each item on a line of its own. Deeper, everything is compact.
@@ -110,13 +113,97 @@ impl serde_json::ser::Formatter for FileLayout {
     }
 }
 
-/// Writes `value` in the file layout.
+/// Writes `value` in the file layout (the reference `write_workshop` is tested against).
+#[cfg(test)]
 pub(crate) fn write<W: Write, T: serde::Serialize + ?Sized>(
     writer: W,
     value: &T,
 ) -> serde_json::Result<()> {
     let mut serializer = serde_json::Serializer::with_formatter(writer, FileLayout::default());
     value.serialize(&mut serializer)
+}
+
+/// Writes `value` as it sits at `depth` in the file (1: a top-level field's value; 2: an item of a
+/// top-level array, such as a change), with the layout it has there.
+pub(crate) fn write_at<W: Write, T: serde::Serialize + ?Sized>(
+    writer: W,
+    depth: usize,
+    value: &T,
+) -> serde_json::Result<()> {
+    let layout = FileLayout {
+        depth,
+        has_value: false,
+    };
+    let mut serializer = serde_json::Serializer::with_formatter(writer, layout);
+    value.serialize(&mut serializer)
+}
+
+/// Writes a whole workshop file, the same bytes as `write(file_out(workshop))` (tested), with
+/// each change's line written by `change`: saving hands over the line it kept from the last save
+/// when the change has not changed since (`store::memo`). Lays out the top level by hand, because
+/// serde gives no way to put bytes made earlier into its output.
+pub(crate) fn write_workshop<W: Write>(
+    w: &mut W,
+    workshop: &Workshop,
+    mut change: impl FnMut(&mut W, usize, &Change) -> io::Result<()>,
+) -> io::Result<()> {
+    // Every field by name: a field added to `Workshop` fails to compile here until it is written.
+    let Workshop {
+        title,
+        matrix,
+        perspectives,
+        changes,
+        phase,
+        blind,
+    } = workshop;
+    w.write_all(b"{")?;
+    field(w, FIRST_FIELD, &FORMAT)?;
+    field(w, "schema_version", &SCHEMA_VERSION)?;
+    field(w, "title", title)?;
+    field(w, "matrix", matrix)?;
+    field(w, "perspectives", perspectives)?;
+    key(w, "changes")?;
+    w.write_all(b"[")?;
+    for (i, c) in changes.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        new_line(w, 2)?;
+        change(w, i, c)?;
+    }
+    if !changes.is_empty() {
+        new_line(w, 1)?;
+    }
+    w.write_all(b"]")?;
+    field(w, "phase", phase)?;
+    field(w, "blind", blind)?;
+    w.write_all(b"\n}\n")
+}
+
+const FIRST_FIELD: &str = "format";
+
+/// Writes one change as its line in the file holds it (without the line break and indent).
+pub(crate) fn write_change<W: Write>(w: W, change: &Change) -> io::Result<()> {
+    write_at(w, 2, change).map_err(io::Error::other)
+}
+
+/// A top-level field's name; every field but the first (`format`) follows a comma.
+fn key<W: Write>(w: &mut W, name: &str) -> io::Result<()> {
+    if name != FIRST_FIELD {
+        w.write_all(b",")?;
+    }
+    new_line(w, 1)?;
+    serde_json::to_writer(&mut *w, name).map_err(io::Error::other)?;
+    w.write_all(b": ")
+}
+
+fn field<W: Write, T: serde::Serialize + ?Sized>(
+    w: &mut W,
+    name: &str,
+    value: &T,
+) -> io::Result<()> {
+    key(w, name)?;
+    write_at(&mut *w, 1, value).map_err(io::Error::other)
 }
 
 #[cfg(test)]

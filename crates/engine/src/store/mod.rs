@@ -12,13 +12,12 @@ mod fingerprint;
 mod layout;
 mod load;
 pub mod lock;
+mod memo;
 pub mod migrate;
 pub mod recovery;
 mod save;
 
 use std::path::PathBuf;
-
-use serde::Serialize;
 
 use crate::validate::{check_workshop, ValidationError};
 use crate::Workshop;
@@ -26,7 +25,8 @@ use crate::Workshop;
 pub use fingerprint::Fingerprint;
 pub use load::{load_bytes, load_path};
 pub use lock::{acquire, LockError, LockGuard, LockHolder};
-pub use save::{backup_path_for, save, save_path, Expect, Saved};
+pub use memo::SaveMemo;
+pub use save::{backup_path_for, save, save_path, save_remembering, Expect, Saved};
 
 pub const FORMAT: &str = "parallax-workshop";
 pub const SCHEMA_VERSION: u64 = 1;
@@ -121,14 +121,6 @@ pub enum SaveError {
     NotAFilePath(PathBuf),
 }
 
-#[derive(Serialize)]
-pub(crate) struct FileOut<'a> {
-    format: &'static str,
-    schema_version: u64,
-    #[serde(flatten)]
-    workshop: &'a Workshop,
-}
-
 /// A document reached through a symbolic link is saved (and locked) where the link points, so
 /// that the link stays a link to the new version, and two names of one file share one lock.
 pub(crate) fn follow_symlinks(path: &std::path::Path) -> PathBuf {
@@ -140,26 +132,19 @@ pub(crate) fn follow_symlinks(path: &std::path::Path) -> PathBuf {
     }
 }
 
-/// What a file holds: the format tag and version, then the workshop.
-pub(crate) fn file_out(workshop: &Workshop) -> FileOut<'_> {
-    FileOut {
-        format: FORMAT,
-        schema_version: SCHEMA_VERSION,
-        workshop,
-    }
-}
-
 /// The bytes of a workshop file, laid out as `layout` says. (`save` writes the same bytes
 /// without building them in memory first.)
 pub fn to_bytes(workshop: &Workshop) -> Result<Vec<u8>, SaveError> {
     check_workshop(workshop)?;
     let mut bytes = Vec::new();
-    layout::write(&mut bytes, &file_out(workshop)).map_err(|e| SaveError::Io {
+    layout::write_workshop(&mut bytes, workshop, |out, _, change| {
+        layout::write_change(out, change)
+    })
+    .map_err(|e| SaveError::Io {
         path: String::new(),
-        source: std::io::Error::other(e),
+        source: e,
         kept: true,
     })?;
-    bytes.push(b'\n');
     Ok(bytes)
 }
 
@@ -191,6 +176,36 @@ mod tests {
 
     fn load_value(v: &Value) -> Result<Loaded, LoadError> {
         load_bytes(&serde_json::to_vec(v).unwrap())
+    }
+
+    /// What serde's derive makes of a file: the reference the hand-laid top level must match.
+    #[derive(serde::Serialize)]
+    struct FileOut<'a> {
+        format: &'static str,
+        schema_version: u64,
+        #[serde(flatten)]
+        workshop: &'a Workshop,
+    }
+
+    #[test]
+    fn the_top_level_is_laid_out_as_serde_would() {
+        for w in [
+            sample::workshop(),
+            Workshop::new("", crate::Matrix::default()),
+        ] {
+            let mut derived = Vec::new();
+            let out = FileOut {
+                format: FORMAT,
+                schema_version: SCHEMA_VERSION,
+                workshop: &w,
+            };
+            layout::write(&mut derived, &out).unwrap();
+            derived.push(b'\n');
+            assert_eq!(
+                String::from_utf8(to_bytes(&w).unwrap()).unwrap(),
+                String::from_utf8(derived).unwrap()
+            );
+        }
     }
 
     #[test]

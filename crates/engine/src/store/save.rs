@@ -14,21 +14,28 @@
 //! document. A save that fails after step 2 leaves the document as it was, with a `.bak` equal to
 //! it; one killed before step 4 may leave its temporary file, which a later save removes.
 //!
-//! Why it is fast: the temporary file of step 3 is the old `.bak`'s file, linked under the
-//! temporary name before step 2 replaces the `.bak`, and written over in place. A new file would
-//! cost the allocation of its blocks, and the old backup the freeing of its own; rewriting pages
-//! the file system already holds costs a tenth of that (measured: 0.13 ms against 1.4 ms for
-//! 1.6 MB). It is done only with a plain file that has no other link, so nothing else ever sees
-//! its bytes change. And the work is shared by two cores: this thread serializes the workshop a
-//! chunk at a time, then validates it, while another checks the disk and writes each chunk as it
-//! comes, handing it to the disk at once (Linux: `sync_file_range`) so the fsync has little left.
+//! Why it is fast:
+//! - The temporary file of step 3 is the old `.bak`'s file, linked under the temporary name
+//!   before step 2 replaces the `.bak`, and written over in place. A new file would cost the
+//!   allocation of its blocks, and the old backup the freeing of its own; rewriting pages the
+//!   file system already holds costs a tenth of that (measured: 0.13 ms against 1.4 ms for
+//!   1.6 MB). It is done only with a plain file that has no other link, so nothing else ever
+//!   sees its bytes change.
+//! - A document's later saves go through its `SaveMemo`, which serializes and checks only the
+//!   changes that differ from the last save; one thread then does everything in the order
+//!   above, because waking a second core costs more than the little work left to share.
+//! - Without a memo, or at its first save, serializing every change costs more than the disk,
+//!   so two cores share the work: this thread serializes the workshop a chunk at a time and then
+//!   checks it, while another checks the disk and writes each chunk as it comes, handing it to
+//!   the disk at once (Linux: `sync_file_range`) so the fsync has little left.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::fingerprint::{read_bounded, Fingerprint, OnDisk};
+use super::fingerprint::{read_bounded, read_bounded_into, Fingerprint, OnDisk};
 use super::load::peek_header;
-use super::{file_out, layout, SaveError, SCHEMA_VERSION};
+use super::memo::{Failed, SaveMemo};
+use super::{layout, SaveError, SCHEMA_VERSION};
 use crate::validate::check_workshop;
 use crate::Workshop;
 
@@ -64,35 +71,34 @@ pub fn backup_path_for(path: &Path) -> Option<PathBuf> {
 
 /// Validates and saves `workshop` to `path` (see the module notes for the guarantees).
 pub fn save(path: &Path, workshop: &Workshop, expect: &Expect) -> Result<Saved, SaveError> {
+    save_with(path, workshop, expect, None)
+}
+
+/// `save`, serializing and checking again only the changes that differ from what `memo` saw at
+/// the last save of this document (`SaveMemo`). The file written is the same.
+pub fn save_remembering(
+    path: &Path,
+    workshop: &Workshop,
+    expect: &Expect,
+    memo: &mut SaveMemo,
+) -> Result<Saved, SaveError> {
+    save_with(path, workshop, expect, Some(memo))
+}
+
+fn save_with(
+    path: &Path,
+    workshop: &Workshop,
+    expect: &Expect,
+    memo: Option<&mut SaveMemo>,
+) -> Result<Saved, SaveError> {
     let path = &super::follow_symlinks(path);
     let Some(backup) = backup_path_for(path) else {
         return Err(SaveError::NotAFilePath(path.to_owned()));
     };
-    // Bounded well above the seven chunks of a 1,000-change workshop, so that serializing goes
-    // on while the other thread reads the disk and validates.
-    let (full, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(16);
-    let (spare, spares) = std::sync::mpsc::channel::<Vec<u8>>();
-    let backup_ref = &backup;
-    let (serialized, prepared) = std::thread::scope(|s| {
-        let disk = s.spawn(move || {
-            let on_disk = look_before_saving(path, expect)?;
-            let mut temp = prepare(path, backup_ref, on_disk.as_ref())?;
-            // Returning early drops `chunks`, which stops the serializer.
-            match write_chunks(&mut temp.file, chunks, spare) {
-                Ok(written) => Ok((temp, written, on_disk.is_some())),
-                Err(e) => Err(temp.discard(io_error(path, true)(e))),
-            }
-        });
-        let serialized = serialize_chunks(workshop, full, &spares)
-            .map_err(io_error(path, true))
-            .and_then(|()| Ok(check_workshop(workshop)?));
-        (serialized, join(disk))
-    });
-    // The disk's refusal explains a stopped serializer, not the other way round.
-    let (temp, written, had_file) = prepared?;
-    if let Err(e) = serialized {
-        return Err(temp.discard(e));
-    }
+    let (temp, written, had_file) = match memo {
+        Some(memo) if memo.is_warm() => write_in_turn(path, &backup, workshop, expect, memo)?,
+        memo => write_on_two_cores(path, &backup, workshop, expect, memo)?,
+    };
     commit(path, temp, &written)?;
     remove_leftovers(path);
     let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
@@ -104,6 +110,85 @@ pub fn save(path: &Path, workshop: &Workshop, expect: &Expect) -> Result<Saved, 
         },
         backup: had_file.then_some(backup),
     })
+}
+
+/// The new version in its temporary file (not yet durable), what was written, and whether
+/// there was a file before.
+type InTemp = (Temp, Written, bool);
+
+/// A save without a memo, or the first with one, serializes every change, which costs more than
+/// the disk: one core serializes and then checks while the other reads and checks the disk and
+/// writes each chunk as it comes.
+fn write_on_two_cores(
+    path: &Path,
+    backup: &Path,
+    workshop: &Workshop,
+    expect: &Expect,
+    memo: Option<&mut SaveMemo>,
+) -> Result<InTemp, SaveError> {
+    // Bounded well above the four chunks of a 1,000-change workshop, so that serializing goes
+    // on while the other thread reads the disk.
+    let (full, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(16);
+    let (spare, spares) = std::sync::mpsc::channel::<Vec<u8>>();
+    let (serialized, prepared) = std::thread::scope(|s| {
+        let disk = s.spawn(move || {
+            let on_disk = look_before_saving(path, expect, Vec::new())?;
+            let mut temp = prepare(path, backup, on_disk.as_ref())?;
+            // Returning early drops `chunks`, which stops the serializer.
+            let recycle = |chunk| {
+                let _ = spare.send(chunk);
+            };
+            match write_chunks(&mut temp.file, chunks, recycle) {
+                Ok(written) => Ok((temp, written, on_disk.is_some())),
+                Err(e) => Err(temp.discard(io_error(path, true)(e))),
+            }
+        });
+        let serialized = serialize_chunks(workshop, memo, full, &spares).map_err(failed(path));
+        (serialized, join(disk))
+    });
+    // The disk's refusal explains a stopped serializer, not the other way round.
+    let (temp, written, had_file) = prepared?;
+    match serialized {
+        Ok(()) => Ok((temp, written, had_file)),
+        Err(e) => Err(temp.discard(e)),
+    }
+}
+
+/// Later saves take most lines from the memo, which leaves too little work to share: waking a
+/// second core cost more than it saved (up to 0.8 ms on a virtual machine). One thread then
+/// does it all, in the same order of checks.
+fn write_in_turn(
+    path: &Path,
+    backup: &Path,
+    workshop: &Workshop,
+    expect: &Expect,
+    memo: &mut SaveMemo,
+) -> Result<InTemp, SaveError> {
+    let (mut bytes, read) = memo.take_buffers();
+    let on_disk = look_before_saving(path, expect, read)?;
+    let result = memo
+        .write_checked(&mut bytes, workshop)
+        .map_err(failed(path))
+        .and_then(|()| prepare(path, backup, on_disk.as_ref()));
+    let had_file = on_disk.is_some();
+    let mut returned = bytes;
+    let result = result.and_then(|mut temp| {
+        match write_chunks(&mut temp.file, [std::mem::take(&mut returned)], |b| {
+            returned = b
+        }) {
+            Ok(written) => Ok((temp, written, had_file)),
+            Err(e) => Err(temp.discard(io_error(path, true)(e))),
+        }
+    });
+    memo.give_buffers(returned, on_disk.and_then(|d| d.bytes));
+    result
+}
+
+fn failed(path: &Path) -> impl Fn(Failed) -> SaveError + '_ {
+    move |e| match e {
+        Failed::Io(e) => io_error(path, true)(e),
+        Failed::Invalid(e) => SaveError::Invalid(e),
+    }
 }
 
 /// Saves over whatever is at `path` (`Expect::Anything`), keeping it as `.bak`.
@@ -127,8 +212,12 @@ fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
 
 /// Reads what is at `path` now and refuses to go on when the caller's expectation does not hold
 /// or a newer Parallax wrote it.
-fn look_before_saving(path: &Path, expect: &Expect) -> Result<Option<OnDisk>, SaveError> {
-    let on_disk = read_bounded(path).map_err(io_error(path, true))?;
+fn look_before_saving(
+    path: &Path,
+    expect: &Expect,
+    buffer: Vec<u8>,
+) -> Result<Option<OnDisk>, SaveError> {
+    let on_disk = read_bounded_into(path, buffer).map_err(io_error(path, true))?;
     if let Expect::Unchanged(expected) = expect {
         let what = match &on_disk {
             None => Some("it was deleted or moved"),
@@ -348,20 +437,32 @@ struct Written {
 /// Chunks of about this size go from the serializer to the disk.
 const CHUNK: usize = 256 * 1024;
 
-/// Serializes the bytes `to_bytes` makes, handing them over a chunk at a time.
+/// Serializes the bytes `to_bytes` makes, handing them over a chunk at a time, then checks the
+/// workshop.
 fn serialize_chunks(
     workshop: &Workshop,
+    memo: Option<&mut SaveMemo>,
     full: std::sync::mpsc::SyncSender<Vec<u8>>,
     spares: &std::sync::mpsc::Receiver<Vec<u8>>,
-) -> std::io::Result<()> {
+) -> Result<(), Failed> {
     let mut sink = Chunks {
         chunk: Vec::with_capacity(2 * CHUNK),
         full,
         spares,
     };
-    layout::write(&mut sink, &file_out(workshop)).map_err(std::io::Error::other)?;
-    sink.write_all(b"\n")?;
-    sink.send()
+    match memo {
+        Some(memo) => memo.write_checked(&mut sink, workshop)?,
+        None => {
+            layout::write_workshop(&mut sink, workshop, |out, _, change| {
+                layout::write_change(out, change)
+            })
+            .map_err(Failed::Io)?;
+            check_workshop(workshop).map_err(Failed::Invalid)?;
+        }
+    }
+    // The last chunk goes after the checks: a workshop that fails them never reaches the disk
+    // whole.
+    sink.send().map_err(Failed::Io)
 }
 
 struct Chunks<'a> {
@@ -409,8 +510,8 @@ impl Write for Chunks<'_> {
 /// to the disk at once, then cuts off what an older, longer content left behind.
 fn write_chunks(
     file: &mut std::fs::File,
-    chunks: std::sync::mpsc::Receiver<Vec<u8>>,
-    spare: std::sync::mpsc::Sender<Vec<u8>>,
+    chunks: impl IntoIterator<Item = Vec<u8>>,
+    mut recycle: impl FnMut(Vec<u8>),
 ) -> std::io::Result<Written> {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut size = 0u64;
@@ -420,7 +521,7 @@ fn write_chunks(
         start_writeback(file, size, chunk.len() as u64);
         size += chunk.len() as u64;
         chunk.clear();
-        let _ = spare.send(chunk);
+        recycle(chunk);
     }
     file.set_len(size)?;
     Ok(Written {
@@ -532,94 +633,111 @@ mod tests {
     use crate::sample;
     use crate::store::to_bytes;
 
+    type Saver<'a> = &'a mut dyn FnMut(&Path, &Workshop, &Expect) -> Result<Saved, SaveError>;
+
+    /// Runs `test` with `save` and then with `save_remembering` and a warm memo: the two ways a
+    /// save is written (two cores, one thread).
+    fn both_ways(test: impl Fn(Saver)) {
+        test(&mut |p, w, e| save(p, w, e));
+        let mut memo = SaveMemo::default();
+        memo.remember(&sample::workshop());
+        test(&mut |p, w, e| save_remembering(p, w, e, &mut memo));
+    }
+
     #[test]
     fn the_previous_version_is_kept_as_bak() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.parallax");
-        let mut w = sample::workshop();
-        let first = save(&path, &w, &Expect::Anything).unwrap();
-        assert_eq!(first.backup, None);
-        let v1 = std::fs::read(&path).unwrap();
-        w.title = "second".into();
-        let second = save(&path, &w, &Expect::Unchanged(first.fingerprint)).unwrap();
-        let bak = dir.path().join("w.parallax.bak");
-        assert_eq!(second.backup.as_deref(), Some(bak.as_path()));
-        assert_eq!(std::fs::read(&bak).unwrap(), v1);
-        w.title = "third".into();
-        save(&path, &w, &Expect::Unchanged(second.fingerprint)).unwrap();
-        assert_eq!(
-            crate::store::load_path(&bak).unwrap().workshop.title,
-            "second"
-        );
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        assert_eq!(names.len(), 2, "no temporary files are left: {names:?}");
+        both_ways(|save| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("w.parallax");
+            let mut w = sample::workshop();
+            let first = save(&path, &w, &Expect::Anything).unwrap();
+            assert_eq!(first.backup, None);
+            let v1 = std::fs::read(&path).unwrap();
+            w.title = "second".into();
+            let second = save(&path, &w, &Expect::Unchanged(first.fingerprint)).unwrap();
+            let bak = dir.path().join("w.parallax.bak");
+            assert_eq!(second.backup.as_deref(), Some(bak.as_path()));
+            assert_eq!(std::fs::read(&bak).unwrap(), v1);
+            w.title = "third".into();
+            save(&path, &w, &Expect::Unchanged(second.fingerprint)).unwrap();
+            assert_eq!(
+                crate::store::load_path(&bak).unwrap().workshop.title,
+                "second"
+            );
+            let names: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            assert_eq!(names.len(), 2, "no temporary files are left: {names:?}");
+        });
     }
 
     #[test]
     fn a_file_changed_on_disk_is_not_overwritten() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.parallax");
-        let w = sample::workshop();
-        let saved = save(&path, &w, &Expect::Anything).unwrap();
-        let mut theirs = w.clone();
-        theirs.title = "theirs".into();
-        std::fs::write(&path, to_bytes(&theirs).unwrap()).unwrap();
-        let err = save(&path, &w, &Expect::Unchanged(saved.fingerprint.clone())).unwrap_err();
-        assert!(
-            matches!(&err, SaveError::ChangedOnDisk { now: Some(_), .. }),
-            "{err}"
-        );
-        assert!(err
-            .to_string()
-            .contains("changed on disk since it was opened"));
-        assert_eq!(
-            crate::store::load_path(&path).unwrap().workshop.title,
-            "theirs"
-        );
-        // Touched but not changed: not a conflict.
-        std::fs::write(&path, to_bytes(&w).unwrap()).unwrap();
-        let again = save(&path, &w, &Expect::Unchanged(saved.fingerprint.clone())).unwrap();
-        // Deleted: a conflict too, until the user says to write anyway.
-        std::fs::remove_file(&path).unwrap();
-        let err = save(&path, &w, &Expect::Unchanged(again.fingerprint)).unwrap_err();
-        assert!(matches!(err, SaveError::ChangedOnDisk { now: None, .. }));
-        save(&path, &w, &Expect::Anything).unwrap();
-        assert!(path.exists());
+        both_ways(|save| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("w.parallax");
+            let w = sample::workshop();
+            let saved = save(&path, &w, &Expect::Anything).unwrap();
+            let mut theirs = w.clone();
+            theirs.title = "theirs".into();
+            std::fs::write(&path, to_bytes(&theirs).unwrap()).unwrap();
+            let err = save(&path, &w, &Expect::Unchanged(saved.fingerprint.clone())).unwrap_err();
+            assert!(
+                matches!(&err, SaveError::ChangedOnDisk { now: Some(_), .. }),
+                "{err}"
+            );
+            assert!(err
+                .to_string()
+                .contains("changed on disk since it was opened"));
+            assert_eq!(
+                crate::store::load_path(&path).unwrap().workshop.title,
+                "theirs"
+            );
+            // Touched but not changed: not a conflict.
+            std::fs::write(&path, to_bytes(&w).unwrap()).unwrap();
+            let again = save(&path, &w, &Expect::Unchanged(saved.fingerprint.clone())).unwrap();
+            // Deleted: a conflict too, until the user says to write anyway.
+            std::fs::remove_file(&path).unwrap();
+            let err = save(&path, &w, &Expect::Unchanged(again.fingerprint)).unwrap_err();
+            assert!(matches!(err, SaveError::ChangedOnDisk { now: None, .. }));
+            save(&path, &w, &Expect::Anything).unwrap();
+            assert!(path.exists());
+        });
     }
 
     #[test]
     fn a_newer_version_file_is_never_overwritten() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("new.parallax");
-        let w = sample::workshop();
-        let mut v: serde_json::Value = serde_json::from_slice(&to_bytes(&w).unwrap()).unwrap();
-        v["schema_version"] = serde_json::json!(SCHEMA_VERSION + 1);
-        let bytes = serde_json::to_vec(&v).unwrap();
-        std::fs::write(&path, &bytes).unwrap();
-        let loaded = crate::store::load_path(&path).unwrap();
-        assert!(loaded.read_only.is_some());
-        for expect in [
-            Expect::Unchanged(loaded.fingerprint.clone()),
-            Expect::Anything,
-        ] {
-            let err = save(&path, &loaded.workshop, &expect).unwrap_err();
-            assert!(
-                matches!(err, SaveError::NewerVersion { version: 2, .. }),
-                "{err}"
-            );
-        }
-        assert_eq!(std::fs::read(&path).unwrap(), bytes);
-        assert!(!dir.path().join("new.parallax.bak").exists());
-        // Save As elsewhere works.
-        save(
-            &dir.path().join("copy.parallax"),
-            &loaded.workshop,
-            &Expect::Anything,
-        )
-        .unwrap();
+        both_ways(|save| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("new.parallax");
+            let w = sample::workshop();
+            let mut v: serde_json::Value = serde_json::from_slice(&to_bytes(&w).unwrap()).unwrap();
+            v["schema_version"] = serde_json::json!(SCHEMA_VERSION + 1);
+            let bytes = serde_json::to_vec(&v).unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+            let loaded = crate::store::load_path(&path).unwrap();
+            assert!(loaded.read_only.is_some());
+            for expect in [
+                Expect::Unchanged(loaded.fingerprint.clone()),
+                Expect::Anything,
+            ] {
+                let err = save(&path, &loaded.workshop, &expect).unwrap_err();
+                assert!(
+                    matches!(err, SaveError::NewerVersion { version: 2, .. }),
+                    "{err}"
+                );
+            }
+            assert_eq!(std::fs::read(&path).unwrap(), bytes);
+            assert!(!dir.path().join("new.parallax.bak").exists());
+            // Save As elsewhere works.
+            save(
+                &dir.path().join("copy.parallax"),
+                &loaded.workshop,
+                &Expect::Anything,
+            )
+            .unwrap();
+        });
     }
 
     #[test]
@@ -655,18 +773,20 @@ mod tests {
 
     #[test]
     fn an_invalid_workshop_is_not_saved() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.parallax");
-        let w = sample::workshop();
-        save_path(&path, &w).unwrap();
-        let before = std::fs::read(&path).unwrap();
-        let mut broken = w.clone();
-        broken.changes[0].title.clear();
-        assert!(matches!(
-            save_path(&path, &broken),
-            Err(SaveError::Invalid(_))
-        ));
-        assert_eq!(std::fs::read(&path).unwrap(), before);
+        both_ways(|save| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("w.parallax");
+            let w = sample::workshop();
+            save(&path, &w, &Expect::Anything).unwrap();
+            let before = std::fs::read(&path).unwrap();
+            let mut broken = w.clone();
+            broken.changes[0].title.clear();
+            assert!(matches!(
+                save(&path, &broken, &Expect::Anything),
+                Err(SaveError::Invalid(_))
+            ));
+            assert_eq!(std::fs::read(&path).unwrap(), before);
+        });
     }
 
     #[cfg(unix)]
@@ -717,16 +837,18 @@ mod tests {
 
     #[test]
     fn a_shorter_version_written_over_a_longer_one_is_cut_to_its_length() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.parallax");
-        let mut w = sample::workshop();
-        let short = w.clone();
-        w.title = "a much longer title ".repeat(20);
-        save_path(&path, &w).unwrap();
-        save_path(&path, &short).unwrap();
-        // The next save writes over the file the long version was in.
-        save_path(&path, &short).unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), to_bytes(&short).unwrap());
+        both_ways(|save| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("w.parallax");
+            let mut w = sample::workshop();
+            let short = w.clone();
+            w.title = "a much longer title ".repeat(20);
+            save(&path, &w, &Expect::Anything).unwrap();
+            save(&path, &short, &Expect::Anything).unwrap();
+            // The next save writes over the file the long version was in.
+            save(&path, &short, &Expect::Anything).unwrap();
+            assert_eq!(std::fs::read(&path).unwrap(), to_bytes(&short).unwrap());
+        });
     }
 
     #[cfg(unix)]
