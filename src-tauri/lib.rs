@@ -9,6 +9,7 @@ pub mod export;
 pub mod importing;
 pub mod keeper;
 pub mod recent;
+pub mod rendering;
 pub mod state;
 
 use std::path::PathBuf;
@@ -185,6 +186,8 @@ fn open_from_second_instance<R: Runtime>(
 }
 
 pub fn run() {
+    // First: it changes the environment, which is only sound before any thread starts.
+    let painting = rendering::configure();
     let dialog_override = dialogs::DialogOverride::from_env();
     // The file named on the command line is opened in `setup`, once the single-instance check
     // has run: a second launch must not lock the file it is about to hand over.
@@ -207,7 +210,10 @@ pub fn run() {
                     tracing::warn!("no data folder, so no recovery copies or recent files: {e}")
                 }
             }
-            tracing::info!("Parallax {} started", env!("CARGO_PKG_VERSION"));
+            tracing::info!(
+                "Parallax {} started; web view painting: {painting:?}",
+                env!("CARGO_PKG_VERSION")
+            );
             let (session, problem) = initial_session(file_from_args());
             if let Ok(mut current) = app.state::<AppState>().lock() {
                 *current = session;
