@@ -102,6 +102,71 @@ fn median_cpu_ms<T>(n: usize, mut f: impl FnMut() -> T) -> f64 {
     times[n / 2]
 }
 
+/// Writes and fsyncs `bytes` to a new file: the floor a save is compared with.
+fn floor(dir: &std::path::Path, n: u64, bytes: &[u8]) -> Duration {
+    let path = dir.join(format!("floor-{n}"));
+    let start = Instant::now();
+    let mut f = std::fs::File::create(&path).expect("create");
+    f.write_all(bytes).expect("write");
+    f.sync_all().expect("fsync");
+    drop(f);
+    let took = start.elapsed();
+    std::fs::remove_file(&path).expect("remove");
+    took
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+/// Saves and floors alternated, one of each per round: on a shared machine the disk's speed
+/// drifts within seconds, so a save is compared with the floor measured next to it. Prints the
+/// medians and the median of the per-round ratios.
+fn paired(dir: &std::path::Path, w: &Workshop, bytes: &[u8]) {
+    const ROUNDS: usize = 300;
+    let path = dir.join("paired.parallax");
+    let mut expected = store::save(&path, w, &Expect::Anything)
+        .expect("first save")
+        .fingerprint;
+    let mut edited = w.clone();
+    let mut memo = store::SaveMemo::default();
+    for with_memo in [false, true] {
+        let (mut saves, mut floors, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..ROUNDS {
+            let f = floor(dir, round as u64, bytes).as_secs_f64() * 1e3;
+            let start = Instant::now();
+            let saved = if with_memo {
+                // One card moved since the last save, as in a workshop.
+                let at = round * 7 % edited.changes.len();
+                let change = &mut edited.changes[at];
+                if let Some(p) = change.placements.values_mut().next() {
+                    p.likelihood = (round % 5 + 1) as u8;
+                }
+                store::save_remembering(&path, &edited, &Expect::Unchanged(expected), &mut memo)
+            } else {
+                store::save(&path, w, &Expect::Unchanged(expected))
+            };
+            let s = start.elapsed().as_secs_f64() * 1e3;
+            expected = saved.expect("save").fingerprint;
+            saves.push(s);
+            floors.push(f);
+            ratios.push(s / f);
+        }
+        eprintln!(
+            "paired, median of {ROUNDS} rounds: save {} {:.2} ms, floor {:.2} ms, save/floor {:.2}×",
+            if with_memo {
+                "after one edit (SaveMemo)"
+            } else {
+                "(no memo)"
+            },
+            median(saves),
+            median(floors),
+            median(ratios)
+        );
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let w = workshop(1_000);
     let bytes = store::to_bytes(&w).expect("the bench workshop is valid");
@@ -113,6 +178,7 @@ fn bench(c: &mut Criterion) {
         median_cpu_ms(50, || store::to_bytes(&w).expect("bytes")),
     );
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+    paired(dir.path(), &w, &bytes);
 
     let mut group = c.benchmark_group("store");
     group
@@ -122,19 +188,12 @@ fn bench(c: &mut Criterion) {
     group.bench_function("fsync floor (write + fsync a new file)", |b| {
         let mut n = 0u64;
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                n += 1;
-                let path = dir.path().join(format!("floor-{n}"));
-                let start = Instant::now();
-                let mut f = std::fs::File::create(&path).expect("create");
-                f.write_all(&bytes).expect("write");
-                f.sync_all().expect("fsync");
-                drop(f);
-                total += start.elapsed();
-                std::fs::remove_file(&path).expect("remove");
-            }
-            total
+            (0..iters)
+                .map(|_| {
+                    n += 1;
+                    floor(dir.path(), n, &bytes)
+                })
+                .sum()
         })
     });
 

@@ -78,8 +78,8 @@ fn child_entry() {
             // Never outlive a test that failed before killing us.
             let deadline = Instant::now() + Duration::from_secs(120);
             while Instant::now() < deadline {
-                // Both ways a save is written: without a memo (two cores) and with a warm one
-                // (one thread).
+                // Both ways a save is written: every line serialized, or most taken from a warm
+                // memo.
                 let w = &versions[k % VERSIONS];
                 if k % 2 == 0 {
                     store::save_remembering(&path, w, &Expect::Anything, &mut memo).unwrap();
@@ -110,7 +110,7 @@ fn child_entry() {
                 Err(SaveError::Io { kept: true, .. }) => {}
                 other => panic!("expected an I/O error that kept the file, got {other:?}"),
             }
-            // The same with a warm memo, which writes the file in one piece on one thread.
+            // The same with a warm memo, whose lines come from memory.
             let mut memo = store::SaveMemo::default();
             memo.remember(&version(4));
             match store::save_remembering(&path, &version(4), &Expect::Anything, &mut memo) {
@@ -295,7 +295,7 @@ fn a_full_disk_leaves_the_original_and_says_so() {
         "{message}"
     );
     assert_eq!(std::fs::read(&path).unwrap(), before);
-    // The same with a warm memo, which writes the file in one piece on one thread.
+    // The same with a warm memo, whose lines come from memory.
     let mut memo = store::SaveMemo::default();
     memo.remember(&version(4));
     let err =

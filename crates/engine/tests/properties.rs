@@ -251,6 +251,20 @@ proptest! {
         prop_assert_eq!(store::to_bytes(&loaded.workshop).unwrap(), bytes);
     }
 
+    /// A change's line is written by hand (store/line.rs); it must be exactly what serde_json
+    /// writes for the change, compact, one change per line.
+    #[test]
+    fn each_change_line_is_what_serde_writes(w in workshop()) {
+        let text = String::from_utf8(store::to_bytes(&w).unwrap()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let first = lines.iter().position(|l| *l == "  \"changes\": [").map_or(0, |i| i + 1);
+        for (i, change) in w.changes.iter().enumerate() {
+            let comma = if i + 1 < w.changes.len() { "," } else { "" };
+            let expected = format!("    {}{comma}", serde_json::to_string(change).unwrap());
+            prop_assert_eq!(lines[first + i], expected.as_str());
+        }
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
         let _ = store::load_bytes(&bytes);

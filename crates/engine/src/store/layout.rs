@@ -183,8 +183,8 @@ pub(crate) fn write_workshop<W: Write>(
 const FIRST_FIELD: &str = "format";
 
 /// Writes one change as its line in the file holds it (without the line break and indent).
-pub(crate) fn write_change<W: Write>(w: W, change: &Change) -> io::Result<()> {
-    write_at(w, 2, change).map_err(io::Error::other)
+pub(crate) fn write_change<W: Write>(mut w: W, change: &Change) -> io::Result<()> {
+    super::line::write_change(&mut w, change)
 }
 
 /// A top-level field's name; every field but the first (`format`) follows a comma.

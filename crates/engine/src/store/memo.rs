@@ -22,9 +22,9 @@ pub struct SaveMemo {
     kept: Vec<Kept>,
     /// What the changes marked `checked` were checked against.
     checked_in: Option<Context>,
-    /// Memory for the next file and for reading the one on disk, kept between saves: writing
-    /// into fresh memory cost a save more than copying the kept lines did.
-    buffers: (Vec<u8>, Vec<u8>),
+    /// Memory for reading the file on disk, kept between saves: reading into fresh memory cost
+    /// more than the read itself.
+    read_buffer: Vec<u8>,
 }
 
 struct Kept {
@@ -65,7 +65,7 @@ impl SaveMemo {
     /// the later ones: the app does this in the background when a document is opened. A workshop
     /// that fails its checks is remembered all the same; its save will say what is wrong.
     pub fn remember(&mut self, workshop: &Workshop) {
-        let _ = self.write_checked(&mut io::sink(), workshop);
+        let _ = self.write_checked(&mut io::sink(), workshop, |_| Ok(()));
     }
 
     /// True once it holds the lines of an earlier save: a save then serializes little.
@@ -73,30 +73,29 @@ impl SaveMemo {
         !self.kept.is_empty()
     }
 
-    /// Memory for the file to write (empty) and for reading the one on disk.
-    pub(crate) fn take_buffers(&mut self) -> (Vec<u8>, Vec<u8>) {
-        let (mut file, read) = std::mem::take(&mut self.buffers);
-        file.clear();
-        (file, read)
+    /// Memory for reading the file on disk, from the last save.
+    pub(crate) fn take_read_buffer(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.read_buffer)
     }
 
-    /// Keeps the buffers of `take_buffers` for the next save.
-    pub(crate) fn give_buffers(&mut self, file: Vec<u8>, read: Option<Vec<u8>>) {
-        self.buffers = (file, read.unwrap_or_default());
+    /// Keeps the buffer of `take_read_buffer` for the next save.
+    pub(crate) fn give_read_buffer(&mut self, read: Option<Vec<u8>>) {
+        self.read_buffer = read.unwrap_or_default();
     }
 
-    /// Writes `workshop` as a whole file into `sink` (the bytes `to_bytes` makes), then checks it
-    /// as `check_workshop` does: a problem found is the one `check_workshop` reports. The lines and
-    /// checks of changes equal to what the last call saw are reused; the memo then holds this
-    /// workshop's.
+    /// Writes `workshop` as a whole file into `sink` (the bytes `to_bytes` makes), calls
+    /// `written` with the sink, then checks the workshop as `check_workshop` does: a problem found
+    /// is the one `check_workshop` reports. The lines and checks of changes equal to what the last
+    /// call saw are reused; the memo then holds this workshop's.
     pub(crate) fn write_checked<W: Write>(
         &mut self,
         sink: &mut W,
         workshop: &Workshop,
+        written: impl FnOnce(&mut W) -> io::Result<()>,
     ) -> Result<(), Failed> {
         let mut old = Old::new(std::mem::take(&mut self.kept));
         let mut kept = Vec::with_capacity(workshop.changes.len());
-        let written = layout::write_workshop(sink, workshop, |sink, _, change| {
+        let lines = layout::write_workshop(&mut *sink, workshop, |sink, _, change| {
             let entry = match old.take_equal(change) {
                 Some(entry) => entry,
                 None => {
@@ -115,7 +114,7 @@ impl SaveMemo {
         });
         // What was kept is only ever equal to the changes it stands for, even after a failure.
         self.kept = kept;
-        written.map_err(Failed::Io)?;
+        lines.and_then(|()| written(sink)).map_err(Failed::Io)?;
 
         let context = Context::of(workshop);
         let same_context = self.checked_in.as_ref() == Some(&context);
@@ -188,7 +187,7 @@ mod tests {
 
     fn written(memo: &mut SaveMemo, w: &Workshop) -> Vec<u8> {
         let mut out = Vec::new();
-        match memo.write_checked(&mut out, w) {
+        match memo.write_checked(&mut out, w, |_| Ok(())) {
             Ok(()) => out,
             Err(Failed::Io(e)) => panic!("{e}"),
             Err(Failed::Invalid(e)) => panic!("{e}"),
@@ -196,7 +195,7 @@ mod tests {
     }
 
     fn problem(memo: &mut SaveMemo, w: &Workshop) -> String {
-        match memo.write_checked(&mut Vec::new(), w) {
+        match memo.write_checked(&mut Vec::new(), w, |_| Ok(())) {
             Err(Failed::Invalid(e)) => e.to_string(),
             _ => panic!("expected a validation problem"),
         }

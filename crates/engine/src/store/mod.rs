@@ -10,12 +10,14 @@
 
 mod fingerprint;
 mod layout;
+mod line;
 mod load;
 pub mod lock;
 mod memo;
 pub mod migrate;
 pub mod recovery;
 mod save;
+mod worker;
 
 use std::path::PathBuf;
 

@@ -5,9 +5,10 @@
 //!    else since it was opened) or if a newer Parallax wrote it (never overwritten);
 //! 2. keep the file that is there as `NAME.parallax.bak`: a hard link made under a temporary name
 //!    and renamed over the old `.bak` (no bytes copied; a copy only where links are unsupported);
-//! 3. write the new bytes into a temporary file `.NAME.parallax.XXXXXX` in the same folder,
-//!    validate the workshop, fsync the file;
-//! 4. rename it over the document and fsync the folder, which also makes step 2 durable.
+//! 3. write the new bytes into a temporary file `.NAME.parallax.XXXXXX` in the same folder and
+//!    fsync it, while the workshop is validated;
+//! 4. only if it is valid, rename the file over the document and fsync the folder, which also
+//!    makes step 2 durable.
 //!
 //! At every moment the document's name points at a complete version, old or new (step 4 renames
 //! a file already on disk), and so does the `.bak`'s. An invalid workshop never reaches the
@@ -21,13 +22,11 @@
 //!   file system already holds costs a tenth of that (measured: 0.13 ms against 1.4 ms for
 //!   1.6 MB). It is done only with a plain file that has no other link, so nothing else ever
 //!   sees its bytes change.
-//! - A document's later saves go through its `SaveMemo`, which serializes and checks only the
-//!   changes that differ from the last save; one thread then does everything in the order
-//!   above, because waking a second core costs more than the little work left to share.
-//! - Without a memo, or at its first save, serializing every change costs more than the disk,
-//!   so two cores share the work: this thread serializes the workshop a chunk at a time and then
-//!   checks it, while another checks the disk and writes each chunk as it comes, handing it to
-//!   the disk at once (Linux: `sync_file_range`) so the fsync has little left.
+//! - Two cores share the work: this thread serializes the workshop a chunk at a time and then
+//!   validates it, while a thread that waits for such work (`worker`) does steps 1 to 3, writing
+//!   each chunk as it comes and handing it to the disk at once (Linux: `sync_file_range`).
+//! - A change's line is written by hand (`line`), and a document's later saves take the lines
+//!   and checks of unchanged changes from its `SaveMemo`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -95,10 +94,7 @@ fn save_with(
     let Some(backup) = backup_path_for(path) else {
         return Err(SaveError::NotAFilePath(path.to_owned()));
     };
-    let (temp, written, had_file) = match memo {
-        Some(memo) if memo.is_warm() => write_in_turn(path, &backup, workshop, expect, memo)?,
-        memo => write_on_two_cores(path, &backup, workshop, expect, memo)?,
-    };
+    let (temp, written, had_file) = write_on_two_cores(path, &backup, workshop, expect, memo)?;
     commit(path, temp, &written)?;
     remove_leftovers(path);
     let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
@@ -116,72 +112,61 @@ fn save_with(
 /// there was a file before.
 type InTemp = (Temp, Written, bool);
 
-/// A save without a memo, or the first with one, serializes every change, which costs more than
-/// the disk: one core serializes and then checks while the other reads and checks the disk and
-/// writes each chunk as it comes.
+/// Serializes and checks on this thread while a waiting thread (`worker`) reads and checks the
+/// file on disk, keeps it as `.bak`, and writes and fsyncs the new version; returns it not yet
+/// renamed.
 fn write_on_two_cores(
     path: &Path,
     backup: &Path,
     workshop: &Workshop,
     expect: &Expect,
-    memo: Option<&mut SaveMemo>,
+    mut memo: Option<&mut SaveMemo>,
 ) -> Result<InTemp, SaveError> {
     // Bounded well above the four chunks of a 1,000-change workshop, so that serializing goes
     // on while the other thread reads the disk.
     let (full, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(16);
     let (spare, spares) = std::sync::mpsc::channel::<Vec<u8>>();
-    let (serialized, prepared) = std::thread::scope(|s| {
-        let disk = s.spawn(move || {
-            let on_disk = look_before_saving(path, expect, Vec::new())?;
-            let mut temp = prepare(path, backup, on_disk.as_ref())?;
+    let read_buffer = memo.as_deref_mut().map(SaveMemo::take_read_buffer);
+    let disk_job = {
+        let (path, backup, expect) = (path.to_owned(), backup.to_owned(), expect.clone());
+        move || -> Result<(InTemp, Option<Vec<u8>>), SaveError> {
+            let path = path.as_path();
+            let on_disk = look_before_saving(path, &expect, read_buffer.unwrap_or_default())?;
+            let mut temp = prepare(path, &backup, on_disk.as_ref())?;
             // Returning early drops `chunks`, which stops the serializer.
             let recycle = |chunk| {
                 let _ = spare.send(chunk);
             };
-            match write_chunks(&mut temp.file, chunks, recycle) {
-                Ok(written) => Ok((temp, written, on_disk.is_some())),
+            let had_file = on_disk.is_some();
+            let read = on_disk.and_then(|d| d.bytes);
+            match write_chunks(&mut temp.file, chunks, recycle)
+                .and_then(|written| temp.file.sync_all().map(|()| written))
+            {
+                Ok(written) => Ok(((temp, written, had_file), read)),
                 Err(e) => Err(temp.discard(io_error(path, true)(e))),
             }
-        });
-        let serialized = serialize_chunks(workshop, memo, full, &spares).map_err(failed(path));
-        (serialized, join(disk))
-    });
+        }
+    };
+    let disk = super::worker::run(disk_job).map_err(|e| SaveError::Io {
+        path: path.display().to_string(),
+        source: std::io::Error::new(e.kind(), format!("no thread to write with: {e}")),
+        kept: true,
+    })?;
+    let serialized =
+        serialize_chunks(workshop, memo.as_deref_mut(), full, &spares).map_err(failed(path));
+    let prepared = disk
+        .recv()
+        .unwrap_or_else(|_| unreachable!("a job always sends its outcome"))
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     // The disk's refusal explains a stopped serializer, not the other way round.
-    let (temp, written, had_file) = prepared?;
+    let ((temp, written, had_file), read) = prepared?;
+    if let Some(memo) = memo {
+        memo.give_read_buffer(read);
+    }
     match serialized {
         Ok(()) => Ok((temp, written, had_file)),
         Err(e) => Err(temp.discard(e)),
     }
-}
-
-/// Later saves take most lines from the memo, which leaves too little work to share: waking a
-/// second core cost more than it saved (up to 0.8 ms on a virtual machine). One thread then
-/// does it all, in the same order of checks.
-fn write_in_turn(
-    path: &Path,
-    backup: &Path,
-    workshop: &Workshop,
-    expect: &Expect,
-    memo: &mut SaveMemo,
-) -> Result<InTemp, SaveError> {
-    let (mut bytes, read) = memo.take_buffers();
-    let on_disk = look_before_saving(path, expect, read)?;
-    let result = memo
-        .write_checked(&mut bytes, workshop)
-        .map_err(failed(path))
-        .and_then(|()| prepare(path, backup, on_disk.as_ref()));
-    let had_file = on_disk.is_some();
-    let mut returned = bytes;
-    let result = result.and_then(|mut temp| {
-        match write_chunks(&mut temp.file, [std::mem::take(&mut returned)], |b| {
-            returned = b
-        }) {
-            Ok(written) => Ok((temp, written, had_file)),
-            Err(e) => Err(temp.discard(io_error(path, true)(e))),
-        }
-    });
-    memo.give_buffers(returned, on_disk.and_then(|d| d.bytes));
-    result
 }
 
 fn failed(path: &Path) -> impl Fn(Failed) -> SaveError + '_ {
@@ -202,12 +187,6 @@ fn io_error(path: &Path, kept: bool) -> impl FnOnce(std::io::Error) -> SaveError
         source,
         kept,
     }
-}
-
-fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Reads what is at `path` now and refuses to go on when the caller's expectation does not hold
@@ -383,11 +362,8 @@ fn unused_temp_path(path: &Path) -> std::io::Result<PathBuf> {
     ))
 }
 
-/// Makes the temporary file durable, renames it over the document, makes the rename durable.
+/// Renames the temporary file, already durable, over the document and makes the rename durable.
 fn commit(path: &Path, temp: Temp, written: &Written) -> Result<(), SaveError> {
-    if let Err(e) = temp.file.sync_all() {
-        return Err(temp.discard(io_error(path, true)(e)));
-    }
     let Temp {
         file,
         path: temp_path,
@@ -438,7 +414,7 @@ struct Written {
 const CHUNK: usize = 256 * 1024;
 
 /// Serializes the bytes `to_bytes` makes, handing them over a chunk at a time, then checks the
-/// workshop.
+/// workshop while the disk writes them.
 fn serialize_chunks(
     workshop: &Workshop,
     memo: Option<&mut SaveMemo>,
@@ -450,19 +426,19 @@ fn serialize_chunks(
         full,
         spares,
     };
+    // The last chunk goes before the checks, so that the disk's writing and fsync happen while
+    // they run; a workshop that fails them is never renamed over the document.
     match memo {
-        Some(memo) => memo.write_checked(&mut sink, workshop)?,
+        Some(memo) => memo.write_checked(&mut sink, workshop, Chunks::send),
         None => {
             layout::write_workshop(&mut sink, workshop, |out, _, change| {
                 layout::write_change(out, change)
             })
+            .and_then(|()| sink.send())
             .map_err(Failed::Io)?;
-            check_workshop(workshop).map_err(Failed::Invalid)?;
+            check_workshop(workshop).map_err(Failed::Invalid)
         }
     }
-    // The last chunk goes after the checks: a workshop that fails them never reaches the disk
-    // whole.
-    sink.send().map_err(Failed::Io)
 }
 
 struct Chunks<'a> {
@@ -636,7 +612,7 @@ mod tests {
     type Saver<'a> = &'a mut dyn FnMut(&Path, &Workshop, &Expect) -> Result<Saved, SaveError>;
 
     /// Runs `test` with `save` and then with `save_remembering` and a warm memo: the two ways a
-    /// save is written (two cores, one thread).
+    /// save is written (every line serialized, or most taken from the memo).
     fn both_ways(test: impl Fn(Saver)) {
         test(&mut |p, w, e| save(p, w, e));
         let mut memo = SaveMemo::default();
