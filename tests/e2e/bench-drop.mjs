@@ -1,7 +1,8 @@
 // Benchmark (not a test): drop → engine → screen in the real app window with a workshop of N
 // changes (default 1,000), read from the UI's "parallax:drop-to-screen" User Timing measures.
 // Besides drop → screen (the next frame after the page was updated), it prints drop → reply
-// (the engine's reply taken in), drop → dom (the page updated) and the IPC round trip alone.
+// (the engine's reply taken in), drop → dom (the page updated), the IPC round trip alone, and the
+// frame intervals while cards are dragged.
 // Usage (after `make app`): xvfb-run -a node tests/e2e/bench-drop.mjs [N] [DROPS]
 // PARALLAX_BIN=… measures another build (e.g. release); BENCH_SETTLE=ms waits before the first
 // drop; BENCH_RAW=1 prints every measure.
@@ -30,6 +31,30 @@ try {
   await (await browser.$('[role="grid"]')).waitForExist({ timeout: 30000 });
   if (process.env.BENCH_SETTLE)
     await browser.pause(Number(process.env.BENCH_SETTLE));
+  // Frame intervals while cards are dragged: requestAnimationFrame timestamps, recorded only
+  // while a drag is on (between pointerdown and the frame after pointerup).
+  await browser.execute(() => {
+    window.__frames = [];
+    let dragging = false;
+    const loop = (t) => {
+      window.__frames.push(t);
+      if (dragging) requestAnimationFrame(loop);
+    };
+    addEventListener(
+      "pointerdown",
+      () => {
+        dragging = true;
+        window.__frames.push(null);
+        requestAnimationFrame(loop);
+      },
+      true,
+    );
+    addEventListener(
+      "pointerup",
+      () => requestAnimationFrame(() => (dragging = false)),
+      true,
+    );
+  });
   for (let i = 0; i < drops; i++) {
     const card = await browser.$("aside.tray [data-card]");
     const scrolls = await browser.execute((c) => {
@@ -74,6 +99,12 @@ try {
       ),
     ),
   );
+  const stamps = await browser.execute(() => window.__frames);
+  const intervals = [];
+  for (let i = 1; i < stamps.length; i++)
+    if (stamps[i] !== null && stamps[i - 1] !== null)
+      intervals.push(stamps[i] - stamps[i - 1]);
+  measures["frame-interval-while-dragging"] = intervals;
   const pct = (sorted, p) =>
     sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
   console.log(
