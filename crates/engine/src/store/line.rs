@@ -26,20 +26,16 @@ pub(crate) fn write_change<W: Write>(w: &mut W, change: &Change) -> io::Result<(
         mitigations,
         residual,
     } = change;
-    w.write_all(b"{\"id\":")?;
-    string(w, &id.0)?;
-    w.write_all(b",\"title\":")?;
-    string(w, title)?;
-    w.write_all(b",\"description\":")?;
-    string(w, description)?;
+    field_text(w, b"{\"id\":", &id.0)?;
+    field_text(w, b",\"title\":", title)?;
+    field_text(w, b",\"description\":", description)?;
     w.write_all(b",\"change_type\":")?;
     w.write_all(match change_type {
         ChangeType::Standard => b"\"standard\"",
         ChangeType::Normal => b"\"normal\"",
         ChangeType::Emergency => b"\"emergency\"",
     })?;
-    w.write_all(b",\"ticket\":")?;
-    string(w, ticket)?;
+    field_text(w, b",\"ticket\":", ticket)?;
     w.write_all(b",\"tags\":[")?;
     for (i, tag) in tags.iter().enumerate() {
         if i > 0 {
@@ -84,23 +80,17 @@ fn write_placement<W: Write>(w: &mut W, placement: &Placement) -> io::Result<()>
         rationale,
         placed_at_ms,
     } = placement;
-    w.write_all(b"{\"likelihood\":")?;
-    w.write_all(itoa::Buffer::new().format(*likelihood).as_bytes())?;
-    w.write_all(b",\"impact\":")?;
-    w.write_all(itoa::Buffer::new().format(*impact).as_bytes())?;
-    w.write_all(b",\"rationale\":")?;
-    string(w, rationale)?;
-    w.write_all(b",\"placed_at_ms\":")?;
-    w.write_all(itoa::Buffer::new().format(*placed_at_ms).as_bytes())?;
+    field_number(w, b"{\"likelihood\":", *likelihood)?;
+    field_number(w, b",\"impact\":", *impact)?;
+    field_text(w, b",\"rationale\":", rationale)?;
+    field_number(w, b",\"placed_at_ms\":", *placed_at_ms)?;
     w.write_all(b"}")
 }
 
 fn write_cell<W: Write>(w: &mut W, cell: &Cell) -> io::Result<()> {
     let Cell { likelihood, impact } = cell;
-    w.write_all(b"{\"likelihood\":")?;
-    w.write_all(itoa::Buffer::new().format(*likelihood).as_bytes())?;
-    w.write_all(b",\"impact\":")?;
-    w.write_all(itoa::Buffer::new().format(*impact).as_bytes())?;
+    field_number(w, b"{\"likelihood\":", *likelihood)?;
+    field_number(w, b",\"impact\":", *impact)?;
     w.write_all(b"}")
 }
 
@@ -111,18 +101,27 @@ fn write_mitigation<W: Write>(w: &mut W, mitigation: &Mitigation) -> io::Result<
         owner,
         lowers,
     } = mitigation;
-    w.write_all(b"{\"id\":")?;
-    string(w, &id.0)?;
-    w.write_all(b",\"text\":")?;
-    string(w, text)?;
-    w.write_all(b",\"owner\":")?;
-    string(w, owner)?;
+    field_text(w, b"{\"id\":", &id.0)?;
+    field_text(w, b",\"text\":", text)?;
+    field_text(w, b",\"owner\":", owner)?;
     w.write_all(b",\"lowers\":")?;
     w.write_all(match lowers {
         Axis::Likelihood => b"\"likelihood\"",
         Axis::Impact => b"\"impact\"",
     })?;
     w.write_all(b"}")
+}
+
+/// `key` (a name and its colon, after a brace or comma), then the text as a JSON string.
+fn field_text<W: Write>(w: &mut W, key: &[u8], value: &str) -> io::Result<()> {
+    w.write_all(key)?;
+    string(w, value)
+}
+
+/// `key`, then the integer as serde_json writes it.
+fn field_number<W: Write>(w: &mut W, key: &[u8], value: impl itoa::Integer) -> io::Result<()> {
+    w.write_all(key)?;
+    w.write_all(itoa::Buffer::new().format(value).as_bytes())
 }
 
 /// A JSON string. serde_json escapes exactly the bytes below 0x20, `"` and `\`; a text without
