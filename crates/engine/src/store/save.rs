@@ -154,10 +154,13 @@ fn write_on_two_cores(
     })?;
     let serialized =
         serialize_chunks(workshop, memo.as_deref_mut(), full, &spares).map_err(failed(path));
-    let prepared = disk
-        .recv()
-        .unwrap_or_else(|_| unreachable!("a job always sends its outcome"))
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    // A panic in the disk's work is a bug, but it must not take the open workshop down with it:
+    // it becomes an error, and the document (touched only by `commit`) is as it was.
+    let prepared = match disk.recv() {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(panic)) => Err(stopped(path, panic_text(panic.as_ref()))),
+        Err(_) => Err(stopped(path, "it ended without a word".to_owned())),
+    };
     // The disk's refusal explains a stopped serializer, not the other way round.
     let ((temp, written, had_file), read) = prepared?;
     if let Some(memo) = memo {
@@ -167,6 +170,22 @@ fn write_on_two_cores(
         Ok(()) => Ok((temp, written, had_file)),
         Err(e) => Err(temp.discard(e)),
     }
+}
+
+fn stopped(path: &Path, why: String) -> SaveError {
+    SaveError::Io {
+        path: path.display().to_string(),
+        source: std::io::Error::other(format!("the thread writing the file failed: {why}")),
+        kept: true,
+    }
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an unexpected error".to_owned())
 }
 
 fn failed(path: &Path) -> impl Fn(Failed) -> SaveError + '_ {
