@@ -123,29 +123,14 @@ pub(crate) fn write<W: Write, T: serde::Serialize + ?Sized>(
     value.serialize(&mut serializer)
 }
 
-/// Writes `value` as it sits at `depth` in the file (1: a top-level field's value; 2: an item of a
-/// top-level array, such as a change), with the layout it has there.
-pub(crate) fn write_at<W: Write, T: serde::Serialize + ?Sized>(
-    writer: W,
-    depth: usize,
-    value: &T,
-) -> serde_json::Result<()> {
-    let layout = FileLayout {
-        depth,
-        has_value: false,
-    };
-    let mut serializer = serde_json::Serializer::with_formatter(writer, layout);
-    value.serialize(&mut serializer)
-}
-
-/// Writes a whole workshop file, the same bytes as `write(file_out(workshop))` (tested), with
-/// each change's line written by `change`: saving hands over the line it kept from the last save
-/// when the change has not changed since (`store::memo`). Lays out the top level by hand, because
-/// serde gives no way to put bytes made earlier into its output.
+/// Writes a whole workshop file: the same bytes as `write` of the format tag, the version and the
+/// workshop (tested), with each change's line written by `change`. Saving hands over the line it
+/// kept from the last save when the change has not changed since (`store::memo`). Lays out the
+/// top level by hand, because serde gives no way to put bytes made earlier into its output.
 pub(crate) fn write_workshop<W: Write>(
     w: &mut W,
     workshop: &Workshop,
-    mut change: impl FnMut(&mut W, usize, &Change) -> io::Result<()>,
+    mut change: impl FnMut(&mut W, &Change) -> io::Result<()>,
 ) -> io::Result<()> {
     // Every field by name: a field added to `Workshop` fails to compile here until it is written.
     let Workshop {
@@ -169,7 +154,7 @@ pub(crate) fn write_workshop<W: Write>(
             w.write_all(b",")?;
         }
         new_line(w, 2)?;
-        change(w, i, c)?;
+        change(w, c)?;
     }
     if !changes.is_empty() {
         new_line(w, 1)?;
@@ -180,12 +165,14 @@ pub(crate) fn write_workshop<W: Write>(
     w.write_all(b"\n}\n")
 }
 
-const FIRST_FIELD: &str = "format";
-
-/// Writes one change as its line in the file holds it (without the line break and indent).
-pub(crate) fn write_change<W: Write>(mut w: W, change: &Change) -> io::Result<()> {
-    super::line::write_change(&mut w, change)
+/// `write_workshop` with every change's line written afresh.
+pub(crate) fn write_file<W: Write>(w: &mut W, workshop: &Workshop) -> io::Result<()> {
+    write_workshop(w, workshop, |w, change| {
+        super::line::write_change(w, change)
+    })
 }
+
+const FIRST_FIELD: &str = "format";
 
 /// A top-level field's name; every field but the first (`format`) follows a comma.
 fn key<W: Write>(w: &mut W, name: &str) -> io::Result<()> {
@@ -197,13 +184,19 @@ fn key<W: Write>(w: &mut W, name: &str) -> io::Result<()> {
     w.write_all(b": ")
 }
 
+/// A top-level field, its value laid out as it sits at depth 1 in the file.
 fn field<W: Write, T: serde::Serialize + ?Sized>(
     w: &mut W,
     name: &str,
     value: &T,
 ) -> io::Result<()> {
     key(w, name)?;
-    write_at(&mut *w, 1, value).map_err(io::Error::other)
+    let layout = FileLayout {
+        depth: 1,
+        has_value: false,
+    };
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *w, layout);
+    value.serialize(&mut serializer).map_err(io::Error::other)
 }
 
 #[cfg(test)]

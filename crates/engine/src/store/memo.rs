@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::layout;
+use super::{layout, line};
 use crate::validate::{check_workshop_except, ValidationError};
 use crate::{Axis, Change, ChangeId, PerspectiveId, Workshop};
 
@@ -95,12 +95,12 @@ impl SaveMemo {
     ) -> Result<(), Failed> {
         let mut old = Old::new(std::mem::take(&mut self.kept));
         let mut kept = Vec::with_capacity(workshop.changes.len());
-        let lines = layout::write_workshop(&mut *sink, workshop, |sink, _, change| {
+        let lines = layout::write_workshop(&mut *sink, workshop, |sink, change| {
             let entry = match old.take_equal(change) {
                 Some(entry) => entry,
                 None => {
                     let mut line = Vec::with_capacity(512);
-                    layout::write_change(&mut line, change)?;
+                    line::write_change(&mut line, change)?;
                     Kept {
                         change: change.clone(),
                         line,
@@ -121,7 +121,7 @@ impl SaveMemo {
         // `self.kept[i]` stands for `workshop.changes[i]`: it was reused because it was equal,
         // or made from it just now.
         let kept = &self.kept;
-        let checked = check_workshop_except(workshop, |i, _| same_context && kept[i].checked);
+        let checked = check_workshop_except(workshop, |i| same_context && kept[i].checked);
         match checked {
             Ok(()) => {
                 self.kept.iter_mut().for_each(|k| k.checked = true);

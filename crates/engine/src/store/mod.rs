@@ -139,10 +139,7 @@ pub(crate) fn follow_symlinks(path: &std::path::Path) -> PathBuf {
 pub fn to_bytes(workshop: &Workshop) -> Result<Vec<u8>, SaveError> {
     check_workshop(workshop)?;
     let mut bytes = Vec::new();
-    layout::write_workshop(&mut bytes, workshop, |out, _, change| {
-        layout::write_change(out, change)
-    })
-    .map_err(|e| SaveError::Io {
+    layout::write_file(&mut bytes, workshop).map_err(|e| SaveError::Io {
         path: String::new(),
         source: e,
         kept: true,

@@ -450,11 +450,9 @@ fn serialize_chunks(
     match memo {
         Some(memo) => memo.write_checked(&mut sink, workshop, Chunks::send),
         None => {
-            layout::write_workshop(&mut sink, workshop, |out, _, change| {
-                layout::write_change(out, change)
-            })
-            .and_then(|()| sink.send())
-            .map_err(Failed::Io)?;
+            layout::write_file(&mut sink, workshop)
+                .and_then(|()| sink.send())
+                .map_err(Failed::Io)?;
             check_workshop(workshop).map_err(Failed::Invalid)
         }
     }
