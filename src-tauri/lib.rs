@@ -10,6 +10,7 @@ pub mod importing;
 pub mod keeper;
 pub mod recent;
 pub mod rendering;
+pub mod screen;
 pub mod state;
 
 use std::path::PathBuf;
@@ -200,6 +201,9 @@ pub fn run() {
     with_parallax(builder, state)
         .setup(move |app| {
             start_logging(app);
+            if let Some(window) = app.get_webview_window("main") {
+                screen::fit(&window);
+            }
             match app.path().app_data_dir() {
                 Ok(dir) => {
                     let state = app.state::<AppState>();
