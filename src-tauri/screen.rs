@@ -6,6 +6,7 @@
 use tauri::{PhysicalPosition, PhysicalSize, Runtime, WebviewWindow};
 
 /// A rectangle on the screen in physical pixels: a monitor's work area, or a window's frame.
+/// Tauri's `PhysicalRect` would do but cannot be compared, which the tests need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rect {
     pub x: i32,
@@ -39,8 +40,8 @@ pub fn fitted(work: Rect, outer: Rect, inner: PhysicalSize<u32>) -> Option<Rect>
         // Not even the decorations fit: there is no size to give, leave it to the platform.
         return None;
     }
-    let width = inner.width.min(work.width.saturating_sub(frame_w));
-    let height = inner.height.min(work.height.saturating_sub(frame_h));
+    let width = inner.width.min(work.width - frame_w);
+    let height = inner.height.min(work.height - frame_h);
     let centred = |area_start: i32, area_len: u32, len: u32| {
         let offset = (i64::from(area_len) - i64::from(len)) / 2;
         i32::try_from(i64::from(area_start) + offset).unwrap_or(area_start)
