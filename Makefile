@@ -44,7 +44,10 @@ test-ui: ui
 	npm --prefix ui run test:unit
 	npm --prefix ui run test:browser
 
-test-e2e: app
+# The end-to-end tests drive a build whose dialogs answer from PARALLAX_TEST_* variables; no other
+# build reads them (the next `make run` builds the app without them again).
+test-e2e: ui
+	cargo build --features test-overrides
 	cd tests/e2e && $(XVFB) npm test
 
 # Writes the TypeScript types generated from the Rust types (commit the result).
@@ -54,6 +57,7 @@ bindings: ui
 # A Debian package with the app, its icon and a desktop entry, in target/release/bundle/deb.
 bundle: setup
 	$(TAURI) build --bundles deb
+	@! grep -q PARALLAX_TEST_ target/release/parallax || { echo "the release binary reads test variables" >&2; exit 1; }
 
 clean:
 	cargo clean

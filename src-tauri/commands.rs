@@ -1,40 +1,17 @@
 //! The commands the web UI may call. Each is thin: it parses its arguments, takes the state lock,
 //! calls the engine, and maps errors to `{ code, message }`. No workshop logic lives here.
 
-use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use parallax_engine::analysis::{analyse, AnalysisOptions};
 use parallax_engine::document::{Crossed, StepsError};
-use parallax_engine::{store, Document, Edit, Millis};
+use parallax_engine::{Document, Edit, Millis};
 use tauri::{AppHandle, Manager, Runtime, State};
 
+use crate::clock::now;
 use crate::error::{CommandError, ErrorCode};
-use crate::state::{AppState, EditReply, Session, WorkshopView};
+use crate::files::{replace_with, save_flow, settle_unsaved};
+use crate::state::{AppState, EditReply, WorkshopView};
+use crate::window::{retitle, show};
 use crate::{dialogs, keeper, recent};
-
-/// The shell owns time: every edit is stamped here.
-pub fn now() -> Millis {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| Millis::try_from(d.as_millis()).unwrap_or(Millis::MAX))
-        .unwrap_or(0)
-}
-
-/// Keeps the window title in step with the document (name and unsaved marker).
-pub fn retitle<R: Runtime>(app: &AppHandle<R>, session: &Session) {
-    if let Some(window) = app.get_webview_window("main") {
-        if let Err(e) = window.set_title(&session.window_title()) {
-            tracing::warn!("cannot set the window title: {e}");
-        }
-    }
-}
-
-/// The window title brought up to date, and the whole view for the UI.
-pub fn show<R: Runtime>(app: &AppHandle<R>, session: &Session) -> WorkshopView {
-    retitle(app, session);
-    session.view()
-}
 
 /// The UI's first call: offers unsaved work found from an earlier run (once), then the workshop.
 #[tauri::command]
@@ -174,119 +151,6 @@ pub async fn save_workshop_as<R: Runtime>(
     get_workshop(app, state)
 }
 
-/// Saves the open workshop; false when the user cancelled a dialog. The document's own file is
-/// only overwritten when it is still what was opened (or last saved) — otherwise the user is
-/// asked — and never when a newer Parallax wrote it.
-pub async fn save_flow<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &AppState,
-    ask: bool,
-) -> Result<bool, CommandError> {
-    let (known, title) = {
-        let session = state.lock()?;
-        let known = session
-            .path
-            .clone()
-            .filter(|_| session.read_only.is_none() && !ask);
-        (known, session.doc.workshop().title.clone())
-    };
-    let (path, mut expect) = match known {
-        Some(path) => {
-            let expect = match &state.lock()?.fingerprint {
-                Some(fp) => store::Expect::Unchanged(fp.clone()),
-                // Never loaded from disk (a recovered untitled workshop): whatever is there now
-                // was put there by someone else, so ask before replacing it.
-                None if path.exists() => store::Expect::Unchanged(
-                    store::load_path(&path)
-                        .map(|l| l.fingerprint)
-                        .map_err(|e| CommandError::new(ErrorCode::CannotSave, e.to_string()))?,
-                ),
-                None => store::Expect::Anything,
-            };
-            (path, expect)
-        }
-        None => match dialogs::save_path(app, state.dialog_override.as_ref(), &title).await {
-            // The dialog itself asked before replacing an existing file.
-            Some(path) => (path, store::Expect::Anything),
-            None => return Ok(false),
-        },
-    };
-    loop {
-        let attempt = {
-            let mut session = state.lock()?;
-            let session = &mut *session;
-            store::save_remembering(&path, session.doc.workshop(), &expect, &mut session.memo)
-        };
-        match attempt {
-            Ok(saved) => {
-                let mut session = state.lock()?;
-                let old_key = session.recovery_key();
-                let same_file = session.path.as_deref() == Some(path.as_path());
-                if !same_file {
-                    // Claim the new file and let go of the old one.
-                    session.lock = match store::acquire(&path, now()) {
-                        Ok(lock) => Some(lock),
-                        Err(e) => {
-                            tracing::warn!("{e}");
-                            None
-                        }
-                    };
-                }
-                session.doc.mark_saved();
-                session.path = Some(path.clone());
-                session.read_only = None;
-                session.fingerprint = Some(saved.fingerprint);
-                let new_key = session.recovery_key();
-                show(app, &session);
-                drop(session);
-                keeper::forget(state, &old_key);
-                keeper::forget(state, &new_key);
-                state.remember_current();
-                tracing::info!("saved {}", path.display());
-                return Ok(true);
-            }
-            Err(store::SaveError::ChangedOnDisk { .. }) if expect != store::Expect::Anything => {
-                let problem = format!("{} changed on disk since it was opened", path.display());
-                if dialogs::ask_overwrite(app, state.dialog_override.as_ref(), &problem).await {
-                    expect = store::Expect::Anything;
-                    continue;
-                }
-                return Err(CommandError::new(
-                    ErrorCode::CannotSave,
-                    format!("{problem}; it was not overwritten. Use Save As to keep your work elsewhere."),
-                ));
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-}
-
-/// Before the open workshop is closed or replaced: true when it may go (saved, nothing to save,
-/// or the user chose not to save), false when the user cancelled.
-pub async fn settle_unsaved<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &AppState,
-) -> Result<bool, CommandError> {
-    let name = {
-        let session = state.lock()?;
-        if !session.doc.is_dirty() {
-            return Ok(true);
-        }
-        session
-            .file_name()
-            .unwrap_or_else(|| session.doc.workshop().title.clone())
-    };
-    match dialogs::ask_unsaved(app, state.dialog_override.as_ref(), &name).await {
-        dialogs::Unsaved::Save => save_flow(app, state, false).await,
-        dialogs::Unsaved::Discard => {
-            let key = state.lock()?.recovery_key();
-            keeper::forget(state, &key);
-            Ok(true)
-        }
-        dialogs::Unsaved::Cancel => Ok(false),
-    }
-}
-
 /// Asks which workshop to open and opens it, after settling unsaved changes; the current one
 /// stays open if the user cancels or the file cannot be opened.
 #[tauri::command]
@@ -301,37 +165,6 @@ pub async fn open_workshop<R: Runtime>(
         return get_workshop(app, state);
     };
     replace_with(&app, &state, path)
-}
-
-/// Opens `path` in place of the current workshop after settling unsaved changes, and tells the
-/// UI to show it (used when a file arrives from outside: a second launch).
-pub async fn open_in_place<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &AppState,
-    path: PathBuf,
-) -> Result<(), CommandError> {
-    if settle_unsaved(app, state).await? {
-        replace_with(app, state, path)?;
-        let _ = tauri::Emitter::emit(app, "workshop-replaced", ());
-    }
-    Ok(())
-}
-
-/// Opens `path` in place of the current workshop (already settled), or leaves it as it was.
-fn replace_with<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &AppState,
-    path: PathBuf,
-) -> Result<WorkshopView, CommandError> {
-    let session = open_session(path)?;
-    let view = {
-        let mut current = state.lock()?;
-        *current = session;
-        show(app, &current)
-    };
-    crate::state::warm_save_memo(app);
-    state.remember_current();
-    Ok(view)
 }
 
 /// Recently opened workshops, newest first.
@@ -365,34 +198,6 @@ pub async fn open_recent<R: Runtime>(
         return get_workshop(app, state);
     }
     replace_with(&app, &state, path)
-}
-
-/// Reads a workshop file into a session, or says what is wrong with it and where. The file is
-/// locked for this window; when another Parallax holds it, it opens read-only and says who.
-pub fn open_session(path: PathBuf) -> Result<Session, CommandError> {
-    let loaded = store::load_path(&path).map_err(|e| {
-        CommandError::new(ErrorCode::CannotOpen, format!("{}: {e}", path.display()))
-    })?;
-    tracing::info!("opened {}", path.display());
-    let mut read_only = loaded.read_only;
-    let lock = match store::acquire(&path, now()) {
-        Ok(lock) => Some(lock),
-        Err(e @ store::LockError::Held { .. }) => {
-            read_only.get_or_insert(format!(
-                "{e}. It is open read-only here: use Save As to keep changes."
-            ));
-            None
-        }
-        Err(e) => {
-            // A folder where no lock can be made (read-only media): open anyway.
-            tracing::warn!("{e}");
-            None
-        }
-    };
-    let mut session = Session::new(Document::opened(loaded.workshop), Some(path), read_only);
-    session.fingerprint = Some(loaded.fingerprint);
-    session.lock = lock;
-    Ok(session)
 }
 
 /// Presentation mode: the window fills the screen, or goes back.

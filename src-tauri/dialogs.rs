@@ -1,26 +1,25 @@
 //! File dialogs, always opened from Rust: a path to write to never comes from the web side.
 //!
-//! Test-only override: when the app starts with `PARALLAX_TEST_DIALOG_DIR=/some/folder`, no
-//! dialog is shown. "Save" answers `<folder>/<workshop title>.parallax`, "Open" answers the most
-//! recently modified `.parallax` file in the folder, and "unsaved changes?" answers
+//! Test-only override, compiled only into builds made with the `test-overrides` feature (the
+//! end-to-end tests build the app that way; `make run`, `make bundle` and every release never
+//! do): when such a build starts with `PARALLAX_TEST_DIALOG_DIR=/some/folder`, no dialog is
+//! shown. "Save" answers `<folder>/<workshop title>.parallax`, "Open" answers the most recently
+//! modified `.parallax` file in the folder, and "unsaved changes?" answers
 //! `PARALLAX_TEST_UNSAVED_ANSWER` (save, discard or cancel; discard when unset), "the file changed
 //! on disk: overwrite?" answers `PARALLAX_TEST_CHANGED_ANSWER` (overwrite, or no), and "restore
-//! unsaved work?" answers `PARALLAX_TEST_RESTORE_ANSWER` (restore, discard, or later). End-to-end tests
-//! use this because a native GTK dialog cannot be driven through WebDriver.
+//! unsaved work?" answers `PARALLAX_TEST_RESTORE_ANSWER` (restore, discard, or later). End-to-end
+//! tests use this because a native GTK dialog cannot be driven through WebDriver. A shipped
+//! binary must never read these variables.
 
 use std::path::{Path, PathBuf};
 
 use tauri::{AppHandle, Runtime};
 
-pub use crate::keeper::Restore;
+use parallax_engine::store::recovery::{RecoveryCopy, RecoveryKey};
 use tauri_plugin_dialog::{
     DialogExt, MessageDialogButtons, MessageDialogKind, MessageDialogResult,
 };
 
-pub const OVERRIDE_ENV: &str = "PARALLAX_TEST_DIALOG_DIR";
-pub const UNSAVED_ANSWER_ENV: &str = "PARALLAX_TEST_UNSAVED_ANSWER";
-pub const CHANGED_ANSWER_ENV: &str = "PARALLAX_TEST_CHANGED_ANSWER";
-pub const RESTORE_ANSWER_ENV: &str = "PARALLAX_TEST_RESTORE_ANSWER";
 pub const EXTENSION: &str = "parallax";
 
 /// What the user wants done with unsaved changes before the workshop is closed or replaced.
@@ -43,18 +42,28 @@ pub struct DialogOverride {
 }
 
 impl DialogOverride {
-    /// Reads the override from the environment; None in normal use.
+    /// The override from the environment; None in normal use, and always None in a build
+    /// without the `test-overrides` feature.
     pub fn from_env() -> Option<DialogOverride> {
-        let dir = std::env::var_os(OVERRIDE_ENV)?;
-        let unsaved = match std::env::var(UNSAVED_ANSWER_ENV).as_deref() {
-            Ok("save") => Unsaved::Save,
-            Ok("cancel") => Unsaved::Cancel,
+        Self::from_lookup(|name| std::env::var_os(name))
+    }
+
+    /// The override as `lookup` gives the variables (the environment, or a test's own table).
+    #[cfg(feature = "test-overrides")]
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> Option<DialogOverride> {
+        let text = |name: &str| lookup(name).and_then(|v| v.into_string().ok());
+        let dir = lookup("PARALLAX_TEST_DIALOG_DIR")?;
+        let unsaved = match text("PARALLAX_TEST_UNSAVED_ANSWER").as_deref() {
+            Some("save") => Unsaved::Save,
+            Some("cancel") => Unsaved::Cancel,
             _ => Unsaved::Discard,
         };
-        let overwrite = std::env::var(CHANGED_ANSWER_ENV).as_deref() == Ok("overwrite");
-        let restore = match std::env::var(RESTORE_ANSWER_ENV).as_deref() {
-            Ok("restore") => Restore::Recovered,
-            Ok("discard") => Restore::Discard,
+        let overwrite = text("PARALLAX_TEST_CHANGED_ANSWER").as_deref() == Some("overwrite");
+        let restore = match text("PARALLAX_TEST_RESTORE_ANSWER").as_deref() {
+            Some("restore") => Restore::Recovered,
+            Some("discard") => Restore::Discard,
             _ => Restore::Saved,
         };
         Some(DialogOverride {
@@ -64,6 +73,29 @@ impl DialogOverride {
             restore,
         })
     }
+
+    /// Without the `test-overrides` feature the environment is never read.
+    #[cfg(not(feature = "test-overrides"))]
+    pub fn from_lookup(
+        _lookup: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> Option<DialogOverride> {
+        None
+    }
+}
+
+const RESTORE: &str = "Restore my work";
+const DISCARD: &str = "Discard it";
+const LATER: &str = "Decide later";
+
+/// What the user chose for a recovery copy found at start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restore {
+    /// Open the recovered work (unsaved, so that the user saves it knowingly).
+    Recovered,
+    /// Keep the document as saved (or the sample); the copy stays for later.
+    Saved,
+    /// Throw the copy away.
+    Discard,
 }
 
 /// Asks whether to save the changes to `name` first.
@@ -170,6 +202,42 @@ pub async fn open_path<R: Runtime>(
     picked.into_path().ok()
 }
 
+/// Asks whether to restore the unsaved work kept in `found`.
+pub async fn ask_restore<R: Runtime>(
+    app: &AppHandle<R>,
+    over: Option<&DialogOverride>,
+    found: &RecoveryCopy,
+) -> Restore {
+    if let Some(o) = over {
+        return o.restore;
+    }
+    let whose = match &found.key {
+        RecoveryKey::Document(path) => format!("“{}” ({})", found.title, path.display()),
+        RecoveryKey::Untitled(_) => format!("“{}”, never saved", found.title),
+    };
+    // Closing the dialog answers its third button, so that button must lose nothing.
+    let buttons =
+        MessageDialogButtons::YesNoCancelCustom(RESTORE.into(), DISCARD.into(), LATER.into());
+    let dialog = app
+        .dialog()
+        .message(format!(
+            "Parallax kept unsaved work on {whose} from before it last closed. Restore it?"
+        ))
+        .title("Unsaved work found")
+        .kind(MessageDialogKind::Warning)
+        .buttons(buttons);
+    let answer = tauri::async_runtime::spawn_blocking(move || dialog.blocking_show_with_result())
+        .await
+        .unwrap_or(MessageDialogResult::Cancel);
+    match answer {
+        MessageDialogResult::Yes => Restore::Recovered,
+        MessageDialogResult::Custom(l) if l == RESTORE => Restore::Recovered,
+        MessageDialogResult::No => Restore::Discard,
+        MessageDialogResult::Custom(l) if l == DISCARD => Restore::Discard,
+        _ => Restore::Saved,
+    }
+}
+
 fn with_extension(path: PathBuf) -> PathBuf {
     if path.extension().is_some_and(|e| e == EXTENSION) {
         path
@@ -211,6 +279,33 @@ fn newest_workshop_in(dir: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn variables(name: &str) -> Option<std::ffi::OsString> {
+        match name {
+            "PARALLAX_TEST_DIALOG_DIR" => Some("/tmp/answers".into()),
+            "PARALLAX_TEST_UNSAVED_ANSWER" => Some("save".into()),
+            "PARALLAX_TEST_CHANGED_ANSWER" => Some("overwrite".into()),
+            "PARALLAX_TEST_RESTORE_ANSWER" => Some("restore".into()),
+            _ => None,
+        }
+    }
+
+    #[cfg(not(feature = "test-overrides"))]
+    #[test]
+    fn a_build_without_test_overrides_ignores_the_test_variables() {
+        assert!(DialogOverride::from_lookup(variables).is_none());
+    }
+
+    #[cfg(feature = "test-overrides")]
+    #[test]
+    fn a_test_build_answers_dialogs_from_the_test_variables() {
+        let o = DialogOverride::from_lookup(variables).expect("the override is on");
+        assert_eq!(o.dir, PathBuf::from("/tmp/answers"));
+        assert_eq!(o.unsaved, Unsaved::Save);
+        assert!(o.overwrite);
+        assert_eq!(o.restore, Restore::Recovered);
+        assert!(DialogOverride::from_lookup(|_| None).is_none());
+    }
 
     #[test]
     fn titles_become_safe_file_names() {

@@ -13,9 +13,11 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 use ts_rs::TS;
 
-use crate::commands::{get_workshop, now, settle_unsaved, show};
+use crate::clock::now;
 use crate::error::{CommandError, ErrorCode};
+use crate::files::settle_unsaved;
 use crate::state::{AppState, Session, WorkshopView};
+use crate::window::show;
 
 /// A perspective found in the CSV, with how many of its placements were read.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -169,7 +171,7 @@ pub async fn apply_import<R: Runtime>(
     pending: State<'_, PendingImport>,
 ) -> Result<WorkshopView, CommandError> {
     if !settle_unsaved(&app, &state).await? {
-        return get_workshop(app, state);
+        return Ok(show(&app, &*state.lock()?));
     }
     let workshop = pending
         .0

@@ -11,11 +11,10 @@ use std::time::Duration;
 use parallax_engine::store::recovery::{self, RecoveryCopy, RecoveryKey};
 use parallax_engine::{store, Document};
 use tauri::{AppHandle, Manager, Runtime};
-use tauri_plugin_dialog::{
-    DialogExt, MessageDialogButtons, MessageDialogKind, MessageDialogResult,
-};
+use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
-use crate::commands::now;
+use crate::clock::now;
+use crate::dialogs::{self, Restore};
 use crate::state::{AppState, Session};
 
 /// How long after the last change the recovery copy is written.
@@ -61,21 +60,6 @@ pub fn forget(state: &AppState, key: &RecoveryKey) {
     }
 }
 
-const RESTORE: &str = "Restore my work";
-const DISCARD: &str = "Discard it";
-const LATER: &str = "Decide later";
-
-/// What the user chose for a recovery copy found at start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Restore {
-    /// Open the recovered work (unsaved, so that the user saves it knowingly).
-    Recovered,
-    /// Keep the document as saved (or the sample); the copy stays for later.
-    Saved,
-    /// Throw the copy away.
-    Discard,
-}
-
 /// Opens the recovered workshop as an unsaved session over its document, when it has one.
 pub fn session_from(found: &RecoveryCopy) -> Result<Session, String> {
     let loaded = recovery::load(found).map_err(|e| format!("the recovery copy is damaged: {e}"))?;
@@ -112,7 +96,7 @@ pub async fn offer<R: Runtime>(app: &AppHandle<R>, dir: &Path) {
         return;
     };
     let state = app.state::<AppState>();
-    let answer = ask(app, &state, &found).await;
+    let answer = dialogs::ask_restore(app, state.dialog_override.as_ref(), &found).await;
     match answer {
         Restore::Recovered => {
             // The window may hold the very document being recovered: let go of it first.
@@ -136,7 +120,7 @@ fn restore<R: Runtime>(app: &AppHandle<R>, state: &AppState, recovered: Result<S
         Ok(session) => {
             if let Ok(mut current) = state.lock() {
                 *current = session;
-                crate::commands::show(app, &current);
+                crate::window::show(app, &current);
             }
             crate::state::warm_save_memo(app);
             // The copy stays until the recovered work is saved or discarded.
@@ -154,36 +138,5 @@ fn restore<R: Runtime>(app: &AppHandle<R>, state: &AppState, recovered: Result<S
                 .kind(MessageDialogKind::Error)
                 .show(|_| {});
         }
-    }
-}
-
-async fn ask<R: Runtime>(app: &AppHandle<R>, state: &AppState, found: &RecoveryCopy) -> Restore {
-    if let Some(o) = &state.dialog_override {
-        return o.restore;
-    }
-    let whose = match &found.key {
-        RecoveryKey::Document(path) => format!("“{}” ({})", found.title, path.display()),
-        RecoveryKey::Untitled(_) => format!("“{}”, never saved", found.title),
-    };
-    // Closing the dialog answers its third button, so that button must lose nothing.
-    let buttons =
-        MessageDialogButtons::YesNoCancelCustom(RESTORE.into(), DISCARD.into(), LATER.into());
-    let dialog = app
-        .dialog()
-        .message(format!(
-            "Parallax kept unsaved work on {whose} from before it last closed. Restore it?"
-        ))
-        .title("Unsaved work found")
-        .kind(MessageDialogKind::Warning)
-        .buttons(buttons);
-    let answer = tauri::async_runtime::spawn_blocking(move || dialog.blocking_show_with_result())
-        .await
-        .unwrap_or(MessageDialogResult::Cancel);
-    match answer {
-        MessageDialogResult::Yes => Restore::Recovered,
-        MessageDialogResult::Custom(l) if l == RESTORE => Restore::Recovered,
-        MessageDialogResult::No => Restore::Discard,
-        MessageDialogResult::Custom(l) if l == DISCARD => Restore::Discard,
-        _ => Restore::Saved,
     }
 }

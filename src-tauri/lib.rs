@@ -2,16 +2,19 @@
 //! which workshop the window opens with (a file named on the command line, else the sample).
 //! It must never hold workshop logic: that is the engine's.
 
+pub mod clock;
 pub mod commands;
 pub mod dialogs;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod importing;
 pub mod keeper;
 pub mod recent;
 pub mod rendering;
 pub mod screen;
 pub mod state;
+pub mod window;
 
 use std::path::PathBuf;
 
@@ -29,7 +32,7 @@ pub fn initial_session(file: Option<PathBuf>) -> (Session, Option<String>) {
     let sample = || Session::new(Document::new(sample::workshop()), None, None);
     match file {
         None => (sample(), None),
-        Some(path) => match commands::open_session(path) {
+        Some(path) => match files::open_session(path) {
             Ok(session) => (session, None),
             Err(e) => (sample(), Some(e.message)),
         },
@@ -127,7 +130,7 @@ fn guard_close<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
     let window = window.clone();
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
-        match commands::settle_unsaved(&app, &state).await {
+        match files::settle_unsaved(&app, &state).await {
             Ok(true) => {
                 state.closing.store(true, Ordering::SeqCst);
                 // Release the document's lock before the process goes.
@@ -173,7 +176,7 @@ fn open_from_second_instance<R: Runtime>(
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
-        match commands::open_in_place(&app, &state, file).await {
+        match files::open_in_place(&app, &state, file).await {
             Ok(()) => {}
             Err(e) => {
                 app.dialog()

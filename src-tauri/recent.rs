@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::commands::now;
+use crate::clock::now;
 use parallax_engine::Millis;
 
 pub const MAX_RECENT: usize = 10;

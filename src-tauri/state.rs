@@ -53,6 +53,17 @@ impl Session {
         }
     }
 
+    /// True when `path` names this session's own file (through any link or relative form).
+    pub fn is_file(&self, path: &Path) -> bool {
+        let Some(own) = &self.path else {
+            return false;
+        };
+        match (std::fs::canonicalize(own), std::fs::canonicalize(path)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => own == path,
+        }
+    }
+
     pub fn file_name(&self) -> Option<String> {
         self.path
             .as_deref()

@@ -310,6 +310,15 @@ fn open_replaces_the_workshop_and_a_bad_file_changes_nothing() {
     let opened = h.ok("open_workshop", json!({}));
     assert_eq!(opened["workshop"]["title"], "Sample: platform changes");
     assert_eq!(opened["status"]["dirty"], false);
+    assert_eq!(
+        opened["read_only"],
+        Value::Null,
+        "reopening keeps it writable"
+    );
+    assert!(dir
+        .path()
+        .join(".Sample- platform changes.parallax.lock")
+        .exists());
 
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(
@@ -429,6 +438,37 @@ fn a_second_window_on_the_same_file_opens_read_only_and_says_who_holds_it() {
 }
 
 #[test]
+fn save_as_onto_a_workshop_another_parallax_holds_is_refused_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    // What Save As answers in the test folder: "<title>.parallax", held by another window.
+    let held = dir.path().join("Sample- platform changes.parallax");
+    let mut theirs = parallax_engine::sample::workshop();
+    theirs.title = "Theirs".into();
+    parallax_engine::store::save_path(&held, &theirs).unwrap();
+    let holder = Harness::new(dir.path(), Some(held.clone()));
+    let before = std::fs::read(&held).unwrap();
+
+    let h = Harness::new(dir.path(), None);
+    h.ok("apply_edit", place_ops_4_2());
+    let err = h.call("save_workshop_as", json!({})).unwrap_err();
+    assert_eq!(err["code"], "cannot_save");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("already open for editing by"),
+        "names the holder: {err}"
+    );
+    assert_eq!(std::fs::read(&held).unwrap(), before, "nothing was written");
+    assert!(!dir
+        .path()
+        .join("Sample- platform changes.parallax.bak")
+        .exists());
+    assert_eq!(h.ok("get_workshop", json!({}))["status"]["dirty"], true);
+    drop(holder);
+}
+
+#[test]
 fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     let dir = tempfile::tempdir().unwrap();
     let path = saved_sample(dir.path());
@@ -537,6 +577,14 @@ fn saved_and_opened_workshops_come_back_in_the_recent_list() {
     // Discarding (the test answer) the unsaved title change, then reopening from the list.
     let view = h.ok("open_recent", json!({ "index": 0 }));
     assert_eq!(view["workshop"]["title"], "Sample: platform changes");
+    // Reopening the open file keeps it writable, and this window's lock on it.
+    assert_eq!(view["read_only"], Value::Null, "{view}");
+    assert!(dir
+        .path()
+        .join(".Sample- platform changes.parallax.lock")
+        .exists());
+    h.ok("apply_edit", place_ops_4_2());
+    h.ok("save_workshop", json!({}));
     let err = h.call("open_recent", json!({ "index": 5 })).unwrap_err();
     assert_eq!(err["code"], "bad_request");
 }
