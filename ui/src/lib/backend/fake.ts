@@ -16,6 +16,7 @@ import type {
   ExportOutcome,
   ExportProgress,
   ImportPreview,
+  Progress,
   QueueEntry,
   RecentFile,
   Workshop,
@@ -66,15 +67,20 @@ export class FakeBackend implements Backend {
   private savedRevision: number | null = null;
   private fileName: string | null = null;
   private saved: Workshop | null = null;
+  /** The perspective looking, as the shell's viewer: null is the facilitator alone. */
+  private viewer: string | null = null;
+  /** The time stamped on placements; the contract test fixes it, as the engine's tests do. */
+  private readonly now: () => number;
 
   /**
    * Starts from `workshop`; a browser benchmark may hand it a big workshop through
    * `window.__PARALLAX_FAKE_WORKSHOP__` before the page loads (the app never uses the fake).
    */
-  constructor(workshop?: Workshop) {
+  constructor(workshop?: Workshop, now: () => number = Date.now) {
     const given = (globalThis as { __PARALLAX_FAKE_WORKSHOP__?: Workshop })
       .__PARALLAX_FAKE_WORKSHOP__;
     this.workshop = clone(workshop ?? given ?? (sample as Workshop));
+    this.now = now;
   }
 
   /** What the last save wrote, for tests. */
@@ -82,13 +88,60 @@ export class FakeBackend implements Backend {
     return this.saved === null ? null : clone(this.saved);
   }
 
+  /** The whole workshop, unfiltered, for tests (the UI only ever gets it as the viewer sees it). */
+  snapshot(): Workshop {
+    return clone(this.workshop);
+  }
+
+  /** The engine's `is_hidden`: blind mode, not revealed yet. */
+  private hidden(): boolean {
+    return this.workshop.blind && this.workshop.phase === "placing";
+  }
+
+  /** The engine's `seen_by`: while hidden, only the viewer's own placements and no consensus
+   * or residual (they would anchor the room just as much). */
+  private seen(change: Change): Change {
+    const c = clone(change);
+    if (!this.hidden()) return c;
+    c.placements = Object.fromEntries(
+      Object.entries(c.placements).filter(([p]) => p === this.viewer),
+    );
+    c.consensus = null;
+    c.residual = null;
+    return c;
+  }
+
+  private seenWorkshop(): Workshop {
+    return { ...clone(this.workshop), changes: this.workshop.changes.map((c) => this.seen(c)) };
+  }
+
+  /** How far each perspective has got: safe to show while hidden. */
+  private progress(): Progress[] {
+    const total = this.workshop.changes.length;
+    return this.workshop.perspectives.map((p) => ({
+      perspective: p.id,
+      placed: this.workshop.changes.filter((c) => c.placements[p.id]).length,
+      total,
+    }));
+  }
+
   private view(): WorkshopView {
     return {
-      workshop: clone(this.workshop),
+      workshop: this.seenWorkshop(),
       status: this.status(),
       file_name: this.fileName,
       read_only: null,
+      hidden: this.hidden(),
+      progress: this.progress(),
     };
+  }
+
+  async setViewer(active: string | null): Promise<WorkshopView> {
+    if (active !== null && !this.workshop.perspectives.some((p) => p.id === active)) {
+      throw { code: "bad_request", message: `there is no perspective with id "${active}"` };
+    }
+    this.viewer = active;
+    return this.view();
   }
 
   private status(): WorkshopView["status"] {
@@ -112,15 +165,21 @@ export class FakeBackend implements Backend {
   /** Like the shell's reply: the one change touched (with its place), the whole workshop, or
    * neither when nothing changed. */
   private reply(touched: "nothing" | "everything" | string): EditReply {
-    const base = { status: this.status(), file_name: this.fileName, read_only: null };
+    const base = {
+      status: this.status(),
+      file_name: this.fileName,
+      read_only: null,
+      hidden: this.hidden(),
+      progress: this.progress(),
+    };
     if (touched === "nothing") return { ...base, change: null, workshop: null };
     const index = this.workshop.changes.findIndex((c) => c.id === touched);
     if (touched === "everything" || index < 0) {
-      return { ...base, change: null, workshop: clone(this.workshop) };
+      return { ...base, change: null, workshop: this.seenWorkshop() };
     }
     return {
       ...base,
-      change: { index, change: clone(this.workshop.changes[index]!) },
+      change: { index, change: this.seen(this.workshop.changes[index]!) },
       workshop: null,
     };
   }
@@ -174,7 +233,7 @@ export class FakeBackend implements Backend {
           likelihood: edit.cell.likelihood,
           impact: edit.cell.impact,
           rationale: edit.rationale ?? old?.rationale ?? "",
-          placed_at_ms: Date.now(),
+          placed_at_ms: this.now(),
         };
         break;
       }
