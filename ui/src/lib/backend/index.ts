@@ -18,8 +18,12 @@ import type {
 export interface Backend {
   /** The UI's first call: Rust first offers unsaved work kept from an earlier run, if any. */
   start(): Promise<WorkshopView>;
-  /** The open workshop as it is now. */
+  /** The open workshop as it is now, as the current viewer may see it. */
   getWorkshop(): Promise<WorkshopView>;
+  /** Who is looking: the perspective placing now, or null for the facilitator alone. Every view
+   * and reply after this is filtered for that viewer by the engine: while `hidden`, it holds no
+   * other perspective's placements (only their `progress`). */
+  setViewer(active: string | null): Promise<WorkshopView>;
   /** Applies one edit; rejects with a CommandError and changes nothing if it is refused. The
    * reply carries the one change the edit touched, or the whole workshop. */
   applyEdit(edit: Edit): Promise<EditReply>;
@@ -71,6 +75,8 @@ export function patchView(view: WorkshopView, reply: EditReply): WorkshopView {
     status: reply.status,
     file_name: reply.file_name ?? null,
     read_only: reply.read_only ?? null,
+    hidden: reply.hidden,
+    progress: reply.progress,
   };
   if (reply.workshop) return { ...base, workshop: reply.workshop };
   if (reply.change && reply.change.index < view.workshop.changes.length) {
@@ -90,5 +96,8 @@ export async function connect(): Promise<Backend> {
     return new TauriBackend();
   }
   const { FakeBackend } = await import("./fake");
-  return new FakeBackend();
+  const fake = new FakeBackend();
+  // Browser tests ask the fake what it holds (never the UI's copy): a lost edit shows there.
+  (globalThis as { __PARALLAX_FAKE__?: unknown }).__PARALLAX_FAKE__ = fake;
+  return fake;
 }

@@ -22,6 +22,9 @@ export class TauriBackend implements Backend {
   getWorkshop(): Promise<WorkshopView> {
     return invoke<WorkshopView>("get_workshop");
   }
+  setViewer(active: string | null): Promise<WorkshopView> {
+    return invoke<WorkshopView>("set_viewer", { active });
+  }
   applyEdit(edit: Edit): Promise<EditReply> {
     return invoke<EditReply>("apply_edit", { edit });
   }

@@ -41,6 +41,7 @@ export type { PerspectiveId } from "./PerspectiveId";
 export type { Phase } from "./Phase";
 export type { PlacedBy } from "./PlacedBy";
 export type { Placement } from "./Placement";
+export type { Progress } from "./Progress";
 export type { QueueEntry } from "./QueueEntry";
 export type { RatedCell } from "./RatedCell";
 export type { RecentFile } from "./RecentFile";
