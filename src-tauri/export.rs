@@ -178,3 +178,59 @@ pub async fn export<R: Runtime>(
         cancelled: false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use parallax_engine::export::{Chart, ChartKind};
+    use parallax_engine::PerspectiveId;
+
+    use super::*;
+
+    fn choice(json: serde_json::Value) -> ExportChoice {
+        serde_json::from_value(json).expect("the UI's shape of a choice")
+    }
+
+    #[test]
+    fn the_dialogs_choice_is_resolved_by_the_engine() {
+        let w = parallax_engine::sample::workshop();
+        let id = PerspectiveId::new;
+        // No chart said: the engine's default, the overlay of the first two perspectives.
+        let (request, ext) = request_for(&w, &choice(serde_json::json!({"kind": "png"}))).unwrap();
+        assert_eq!(ext, "png");
+        assert!(matches!(
+            request,
+            ExportRequest::Chart { chart: Chart::Overlay { from, to }, .. }
+                if from == id("dev") && to == id("ops")
+        ));
+        assert_eq!(ChartKind::default(), ChartKind::Overlay);
+        // The UI sends ids; the engine resolves them.
+        let (request, _) = request_for(
+            &w,
+            &choice(serde_json::json!({
+                "kind": "svg",
+                "chart": {"kind": "gaps", "perspectives": ["ops", "dev"]},
+            })),
+        )
+        .unwrap();
+        assert!(matches!(
+            request,
+            ExportRequest::Chart { chart: Chart::Gaps { from, to }, .. }
+                if from == id("ops") && to == id("dev")
+        ));
+    }
+
+    #[test]
+    fn the_same_perspective_twice_is_a_bad_request_before_any_dialog() {
+        let w = parallax_engine::sample::workshop();
+        let err = request_for(
+            &w,
+            &choice(serde_json::json!({
+                "kind": "png",
+                "chart": {"kind": "overlay", "perspectives": ["dev", "dev"]},
+            })),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, ErrorCode::BadRequest);
+        assert!(err.message.contains("with itself"), "{}", err.message);
+    }
+}
