@@ -137,7 +137,7 @@ pub fn find_perspective<'w>(
     })
 }
 
-fn resolve_pair<'w>(
+pub(crate) fn resolve_pair<'w>(
     w: &'w Workshop,
     options: &AnalysisOptions,
 ) -> Result<(&'w Perspective, &'w Perspective), AnalysisError> {

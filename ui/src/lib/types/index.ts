@@ -14,6 +14,7 @@ export type { ChangeGap } from "./ChangeGap";
 export type { ChangeId } from "./ChangeId";
 export type { ChangeType } from "./ChangeType";
 export type { ChartKind } from "./ChartKind";
+export type { ChartRequest } from "./ChartRequest";
 export type { CommandError } from "./CommandError";
 export type { DocumentStatus } from "./DocumentStatus";
 export type { Dominant } from "./Dominant";
