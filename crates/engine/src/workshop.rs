@@ -102,15 +102,19 @@ impl Workshop {
         Some(view)
     }
 
-    /// A change id not used yet: `c<N>` with N one past the highest in use.
+    /// A change id not used yet: `c<N>` with N one past the highest in use, or, should a file
+    /// already use `c18446744073709551615`, the lowest `c<N>` that is free.
     pub fn next_change_id(&self) -> ChangeId {
-        let highest = self
-            .changes
-            .iter()
-            .filter_map(|c| c.id.0.strip_prefix('c')?.parse::<u64>().ok())
-            .max()
-            .unwrap_or(0);
-        ChangeId(format!("c{}", highest + 1))
+        let numbers = || {
+            self.changes
+                .iter()
+                .filter_map(|c| c.id.0.strip_prefix('c')?.parse::<u64>().ok())
+        };
+        let next = numbers().max().unwrap_or(0).checked_add(1).or_else(|| {
+            let used: std::collections::HashSet<u64> = numbers().collect();
+            (1..).find(|n| !used.contains(n))
+        });
+        ChangeId(format!("c{}", next.unwrap_or(1)))
     }
 }
 
