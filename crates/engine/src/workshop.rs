@@ -69,6 +69,7 @@ impl Workshop {
     }
 
     /// True while the perspectives must not see each other's placements: blind mode, still placing.
+    /// What each viewer then sees is decided in `view.rs`.
     pub fn is_hidden(&self) -> bool {
         self.blind && self.phase == Phase::Placing
     }
@@ -80,26 +81,6 @@ impl Workshop {
             .iter()
             .filter(|c| c.placements.contains_key(perspective))
             .count()
-    }
-
-    /// The workshop as `viewer` may see it: while placing in blind mode, every other
-    /// perspective's placements are withheld, and so are the consensus and residual cells (they
-    /// would anchor the room just as much); once revealed, or with blind mode off, everything.
-    /// The facilitator's screen follows the same rule (ui/src/lib/workshop.ts
-    /// `visiblePerspectives`, and Compare and Converge wait for Reveal). The result is a view for
-    /// showing only: never apply edits to it or save it, or the withheld placements would be lost.
-    /// Returns None when `viewer` is not a perspective of this workshop.
-    pub fn seen_by(&self, viewer: &PerspectiveId) -> Option<Workshop> {
-        self.perspective(viewer)?;
-        let mut view = self.clone();
-        if self.is_hidden() {
-            for change in &mut view.changes {
-                change.placements.retain(|p, _| p == viewer);
-                change.consensus = None;
-                change.residual = None;
-            }
-        }
-        Some(view)
     }
 
     /// A change id not used yet: `c<N>` with N one past the highest in use, or, should a file
@@ -121,64 +102,16 @@ impl Workshop {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{sample, Cell, Placement};
-
-    fn placed(w: &mut Workshop, change: usize, who: &str, l: u8, i: u8) {
-        w.changes[change].placements.insert(
-            PerspectiveId::new(who),
-            Placement {
-                likelihood: l,
-                impact: i,
-                rationale: format!("{who} says so"),
-                placed_at_ms: 1,
-            },
-        );
-    }
+    use crate::sample;
 
     #[test]
-    fn a_blind_view_withholds_the_other_perspectives() {
+    fn a_new_change_id_is_always_free() {
         let mut w = sample::workshop();
-        placed(&mut w, 0, "dev", 1, 2);
-        placed(&mut w, 0, "ops", 4, 4);
-        placed(&mut w, 1, "ops", 3, 3);
-        w.changes[0].consensus = Some(Cell::new(2, 2));
-        w.changes[0].residual = Some(Cell::new(1, 2));
-        let dev = PerspectiveId::new("dev");
-        let ops = PerspectiveId::new("ops");
-
-        let seen = w.seen_by(&dev).unwrap();
-        assert_eq!(seen.changes[0].placements.len(), 1);
-        assert_eq!(
-            seen.changes[0].placements[&dev],
-            w.changes[0].placements[&dev]
-        );
-        assert!(seen.changes[1].placements.is_empty());
-        assert_eq!(seen.changes[0].consensus, None);
-        assert_eq!(seen.changes[0].residual, None);
-        let json = serde_json::to_string(&seen).unwrap();
-        assert!(
-            !json.contains("ops says so"),
-            "nothing of Ops leaks: {json}"
-        );
-        assert_eq!(w.placed_count(&ops), 2, "progress is still countable");
-
-        let seen = w.seen_by(&ops).unwrap();
-        assert_eq!(seen.changes[1].placements.len(), 1);
-        assert!(!seen.changes[0].placements.contains_key(&dev));
-
-        w.phase = Phase::Revealed;
-        assert_eq!(
-            w.seen_by(&dev).unwrap(),
-            w,
-            "revealed: everything is visible"
-        );
-        w.phase = Phase::Placing;
-        w.blind = false;
-        assert_eq!(
-            w.seen_by(&dev).unwrap(),
-            w,
-            "open placing: everything is visible"
-        );
-        assert!(w.seen_by(&PerspectiveId::new("sec")).is_none());
+        let n = w.changes.len();
+        assert_eq!(w.next_change_id(), ChangeId(format!("c{}", n + 1)));
+        w.changes[0].id = ChangeId(format!("c{}", u64::MAX));
+        let next = w.next_change_id();
+        assert!(w.change(&next).is_none(), "{next:?}");
+        assert_eq!(next, ChangeId("c1".into()));
     }
 }
