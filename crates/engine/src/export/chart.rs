@@ -14,7 +14,7 @@ use plotters::prelude::*;
 use super::scene::{self, text_width, Align, Rgb, Scene, Shape, HEIGHT, WIDTH};
 use super::text::one_line;
 use super::ExportError;
-use crate::analysis::{analyse, Analysis, AnalysisError, AnalysisOptions, InherentSource};
+use crate::analysis::{analyse_whole, Analysis, AnalysisError, AnalysisOptions, InherentSource};
 use crate::{Axis, Cell, PerspectiveId, Workshop};
 
 /// Which chart to draw.
@@ -1193,7 +1193,7 @@ pub fn analyse_pair(
         to: Some(to.0),
         ..AnalysisOptions::default()
     };
-    analyse(w, &options).map_err(analysis_error)
+    analyse_whole(w, &options).map_err(analysis_error)
 }
 
 pub(crate) fn analysis_error(e: AnalysisError) -> ExportError {
