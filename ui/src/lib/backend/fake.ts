@@ -394,6 +394,7 @@ export class FakeBackend implements Backend {
     };
     const differs = changes.filter((c) => c.band_differs).length;
     return {
+      hidden: false,
       perspectives: w.perspectives.map((p) => ({
         id: p.id,
         name: p.name,

@@ -50,5 +50,6 @@ export type { Reduction } from "./Reduction";
 export type { Template } from "./Template";
 export type { Undefined } from "./Undefined";
 export type { UndefinedReason } from "./UndefinedReason";
+export type { Viewer } from "./Viewer";
 export type { Workshop } from "./Workshop";
 export type { WorkshopView } from "./WorkshopView";

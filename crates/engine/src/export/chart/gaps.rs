@@ -5,7 +5,7 @@
 
 use super::grid::{header, GRID_Y0, LEGEND_X, MARGIN};
 use super::{name, plural};
-use crate::analysis::{analyse, Analysis, AnalysisError, AnalysisOptions};
+use crate::analysis::{analyse_whole, Analysis, AnalysisError, AnalysisOptions};
 use crate::export::scene::{Align, Rgb, Scene};
 use crate::export::text::one_line;
 use crate::export::ExportError;
@@ -36,7 +36,7 @@ pub fn analyse_pair(
         to: Some(to.0),
         ..AnalysisOptions::default()
     };
-    analyse(w, &options).map_err(analysis_error)
+    analyse_whole(w, &options).map_err(analysis_error)
 }
 
 pub(crate) fn analysis_error(e: AnalysisError) -> ExportError {
