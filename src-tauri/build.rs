@@ -10,6 +10,7 @@ fn parallax_commands() -> &'static [&'static str] {
     &[
         "start",
         "get_workshop",
+        "set_viewer",
         "apply_edit",
         "undo",
         "redo",

@@ -73,6 +73,7 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
     tauri::generate_handler![
         commands::start,
         commands::get_workshop,
+        commands::set_viewer,
         commands::apply_edit,
         commands::undo,
         commands::redo,
