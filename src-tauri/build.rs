@@ -25,6 +25,8 @@ fn parallax_commands() -> &'static [&'static str] {
         "apply_import",
         "recent_files",
         "open_recent",
+        "new_workshop",
+        "open_sample",
         "export",
     ]
 }

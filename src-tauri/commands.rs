@@ -4,12 +4,12 @@
 use parallax_engine::analysis::{analyse, AnalysisOptions};
 use parallax_engine::document::{Crossed, StepsError};
 use parallax_engine::view::Viewer;
-use parallax_engine::{Document, Edit, Millis, PerspectiveId};
+use parallax_engine::{sample, Document, Edit, Matrix, Millis, PerspectiveId, Template, Workshop};
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::clock::now;
 use crate::error::{CommandError, ErrorCode};
-use crate::files::{replace_with, save_flow, settle_unsaved};
+use crate::files::{replace_with, save_flow, settle_unsaved, start_afresh};
 use crate::state::{AppState, EditReply, WorkshopView};
 use crate::window::{retitle, show};
 use crate::{dialogs, keeper, recent};
@@ -187,6 +187,31 @@ pub async fn open_workshop<R: Runtime>(
         return get_workshop(app, state);
     };
     replace_with(&app, &state, path)
+}
+
+/// The title a new workshop starts with; the facilitator renames it in Prepare or the header.
+pub const NEW_WORKSHOP_TITLE: &str = "New workshop";
+
+/// A new, empty workshop on the matrix of `template` (with Dev and Ops), after settling unsaved
+/// changes. Nothing in it is unsaved until it is edited. Null when the user cancelled.
+#[tauri::command]
+pub async fn new_workshop<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    template: Template,
+) -> Result<Option<WorkshopView>, CommandError> {
+    let workshop = Workshop::new(NEW_WORKSHOP_TITLE, Matrix::from_template(template));
+    start_afresh(&app, &state, workshop).await
+}
+
+/// The sample workshop, after settling unsaved changes; untouched, so it never asks to be saved.
+/// Null when the user cancelled.
+#[tauri::command]
+pub async fn open_sample<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<WorkshopView>, CommandError> {
+    start_afresh(&app, &state, sample::workshop()).await
 }
 
 /// Recently opened workshops, newest first.

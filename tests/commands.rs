@@ -107,9 +107,71 @@ fn the_window_opens_on_the_sample() {
     assert_eq!(view["workshop"]["changes"].as_array().unwrap().len(), 8);
     assert_eq!(view["file_name"], Value::Null);
     assert_eq!(
-        view["status"]["dirty"], true,
-        "a never-saved workshop is unsaved"
+        view["status"]["dirty"], false,
+        "the sample nobody touched has nothing unsaved"
     );
+    assert!(!h.title().contains(" •"), "{}", h.title());
+}
+
+#[test]
+fn the_sample_and_a_new_workshop_are_untouched_and_replacing_them_asks_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    saved_sample(dir.path());
+    // Every question about unsaved changes is answered "cancel": a question would keep the
+    // workshop that is open.
+    let h = Harness::answering(dir.path(), None, Unsaved::Cancel);
+    let opened = h.ok("open_workshop", json!({}));
+    assert_eq!(
+        opened["file_name"], "w.parallax",
+        "the sample at start was replaced without a question"
+    );
+
+    let sample = h.ok("open_sample", json!({}));
+    assert_eq!(sample["workshop"]["title"], "Sample: platform changes");
+    assert_eq!(sample["file_name"], Value::Null);
+    assert_eq!(sample["status"]["dirty"], false);
+    assert!(!h.title().contains(" •"), "{}", h.title());
+
+    let new = h.ok("new_workshop", json!({ "template": "3x3" }));
+    assert_eq!(new["workshop"]["title"], "New workshop");
+    assert_eq!(
+        new["workshop"]["matrix"]["likelihood"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(new["workshop"]["changes"], json!([]));
+    assert_eq!(new["workshop"]["perspectives"][1]["name"], "Ops");
+    assert_eq!(new["status"]["dirty"], false);
+    assert_eq!(h.ok("recent_files", json!({})), json!([]));
+
+    let again = h.ok("open_workshop", json!({}));
+    assert_eq!(
+        again["file_name"], "w.parallax",
+        "the new workshop asked nothing"
+    );
+
+    // Once touched, a workshop the app made is unsaved like any other: "cancel" keeps it.
+    h.ok("open_sample", json!({}));
+    let reply = h.ok("apply_edit", place_ops_4_2());
+    assert_eq!(reply["status"]["dirty"], true);
+    assert_eq!(
+        h.ok("new_workshop", json!({ "template": "5x5" })),
+        Value::Null,
+        "cancelled: nothing replaced"
+    );
+    let kept = h.ok("get_workshop", json!({}));
+    assert_eq!(kept["workshop"]["title"], "Sample: platform changes");
+    assert_eq!(
+        kept["workshop"]["changes"][2]["placements"]["ops"]["impact"],
+        2
+    );
+    assert_eq!(h.ok("open_sample", json!({})), Value::Null);
+    let err = h
+        .call("new_workshop", json!({ "template": "6x6" }))
+        .unwrap_err();
+    assert!(err.to_string().contains("6x6"), "{err}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startDriver, drag, cardSelector, cellSelector } from "./driver.mjs";
+import { startDriver, drag, cardSelector, cellSelector, openSample } from "./driver.mjs";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "parallax-e2e-"));
 const shots = process.env.SHOT_DIR;
@@ -27,7 +27,7 @@ async function waitFor(browser, selector, what, timeout = 10000) {
 test("prepare → place (drag and keyboard) → reveal → save → reopen", async () => {
   const browser = await driver.session();
   try {
-    await waitFor(browser, '[role="grid"]', "the matrix");
+    await openSample(browser);
     assert.match(await browser.getTitle(), /Parallax/);
 
     // Ops drags "Rotate TLS certificates" from the tray into likelihood 4 × impact 2.
