@@ -138,8 +138,17 @@ pub async fn apply_import<R: Runtime>(
         .ok()
         .and_then(|mut slot| slot.take())
         .ok_or_else(|| CommandError::new(ErrorCode::BadRequest, "there is no import to apply"))?;
-    let workshop = import::apply(&file.bytes, &options(&file.title, settings.clone()))
-        .map_err(|e| cannot(&file.path, e))?;
+    let workshop = match import::apply(&file.bytes, &options(&file.title, settings.clone())) {
+        Ok(w) => w,
+        Err(e) => {
+            let err = cannot(&file.path, e);
+            // Kept, so that the facilitator can change the mapping and try again.
+            if let Ok(mut slot) = pending.0.lock() {
+                *slot = Some(file);
+            }
+            return Err(err);
+        }
+    };
     if let Some(dir) = state.data_dir.get() {
         remembered::put(dir, &file.header_key, settings);
     }

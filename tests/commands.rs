@@ -619,6 +619,15 @@ fn a_csv_is_previewed_before_it_replaces_anything() {
         )
         .unwrap_err();
     assert_eq!(err["code"], "cannot_open");
+    // The file is kept for another try: with the level columns ignored it imports.
+    for i in 3..7 {
+        columns[i] = json!({ "role": "ignored" });
+    }
+    let view = h.ok(
+        "apply_import",
+        json!({ "settings": { "columns": columns, "types": [] } }),
+    );
+    assert_eq!(view["workshop"]["changes"][0]["title"], "Bad");
 }
 
 #[test]
