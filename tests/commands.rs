@@ -620,8 +620,8 @@ fn a_csv_is_previewed_before_it_replaces_anything() {
         .unwrap_err();
     assert_eq!(err["code"], "cannot_open");
     // The file is kept for another try: with the level columns ignored it imports.
-    for i in 3..7 {
-        columns[i] = json!({ "role": "ignored" });
+    for role in &mut columns[3..7] {
+        *role = json!({ "role": "ignored" });
     }
     let view = h.ok(
         "apply_import",
