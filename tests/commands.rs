@@ -722,40 +722,83 @@ fn a_csv_is_previewed_before_it_replaces_anything() {
          Rotate keys,standard,SEC-2,1,1,,,bob\n",
     )
     .unwrap();
+    let data = tempfile::tempdir().unwrap();
     let h = Harness::new(dir.path(), None);
+    h.window
+        .state::<AppState>()
+        .data_dir
+        .set(data.path().to_path_buf())
+        .unwrap();
     let preview = h.ok("preview_import", json!({}));
-    assert_eq!(preview["file_name"], "changes.csv");
+    assert_eq!(preview["title"], "changes");
+    assert_eq!(preview["source"], "parallax");
+    assert_eq!(preview["delimiter"], "comma");
     assert_eq!(preview["changes"], 2);
     assert_eq!(preview["perspectives"][0]["name"], "Dev");
     assert_eq!(preview["perspectives"][0]["placements"], 2);
     assert_eq!(preview["perspectives"][1]["placements"], 1);
-    assert_eq!(preview["ignored_columns"], json!(["Assignee"]));
+    assert_eq!(preview["columns"][7]["header"], "Assignee");
+    assert_eq!(preview["columns"][7]["role"], json!({ "role": "ignored" }));
     assert_eq!(preview["first"][1]["title"], "Rotate keys");
     // Nothing changed yet.
     let view = h.ok("get_workshop", json!({}));
     assert_eq!(view["workshop"]["title"], "Sample: platform changes");
-    let view = h.ok("apply_import", json!({}));
+    // The facilitator reads Assignee as the ticket instead: previewed again, then applied.
+    let mut columns: Vec<Value> = preview["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["role"].clone())
+        .collect();
+    columns[2] = json!({ "role": "ignored" });
+    columns[7] = json!({ "role": "ticket" });
+    let settings = json!({ "columns": columns, "types": [] });
+    let again = h.ok("preview_import", json!({ "settings": settings }));
+    assert_eq!(again["first"][0]["ticket"], "ann");
+    let view = h.ok("apply_import", json!({ "settings": settings }));
     assert_eq!(view["workshop"]["title"], "changes");
+    assert_eq!(view["workshop"]["changes"][1]["ticket"], "bob");
     assert_eq!(
         view["workshop"]["changes"][0]["placements"]["ops"]["likelihood"],
         4
     );
     assert_eq!(view["status"]["dirty"], true);
 
+    // The same header again: the mapping is remembered on this machine.
     std::fs::write(
         dir.path().join("later.csv"),
-        "Title,Ops likelihood,Ops impact\nBad,2,9\n",
+        "Title,Type,Ticket,Dev likelihood,Dev impact,Ops likelihood,Ops impact,Assignee
+         Bad,normal,OPS-9,2,9,,,cy
+",
     )
     .unwrap();
-    let err = h.call("preview_import", json!({})).unwrap_err();
-    assert_eq!(err["code"], "cannot_open");
+    let preview = h.ok("preview_import", json!({}));
+    assert_eq!(preview["columns"][7]["role"], json!({ "role": "ticket" }));
+    // A level that is not one is the preview's problem (the mapping can be changed), and
+    // applying it is refused.
     assert!(
-        err["message"]
+        preview["problem"]
             .as_str()
             .unwrap()
-            .contains("line 2, column \"Ops impact\""),
-        "{err}"
+            .contains("line 2, column \"Dev impact\""),
+        "{preview}"
     );
+    let err = h
+        .call(
+            "apply_import",
+            json!({ "settings": { "columns": columns, "types": [] } }),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "cannot_open");
+    // The file is kept for another try: with the level columns ignored it imports.
+    for role in &mut columns[3..7] {
+        *role = json!({ "role": "ignored" });
+    }
+    let view = h.ok(
+        "apply_import",
+        json!({ "settings": { "columns": columns, "types": [] } }),
+    );
+    assert_eq!(view["workshop"]["changes"][0]["title"], "Bad");
 }
 
 #[test]

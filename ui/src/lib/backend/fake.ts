@@ -18,7 +18,10 @@ import type {
   ExportChoice,
   ExportOutcome,
   ExportProgress,
+  ChangeType,
   ImportPreview,
+  ImportSettings,
+  PreviewColumn,
   Progress,
   QueueEntry,
   RecentFile,
@@ -30,6 +33,17 @@ import type { Backend } from "./index";
 import sample from "./sample-workshop.json";
 import templates from "./templates.json";
 import { applyEdit, onlyChange } from "./fake-edits";
+
+/** The columns of the fake import's file, as the engine recognises a Jira export. */
+const FAKE_IMPORT_COLUMNS: PreviewColumn[] = [
+  { header: "Summary", samples: ["Upgrade Kafka", "Rotate keys"], role: { role: "title" } },
+  { header: "Issue key", samples: ["OPS-1", "SEC-2"], role: { role: "ticket" } },
+  { header: "Issue Type", samples: ["Story", "Change"], role: { role: "type" } },
+  { header: "Labels", samples: ["kafka"], role: { role: "tags" } },
+  { header: "Labels", samples: ["security"], role: { role: "tags" } },
+  { header: "Description", samples: ["Broker by broker"], role: { role: "description" } },
+  { header: "Priority", samples: ["High", "Low"], role: { role: "ignored" } },
+];
 
 function refuse(message: string): CommandError {
   return { code: "invalid_edit", message };
@@ -277,32 +291,86 @@ export class FakeBackend implements Backend {
     return this.save();
   }
 
-  /** A fixed two-change CSV, as if the user had picked one (the engine reads real files). */
-  async previewImport(): Promise<ImportPreview | null> {
+  /** The settings the last import was applied with, for tests. */
+  lastImportSettings: ImportSettings | null = null;
+
+  /** A fixed Jira-shaped CSV with a quote left open on line 4, as if the user had picked it
+   * (the engine reads real files; its tests are the truth). Settings change the roles, the
+   * delimiter, the encoding and the type mapping as the engine would show them. */
+  async previewImport(settings?: ImportSettings): Promise<ImportPreview | null> {
+    const columns: PreviewColumn[] = FAKE_IMPORT_COLUMNS.map((c, i) => ({
+      ...c,
+      role: settings?.columns?.[i] ?? c.role,
+    }));
+    const mapped = (value: string): ChangeType =>
+      settings?.types.find((t) => t.value.toLowerCase() === value.toLowerCase())?.change_type ??
+      "normal";
+    const titleAt = columns.findIndex((c) => c.role.role === "title");
+    const typeAt = columns.findIndex((c) => c.role.role === "type");
+    const ticketAt = columns.findIndex((c) => c.role.role === "ticket");
+    const first: Change[] =
+      titleAt < 0
+        ? []
+        : columns[titleAt].samples.map((title, i) => ({
+            ...clone(sample.changes[i] as Change),
+            id: `c${i + 1}`,
+            title,
+            ticket: ticketAt < 0 ? "" : (columns[ticketAt].samples[i] ?? ""),
+            tags: [],
+            description: "",
+            placements: {},
+            change_type: typeAt < 0 ? "normal" : mapped(columns[typeAt].samples[i] ?? ""),
+          }));
     return {
-      file_name: "changes.csv",
-      changes: 2,
-      fields: ["title", "ticket"],
-      perspectives: [
-        { name: "Dev", placements: 2 },
-        { name: "Ops", placements: 1 },
+      title: "jira-export",
+      source: "jira",
+      delimiter: settings?.delimiter ?? "comma",
+      encoding: settings?.encoding ?? "utf-8",
+      header_key: "fake-jira-header",
+      columns,
+      types:
+        typeAt < 0
+          ? []
+          : ["Story", "Change"].map((value) => ({
+              value,
+              change_type: mapped(value),
+              known: false,
+              rows: 1,
+            })),
+      warnings: [
+        {
+          line: 4,
+          message:
+            "a quote opens here and is never closed: the rest of the file (2 lines) is read " +
+            "as one field; close the quote or remove it",
+        },
       ],
-      ignored_columns: ["Assignee"],
-      first: [
-        { title: "Upgrade Kafka", change_type: "normal", ticket: "OPS-1", tags: [] },
-        { title: "Rotate keys", change_type: "standard", ticket: "SEC-2", tags: [] },
-      ],
+      changes: first.length,
+      perspectives:
+        titleAt < 0
+          ? []
+          : [
+              { name: "Dev", placements: 0 },
+              { name: "Ops", placements: 0 },
+            ],
+      first,
+      problem:
+        titleAt < 0
+          ? "line 1: no column is mapped to title; it is the one field every change needs"
+          : null,
     };
   }
 
-  async applyImport(): Promise<WorkshopView> {
+  async applyImport(settings: ImportSettings): Promise<WorkshopView> {
+    const preview = await this.previewImport(settings);
+    if (!preview || preview.problem) {
+      throw { code: "cannot_open", message: preview?.problem ?? "no import" } as CommandError;
+    }
     if (!this.settle()) return this.view();
+    this.lastImportSettings = clone(settings);
     const w = clone(sample as Workshop);
-    w.title = "changes";
-    w.changes = w.changes.slice(0, 2).map((c, i) => ({
-      ...c,
-      title: ["Upgrade Kafka", "Rotate keys"][i] ?? c.title,
-    }));
+    w.title = preview.title;
+    w.changes = preview.first;
     this.replace(w, null, false);
     return this.view();
   }

@@ -11,6 +11,7 @@ import type {
   ExportOutcome,
   ExportProgress,
   ImportPreview,
+  ImportSettings,
   RecentFile,
   Template,
   WorkshopView,
@@ -42,10 +43,13 @@ export interface Backend {
   /** Saves to the document's file, asking where the first time. */
   save(): Promise<WorkshopView>;
   saveAs(): Promise<WorkshopView>;
-  /** Asks (in Rust) for a CSV and reads it into a preview; null when the user cancels. */
-  previewImport(): Promise<ImportPreview | null>;
-  /** Opens the previewed CSV as a new workshop (after Rust settles unsaved changes). */
-  applyImport(): Promise<WorkshopView>;
+  /** Without settings: asks (in Rust) for a CSV and the engine previews it (with the mapping
+   * remembered for its header); null when the user cancels. With settings: previews the chosen
+   * file again under a changed delimiter, encoding or mapping. */
+  previewImport(settings?: ImportSettings): Promise<ImportPreview | null>;
+  /** Builds the workshop under the facilitator's final settings and opens it (after Rust
+   * settles unsaved changes); rejects with the engine's message if the mapping cannot import. */
+  applyImport(settings: ImportSettings): Promise<WorkshopView>;
   /** Recently opened workshops, newest first. */
   recentFiles(): Promise<RecentFile[]>;
   /** Opens the recent workshop at `index` (after Rust settles unsaved changes). */

@@ -10,6 +10,7 @@ import type {
   ExportOutcome,
   ExportProgress,
   ImportPreview,
+  ImportSettings,
   RecentFile,
   Template,
   WorkshopView,
@@ -50,11 +51,11 @@ export class TauriBackend implements Backend {
   saveAs(): Promise<WorkshopView> {
     return invoke<WorkshopView>("save_workshop_as");
   }
-  previewImport(): Promise<ImportPreview | null> {
-    return invoke<ImportPreview | null>("preview_import");
+  previewImport(settings?: ImportSettings): Promise<ImportPreview | null> {
+    return invoke<ImportPreview | null>("preview_import", { settings: settings ?? null });
   }
-  applyImport(): Promise<WorkshopView> {
-    return invoke<WorkshopView>("apply_import");
+  applyImport(settings: ImportSettings): Promise<WorkshopView> {
+    return invoke<WorkshopView>("apply_import", { settings });
   }
   recentFiles(): Promise<RecentFile[]> {
     return invoke<RecentFile[]>("recent_files");
