@@ -1,7 +1,7 @@
 //! The commands the web UI may call. Each is thin: it parses its arguments, takes the state lock,
 //! calls the engine, and maps errors to `{ code, message }`. No workshop logic lives here.
 
-use parallax_engine::analysis::{analyse, AnalysisOptions};
+use parallax_engine::analysis::{analyse, Analysis, AnalysisOptions};
 use parallax_engine::document::{Crossed, StepsError};
 use parallax_engine::view::Viewer;
 use parallax_engine::{sample, Document, Edit, Matrix, Millis, PerspectiveId, Template, Workshop};
@@ -262,22 +262,22 @@ pub fn set_fullscreen<R: Runtime>(app: AppHandle<R>, on: bool) -> Result<(), Com
 }
 
 /// The analysis of the open workshop for a pair of perspectives (ids or names; the first two
-/// when not given), as the JSON of `parallax_engine::analysis::Analysis`. It is serialised while
-/// the lock is held because the analysis borrows the workshop.
+/// when not given). It is computed under the lock and returned after it: the analysis owns what
+/// it shows, so serialising it for the UI does not hold the workshop.
 #[tauri::command]
 pub fn analyze(
     state: State<'_, AppState>,
     from: Option<String>,
     to: Option<String>,
-) -> Result<serde_json::Value, CommandError> {
-    let session = state.lock()?;
+) -> Result<Analysis, CommandError> {
     let options = AnalysisOptions {
         from,
         to,
         ..AnalysisOptions::default()
     };
-    let analysis = analyse(session.doc.workshop(), &options)
-        .map_err(|e| CommandError::new(ErrorCode::BadRequest, e.to_string()))?;
-    serde_json::to_value(&analysis)
-        .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))
+    let analysis = {
+        let session = state.lock()?;
+        analyse(session.doc.workshop(), &options)
+    };
+    analysis.map_err(|e| CommandError::new(ErrorCode::BadRequest, e.to_string()))
 }

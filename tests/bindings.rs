@@ -32,7 +32,7 @@ fn generated() -> Vec<(String, String)> {
         Edit,
         CommandError,
         ErrorCode,
-        Analysis<'static>,
+        Analysis,
         Viewer,
         Progress,
         Template,

@@ -812,3 +812,29 @@ fn an_edit_of_the_whole_workshop_replies_with_the_whole_workshop() {
     assert_eq!(reply["change"], Value::Null);
     assert_eq!(reply["workshop"]["changes"][3]["id"], "c1");
 }
+
+#[test]
+fn analyze_returns_the_engines_analysis_and_refuses_an_unknown_perspective() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    h.ok("apply_edit", place_ops_4_2());
+    let got = h.ok("analyze", json!({ "from": "ops", "to": "Dev" }));
+    let expected = {
+        let state = h.window.state::<AppState>();
+        let session = state.lock().unwrap();
+        let options = parallax_engine::analysis::AnalysisOptions {
+            from: Some("ops".into()),
+            to: Some("Dev".into()),
+            ..Default::default()
+        };
+        let a = parallax_engine::analysis::analyse(session.doc.workshop(), &options).unwrap();
+        serde_json::to_value(a).unwrap()
+    };
+    assert_eq!(got, expected);
+    assert_eq!(got["pair"]["from"], "Ops");
+    assert_eq!(got["perspectives"][1]["placed"], 1);
+    let err = h
+        .call("analyze", json!({ "from": "qa", "to": null }))
+        .unwrap_err();
+    assert_eq!(err["code"], "bad_request");
+}

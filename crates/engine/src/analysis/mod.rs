@@ -12,6 +12,10 @@
 //! [`discussion_queue`], [`inherent_residual`], [`standard_change_candidates`],
 //! [`summary_sentence`], and the bare statistics [`quadratic_weighted_kappa`] and
 //! [`ordinal_krippendorff_alpha`].
+//!
+//! The result owns its names, titles and ids rather than borrowing the workshop, so the app can
+//! compute it under its lock and hand it over after; the copies cost a few string clones per
+//! analysis, nothing a person notices.
 
 mod candidates;
 mod gap;
@@ -63,33 +67,33 @@ pub struct AnalysisOptions {
 
 /// The pair compared: gaps are `to − from`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct Pair<'w> {
+pub struct Pair {
     /// Perspective names, as people read them.
-    pub from: &'w str,
-    pub to: &'w str,
-    pub from_id: &'w PerspectiveId,
-    pub to_id: &'w PerspectiveId,
+    pub from: String,
+    pub to: String,
+    pub from_id: PerspectiveId,
+    pub to_id: PerspectiveId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct PerspectiveCount<'w> {
-    pub id: &'w PerspectiveId,
-    pub name: &'w str,
+pub struct PerspectiveCount {
+    pub id: PerspectiveId,
+    pub name: String,
     /// How many changes this perspective has placed.
     pub placed: usize,
 }
 
 /// The whole analysis of a workshop for one pair of perspectives. Floats are never NaN or
-/// infinite; an undefined value is null with a reason beside it. It borrows names, titles and
-/// ids from the workshop: a view, computed in well under a millisecond, never stored.
+/// infinite; an undefined value is null with a reason beside it. It owns the names, titles and
+/// ids it shows, copied from the workshop: a view, never stored.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct Analysis<'w> {
+pub struct Analysis {
     /// True in blind mode before Reveal: everything below that comes from the placements is
     /// empty, zero or null (with `hidden_until_reveal` as the reason), and the summary says so.
     /// `perspectives` still counts each one's placements: progress is always safe to show.
     pub hidden: bool,
-    pub perspectives: Vec<PerspectiveCount<'w>>,
-    pub pair: Pair<'w>,
+    pub perspectives: Vec<PerspectiveCount>,
+    pub pair: Pair,
     /// Changes in the workshop.
     pub total_changes: usize,
     /// Changes placed by both perspectives of the pair.
@@ -101,11 +105,11 @@ pub struct Analysis<'w> {
     /// `band_differs / compared`; null when nothing is compared.
     pub band_differs_share: Option<f64>,
     /// Every change, in workshop order.
-    pub changes: Vec<ChangeGap<'w>>,
-    pub queue: Vec<QueueEntry<'w>>,
-    pub inherent_residual: Vec<InherentResidual<'w>>,
+    pub changes: Vec<ChangeGap>,
+    pub queue: Vec<QueueEntry>,
+    pub inherent_residual: Vec<InherentResidual>,
     pub candidate_rule: CandidateRule,
-    pub candidates: Vec<Candidate<'w>>,
+    pub candidates: Vec<Candidate>,
     /// The sentence for the facilitator.
     pub summary: String,
 }
@@ -178,43 +182,33 @@ pub(crate) fn resolve_pair<'w>(
 
 /// The analysis of `w` for the pair and rule in `options`, as a screen may show it: in blind
 /// mode before Reveal, only what the blind rule lets through (see [`Analysis::hidden`]).
-pub fn analyse<'w>(
-    w: &'w Workshop,
-    options: &AnalysisOptions,
-) -> Result<Analysis<'w>, AnalysisError> {
+pub fn analyse(w: &Workshop, options: &AnalysisOptions) -> Result<Analysis, AnalysisError> {
     compute(w, options, w.is_hidden())
 }
 
 /// The analysis of everything `w` holds, blind mode or not: for exports and the command line,
 /// which hand whoever holds the file what the file already holds (its placements are in every
 /// export). Never for a screen during a round: that is [`analyse`].
-pub fn analyse_whole<'w>(
-    w: &'w Workshop,
-    options: &AnalysisOptions,
-) -> Result<Analysis<'w>, AnalysisError> {
+pub fn analyse_whole(w: &Workshop, options: &AnalysisOptions) -> Result<Analysis, AnalysisError> {
     compute(w, options, false)
 }
 
-fn compute<'w>(
-    w: &'w Workshop,
-    options: &AnalysisOptions,
-    hide: bool,
-) -> Result<Analysis<'w>, AnalysisError> {
+fn compute(w: &Workshop, options: &AnalysisOptions, hide: bool) -> Result<Analysis, AnalysisError> {
     let (from, to) = resolve_pair(w, options)?;
     let grid = Grid::new(w);
     let pair = Pair {
-        from: &from.name,
-        to: &to.name,
-        from_id: &from.id,
-        to_id: &to.id,
+        from: from.name.clone(),
+        to: to.name.clone(),
+        from_id: from.id.clone(),
+        to_id: to.id.clone(),
     };
     let perspectives = w
         .perspectives
         .iter()
         .enumerate()
         .map(|(i, p)| PerspectiveCount {
-            id: &p.id,
-            name: &p.name,
+            id: p.id.clone(),
+            name: p.name.clone(),
             placed: grid.placed(i),
         })
         .collect();
@@ -225,7 +219,7 @@ fn compute<'w>(
     let (fi, ti) = (column(from), column(to));
     let cell =
         |row: &[Option<Cell>], i: Option<usize>| i.and_then(|i| row.get(i).copied().flatten());
-    let changes: Vec<ChangeGap<'w>> = w
+    let changes: Vec<ChangeGap> = w
         .changes
         .iter()
         .zip(grid.rows())
@@ -264,12 +258,12 @@ fn compute<'w>(
 }
 
 /// The analysis while placements are hidden: progress and the pair's names, nothing else.
-fn hidden<'w>(
-    w: &'w Workshop,
-    perspectives: Vec<PerspectiveCount<'w>>,
-    pair: Pair<'w>,
+fn hidden(
+    w: &Workshop,
+    perspectives: Vec<PerspectiveCount>,
+    pair: Pair,
     candidate_rule: CandidateRule,
-) -> Analysis<'w> {
+) -> Analysis {
     let axis = |axis: Axis| {
         let undefined = || Some(UndefinedReason::from(Undefined::HiddenUntilReveal));
         AxisAgreement {
@@ -365,7 +359,7 @@ mod tests {
     fn unplaced_changes_are_reported_as_such_never_as_zero_gaps() {
         let w = workshop();
         let a = analyse(&w, &AnalysisOptions::default()).unwrap();
-        assert_eq!((a.pair.from, a.pair.to), ("Dev", "Ops"));
+        assert_eq!((a.pair.from.as_str(), a.pair.to.as_str()), ("Dev", "Ops"));
         assert_eq!(a.changes[1].placed, PlacedBy::FromOnly);
         assert_eq!(a.changes[2].placed, PlacedBy::Neither);
         for g in &a.changes[1..3] {
@@ -379,7 +373,10 @@ mod tests {
             (c1.likelihood_gap, c1.impact_gap, c1.score_gap),
             (Some(2), Some(0), Some(8))
         );
-        assert_eq!((c1.from_band, c1.to_band), (Some("medium"), Some("high")));
+        assert_eq!(
+            (c1.from_band.as_deref(), c1.to_band.as_deref()),
+            (Some("medium"), Some("high"))
+        );
         assert_eq!(
             (c1.band_differs, c1.dominant),
             (Some(true), Some(Dominant::Likelihood))
@@ -487,9 +484,15 @@ mod tests {
             )
             .map(|a| (a.pair.from, a.pair.to))
         };
-        assert_eq!(by(Some("security"), None), Ok(("Security", "Dev")));
-        assert_eq!(by(None, Some("dev")), Ok(("Ops", "Dev")));
-        assert_eq!(by(Some("ops"), Some("SEC")), Ok(("Ops", "Security")));
+        assert_eq!(
+            by(Some("security"), None),
+            Ok(("Security".into(), "Dev".into()))
+        );
+        assert_eq!(by(None, Some("dev")), Ok(("Ops".into(), "Dev".into())));
+        assert_eq!(
+            by(Some("ops"), Some("SEC")),
+            Ok(("Ops".into(), "Security".into()))
+        );
         assert!(matches!(
             by(Some("qa"), None),
             Err(AnalysisError::UnknownPerspective { .. })
@@ -505,7 +508,7 @@ mod tests {
         let w = workshop();
         let a = analyse(&w, &AnalysisOptions::default()).unwrap();
         let (dev, ops) = (PerspectiveId::new("dev"), PerspectiveId::new("ops"));
-        let gaps: Vec<ChangeGap<'_>> = w
+        let gaps: Vec<ChangeGap> = w
             .changes
             .iter()
             .map(|c| compare_change(&w.matrix, c, &dev, &ops))
@@ -614,7 +617,7 @@ mod tests {
         }
         let placed: Vec<usize> = a.perspectives.iter().map(|p| p.placed).collect();
         assert_eq!(placed, [6, 5, 4], "progress is still there");
-        assert_eq!((a.pair.from, a.total_changes), ("Dev", 7));
+        assert_eq!((a.pair.from.as_str(), a.total_changes), ("Dev", 7));
         // Nothing in it changes when the placements move: it says nothing about them.
         let json = serde_json::to_string(&a).unwrap();
         let mut moved = w.clone();

@@ -93,7 +93,7 @@ fn signed(v: Option<i8>) -> String {
 }
 
 /// The analysis of the first two perspectives, when the workshop has two.
-pub fn default_analysis(w: &Workshop) -> Result<Analysis<'_>, ExportError> {
+pub fn default_analysis(w: &Workshop) -> Result<Analysis, ExportError> {
     analyse_whole(w, &AnalysisOptions::default()).map_err(analysis_error)
 }
 
@@ -222,7 +222,7 @@ fn notes_for(w: &Workshop, chart: &Chart, analysis: &Analysis) -> String {
             if !analysis.candidates.is_empty() {
                 lines.push("Standard-change candidates:".to_owned());
                 for c in &analysis.candidates {
-                    lines.push(format!("  {}: {}", one_line(c.title), one_line(&c.reason)));
+                    lines.push(format!("  {}: {}", one_line(&c.title), one_line(&c.reason)));
                 }
             }
             if lines.is_empty() {
@@ -259,7 +259,7 @@ pub fn contested_table(w: &Workshop, analysis: &Analysis) -> Vec<Vec<String>> {
             .unwrap_or_else(|| "–".to_owned());
         rows.push(vec![
             (entry.position + 1).to_string(),
-            truncate_chars(&one_line(entry.title), 60),
+            truncate_chars(&one_line(&entry.title), 60),
             signed(gap.and_then(|g| g.likelihood_gap)),
             signed(gap.and_then(|g| g.impact_gap)),
             one_line(&bands),
@@ -302,8 +302,8 @@ pub fn build_deck(
         "{} changes · {} compared by {} and {}",
         w.changes.len(),
         analysis.compared,
-        one_line(analysis.pair.from),
-        one_line(analysis.pair.to)
+        one_line(&analysis.pair.from),
+        one_line(&analysis.pair.to)
     ));
     let mut deck = Deck {
         title: title.clone(),
@@ -335,7 +335,7 @@ pub fn build_deck(
     );
     let mut table_notes = vec![analysis.summary.clone()];
     for entry in analysis.queue.iter().take(10) {
-        table_notes.push(format!("{} {}", entry.position + 1, one_line(entry.title)));
+        table_notes.push(format!("{} {}", entry.position + 1, one_line(&entry.title)));
         table_notes.extend(rationales(w, entry.position));
     }
     let rows = contested_table(w, &analysis);

@@ -16,7 +16,8 @@ struct ExportOut<'a> {
     format: &'static str,
     schema_version: u32,
     workshop: &'a Workshop,
-    /// The analysis as its own serialisation gives it.
+    /// Kept as a `serde_json::Value`, whose maps sort their keys: the export has always listed
+    /// the analysis' fields alphabetically, and embedding the typed value would reorder them.
     analysis: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     analysis_unavailable: Option<String>,

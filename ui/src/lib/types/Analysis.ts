@@ -10,8 +10,8 @@ import type { QueueEntry } from "./QueueEntry";
 
 /**
  * The whole analysis of a workshop for one pair of perspectives. Floats are never NaN or
- * infinite; an undefined value is null with a reason beside it. It borrows names, titles and
- * ids from the workshop: a view, computed in well under a millisecond, never stored.
+ * infinite; an undefined value is null with a reason beside it. It owns the names, titles and
+ * ids it shows, copied from the workshop: a view, never stored.
  */
 export type Analysis = { 
 /**

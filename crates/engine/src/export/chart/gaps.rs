@@ -25,12 +25,11 @@ pub struct GapRow {
 }
 
 /// The analysis of `w` for the pair `from → to`, with its errors in export terms.
-/// (The ids are taken by value so that the analysis borrows from the workshop alone.)
 pub fn analyse_pair(
     w: &Workshop,
     from: PerspectiveId,
     to: PerspectiveId,
-) -> Result<Analysis<'_>, ExportError> {
+) -> Result<Analysis, ExportError> {
     let options = AnalysisOptions {
         from: Some(from.0),
         to: Some(to.0),
@@ -52,11 +51,8 @@ pub(crate) fn analysis_error(e: AnalysisError) -> ExportError {
 /// discussion queue (most contested first); changes the queue leaves out (placed alike by
 /// everyone) follow in workshop order.
 pub fn pair_rows(analysis: &Analysis) -> Vec<GapRow> {
-    let rank: std::collections::HashMap<_, usize> = analysis
-        .queue
-        .iter()
-        .map(|q| (q.change.clone(), q.rank))
-        .collect();
+    let rank: std::collections::HashMap<_, usize> =
+        analysis.queue.iter().map(|q| (&q.change, q.rank)).collect();
     let mut rows: Vec<(usize, GapRow)> = analysis
         .changes
         .iter()
@@ -64,11 +60,11 @@ pub fn pair_rows(analysis: &Analysis) -> Vec<GapRow> {
         .filter_map(|(i, g)| {
             let row = GapRow {
                 number: i + 1,
-                title: g.title.to_string(),
+                title: g.title.clone(),
                 likelihood_gap: g.likelihood_gap?,
                 impact_gap: g.impact_gap?,
             };
-            Some((rank.get(g.change).copied().unwrap_or(usize::MAX), row))
+            Some((rank.get(&g.change).copied().unwrap_or(usize::MAX), row))
         })
         .collect();
     rows.sort_by_key(|(rank, row)| (*rank, row.number));
