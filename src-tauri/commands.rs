@@ -213,9 +213,8 @@ pub async fn save_flow<R: Runtime>(
     };
     loop {
         let attempt = {
-            let mut session = state.lock()?;
-            let session = &mut *session;
-            store::save_remembering(&path, session.doc.workshop(), &expect, &mut session.memo)
+            let session = state.lock()?;
+            store::save(&path, session.doc.workshop(), &expect)
         };
         match attempt {
             Ok(saved) => {
@@ -329,7 +328,6 @@ fn replace_with<R: Runtime>(
         *current = session;
         show(app, &current)
     };
-    crate::state::warm_save_memo(app);
     state.remember_current();
     Ok(view)
 }

@@ -182,6 +182,5 @@ pub async fn apply_import<R: Runtime>(
         *current = Session::new(Document::new(workshop), None, None);
         show(&app, &current)
     };
-    crate::state::warm_save_memo(&app);
     Ok(view)
 }
