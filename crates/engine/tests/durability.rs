@@ -426,7 +426,10 @@ fn a_symlink_planted_as_the_lock_file_is_left_alone() {
         err.contains(".w.parallax.lock is a symbolic link, not a lock file; it was left as it is"),
         "{err}"
     );
-    assert_eq!(std::fs::read(&victim).unwrap(), bytes);
+    assert!(
+        std::fs::read(&victim).unwrap() == bytes,
+        "the victim was written"
+    );
     assert!(std::fs::symlink_metadata(&lock_path)
         .unwrap()
         .file_type()
@@ -442,7 +445,10 @@ fn a_hard_link_planted_as_the_lock_file_is_left_alone() {
     std::fs::hard_link(&victim, lock::lock_path_for(&doc).unwrap()).unwrap();
     let err = lock::acquire(&doc, 1).unwrap_err().to_string();
     assert!(err.contains("a second name of another file"), "{err}");
-    assert_eq!(std::fs::read(&victim).unwrap(), bytes);
+    assert!(
+        std::fs::read(&victim).unwrap() == bytes,
+        "the victim was written"
+    );
 }
 
 #[test]
@@ -463,6 +469,7 @@ fn a_fifo_planted_as_the_lock_file_is_refused_without_waiting() {
     );
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn a_symlink_planted_as_the_backup_never_redirects_a_save() {
     let dir = tempfile::tempdir().unwrap();
@@ -477,12 +484,16 @@ fn a_symlink_planted_as_the_backup_never_redirects_a_save() {
     std::os::unix::fs::symlink(&victim, &bak).unwrap();
     std::os::unix::fs::symlink(&victim, dir.path().join(".w.parallax.bak-new")).unwrap();
     store::save_path(&path, &version(1)).unwrap();
-    assert_eq!(std::fs::read(&victim).unwrap(), bytes);
+    assert!(
+        std::fs::read(&victim).unwrap() == bytes,
+        "the victim was written"
+    );
     assert!(std::fs::symlink_metadata(&bak).unwrap().is_file());
     assert_eq!(store::load_path(&bak).unwrap().workshop, version(0));
 
-    // Planted again and again while saves run: a save that checked the backup and then opened
-    // it by its name would write into the victim sooner or later.
+    // Swapped in and out again and again while saves run (an atomic exchange of two names, so
+    // that the backup is a plain file one moment and the link the next): a save that checked
+    // the backup and then opened it by its name would write into the victim sooner or later.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let planter = {
         let (stop, dir, bak, victim) = (
@@ -492,25 +503,42 @@ fn a_symlink_planted_as_the_backup_never_redirects_a_save() {
             victim.clone(),
         );
         std::thread::spawn(move || {
-            let (link, plain) = (dir.join("planted-link"), dir.join("planted-file"));
+            use std::os::unix::ffi::OsStrExt;
+            let link = dir.join("planted-link");
+            let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
+            let (c_link, c_bak) = (c(&link), c(&bak));
+            let is_link =
+                |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+            let mut round = 0u64;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                let _ = std::fs::remove_file(&link);
-                let _ = std::os::unix::fs::symlink(&victim, &link);
-                let _ = std::fs::write(&plain, b"a plain file");
-                let _ = std::fs::rename(&plain, &bak);
-                let _ = std::fs::rename(&link, &bak);
+                // A save's own rename over the backup removes the link when it sits there:
+                // plant it again.
+                if round % 16 == 0 && !is_link(&link) && !is_link(&bak) {
+                    let _ = std::fs::remove_file(&link);
+                    let _ = std::os::unix::fs::symlink(&victim, &link);
+                }
+                round += 1;
+                // SAFETY: a plain system call with valid, NUL-terminated paths.
+                unsafe {
+                    libc::renameat2(
+                        libc::AT_FDCWD,
+                        c_link.as_ptr(),
+                        libc::AT_FDCWD,
+                        c_bak.as_ptr(),
+                        libc::RENAME_EXCHANGE,
+                    );
+                }
             }
         })
     };
     for k in 0..300 {
-        // A save may fail when the planter's rename comes between its own link and rename.
+        // A save may fail when the planter's exchange comes between its own steps.
         let _ = store::save_path(&path, &version(k % 2));
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     planter.join().unwrap();
-    assert_eq!(
-        std::fs::read(&victim).unwrap(),
-        bytes,
+    assert!(
+        std::fs::read(&victim).unwrap() == bytes,
         "the victim was written"
     );
     let loaded = store::load_path(&path).unwrap().workshop;
