@@ -513,7 +513,7 @@ fn a_symlink_planted_as_the_backup_never_redirects_a_save() {
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 // A save's own rename over the backup removes the link when it sits there:
                 // plant it again.
-                if round % 16 == 0 && !is_link(&link) && !is_link(&bak) {
+                if round.is_multiple_of(16) && !is_link(&link) && !is_link(&bak) {
                     let _ = std::fs::remove_file(&link);
                     let _ = std::os::unix::fs::symlink(&victim, &link);
                 }
