@@ -29,11 +29,8 @@ pub(crate) fn to_vec(workshop: &Workshop) -> serde_json::Result<Vec<u8>> {
         bands,
     } = matrix;
     let mut out = Vec::with_capacity(512 + 1024 * changes.len());
-    out.extend_from_slice(b"{\n  \"format\": ");
-    serde_json::to_writer(&mut out, FORMAT)?;
-    out.extend_from_slice(b",\n  \"schema_version\": ");
-    serde_json::to_writer(&mut out, &SCHEMA_VERSION)?;
-    out.extend_from_slice(b",\n  \"title\": ");
+    out.extend_from_slice(head().as_bytes());
+    out.extend_from_slice(b"\n  \"title\": ");
     serde_json::to_writer(&mut out, title)?;
     out.extend_from_slice(b",\n  \"matrix\": {\n    \"likelihood\": ");
     lines(&mut out, likelihood, "    ")?;
@@ -51,6 +48,12 @@ pub(crate) fn to_vec(workshop: &Workshop) -> serde_json::Result<Vec<u8>> {
     serde_json::to_writer(&mut out, blind)?;
     out.extend_from_slice(b"\n}\n");
     Ok(out)
+}
+
+/// How every file this Parallax writes begins: the format tag and the version, up to the comma
+/// after them. `load` reads a file that begins so straight into the typed model.
+pub(crate) fn head() -> String {
+    format!("{{\n  \"format\": \"{FORMAT}\",\n  \"schema_version\": {SCHEMA_VERSION},")
 }
 
 /// A list with each item compact on a line of its own, one step deeper than `indent`.

@@ -12,6 +12,10 @@
 //! applies to it, so deep nesting is an error, never a stack overflow, and its string handling
 //! refuses lone surrogates. Migrations rewrite that tree; the typed model is read from it with
 //! `serde_path_to_error` for the path of a wrong type or an unknown field.
+//!
+//! A file that begins as this Parallax writes its files skips the tree and is read straight into
+//! the typed model, which refuses unknown fields and duplicate keys itself; if that fails for
+//! any reason, the file goes the way above for the exact message.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -24,7 +28,7 @@ use serde_json::{Map, Value};
 
 use super::fingerprint::Fingerprint;
 use super::read::{read_with_metadata, ReadError};
-use super::{migrate, LoadError, Loaded, FORMAT, MAX_FILE_BYTES, SCHEMA_VERSION};
+use super::{layout, migrate, LoadError, Loaded, FORMAT, MAX_FILE_BYTES, SCHEMA_VERSION};
 use crate::validate::{check_workshop, ValidationError};
 use crate::Workshop;
 
@@ -62,6 +66,19 @@ fn load_checked(bytes: &[u8], fingerprint: Fingerprint) -> Result<Loaded, LoadEr
     if text.trim().is_empty() {
         return Err(LoadError::Empty);
     }
+    // A file as this Parallax writes it is read straight into the typed model, several times
+    // faster than through the tree: the model itself refuses unknown fields and duplicate keys.
+    // Any other file, and any error, goes the careful way below, which says exactly what is
+    // wrong and where.
+    if let Some(workshop) = typed_in_one_pass(text) {
+        check_workshop(&workshop)?;
+        return Ok(Loaded {
+            workshop,
+            read_only: None,
+            migrated_from: None,
+            fingerprint,
+        });
+    }
     let mut tree = parse_tree(text)?;
     let Value::Object(object) = &mut tree else {
         return Err(LoadError::WrongFormat(format!(
@@ -89,6 +106,15 @@ fn load_checked(bytes: &[u8], fingerprint: Fingerprint) -> Result<Loaded, LoadEr
         migrated_from,
         fingerprint,
     })
+}
+
+/// The workshop of a file that begins as `layout` writes this version's files, read without the
+/// tree; None for any other file and on any error.
+fn typed_in_one_pass(text: &str) -> Option<Workshop> {
+    let rest = text.strip_prefix(layout::head().as_str())?;
+    // The same object without the format tag and the version, which `Workshop` does not know.
+    let body = format!("{{{rest}");
+    serde_json::from_str(&body).ok()
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -424,6 +450,34 @@ mod tests {
 
     fn problem(text: &str) -> String {
         parse_tree(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_file_parallax_wrote_reads_the_same_both_ways() {
+        let w = crate::sample::workshop();
+        let text = String::from_utf8(crate::store::to_bytes(&w).unwrap()).unwrap();
+        let mut tree = parse_tree(&text).unwrap();
+        let object = tree.as_object_mut().unwrap();
+        object.remove("format");
+        object.remove("schema_version");
+        assert_eq!(typed_from_tree(&tree, SCHEMA_VERSION).unwrap(), w);
+        assert_eq!(typed_in_one_pass(&text).unwrap(), w);
+        // Fields left to their defaults are the model's defaults either way.
+        let bare = text.replace(",\n  \"phase\": \"placing\",\n  \"blind\": true", "");
+        assert_ne!(bare, text);
+        let mut tree = parse_tree(&bare).unwrap();
+        let object = tree.as_object_mut().unwrap();
+        object.remove("format");
+        object.remove("schema_version");
+        assert_eq!(
+            typed_in_one_pass(&bare).unwrap(),
+            typed_from_tree(&tree, SCHEMA_VERSION).unwrap()
+        );
+        // A duplicate in such a file still gets the careful way's message.
+        let duplicate = text.replacen("{\"id\":\"c1\",", "{\"id\":\"c1\",\"id\":\"c1\",", 1);
+        assert!(typed_in_one_pass(&duplicate).is_none());
+        let err = load_bytes(duplicate.as_bytes()).unwrap_err().to_string();
+        assert!(err.starts_with("changes[0].id: appears twice"), "{err}");
     }
 
     #[test]
