@@ -25,6 +25,8 @@ pub async fn save_flow<R: Runtime>(
     state: &AppState,
     ask: bool,
 ) -> Result<bool, CommandError> {
+    // One save at a time: a second Ctrl+S waits for the first instead of racing it to the disk.
+    let _one_at_a_time = state.saving.lock().await;
     let (known, title) = {
         let session = state.lock()?;
         let known = session
@@ -75,11 +77,23 @@ pub async fn save_flow<R: Runtime>(
         };
     }
     loop {
-        let attempt = {
-            let mut session = state.lock()?;
-            let session = &mut *session;
-            store::save_remembering(&path, session.doc.workshop(), &expect, &mut session.memo)
+        // The disk work runs off the session lock and off the window's thread: edits go on
+        // while a slow share takes its time, and only the snapshot taken here is written.
+        let (generation, snapshot) = {
+            let session = state.lock()?;
+            (session.doc.generation(), session.doc.workshop().clone())
         };
+        let write = state.writer;
+        let (target, wanted) = (path.clone(), expect.clone());
+        let attempt =
+            tauri::async_runtime::spawn_blocking(move || write(&target, &snapshot, &wanted))
+                .await
+                .map_err(|e| {
+                    CommandError::new(
+                        ErrorCode::CannotSave,
+                        format!("the save stopped part-way ({e}); the file on disk was kept"),
+                    )
+                })?;
         match attempt {
             Ok(saved) => {
                 let mut session = state.lock()?;
@@ -88,7 +102,8 @@ pub async fn save_flow<R: Runtime>(
                     // Let go of the old file; keep the claim on the new one.
                     session.lock = claimed.take();
                 }
-                session.doc.mark_saved();
+                // Edits made while the disk worked stay unsaved.
+                session.doc.mark_saved_at(generation);
                 session.path = Some(path.clone());
                 session.read_only = None;
                 session.fingerprint = Some(saved.fingerprint);
@@ -176,7 +191,6 @@ pub fn replace_with<R: Runtime>(
         *current = session_from(loaded, path, ours);
         show(app, &current)
     };
-    crate::state::warm_save_memo(app);
     state.remember_current();
     Ok(view)
 }
@@ -203,7 +217,6 @@ pub async fn start_afresh<R: Runtime>(
         *current = untouched_session(workshop);
         show(app, &current)
     };
-    crate::state::warm_save_memo(app);
     Ok(Some(view))
 }
 

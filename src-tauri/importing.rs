@@ -159,7 +159,6 @@ pub async fn apply_import<R: Runtime>(
         *current = Session::new(Document::new(workshop), None, None);
         show(&app, &current)
     };
-    crate::state::warm_save_memo(&app);
     Ok(view)
 }
 

@@ -122,7 +122,6 @@ fn restore<R: Runtime>(app: &AppHandle<R>, state: &AppState, recovered: Result<S
                 *current = session;
                 crate::window::show(app, &current);
             }
-            crate::state::warm_save_memo(app);
             // The copy stays until the recovered work is saved or discarded.
         }
         Err(problem) => {

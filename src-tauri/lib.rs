@@ -229,7 +229,6 @@ pub fn run() {
             if let Ok(mut current) = app.state::<AppState>().lock() {
                 *current = session;
             }
-            state::warm_save_memo(app.handle());
             app.state::<AppState>().remember_current();
             if let Some(problem) = problem {
                 tracing::warn!("{problem}");

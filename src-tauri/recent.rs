@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::clock::now;
-use parallax_engine::Millis;
+use parallax_engine::{store, Millis};
 
 pub const MAX_RECENT: usize = 10;
 const FILE: &str = "recent.json";
@@ -31,8 +31,11 @@ pub struct RecentFile {
     pub title: String,
 }
 
+/// The list is ten short entries: anything larger is not the list.
+const MAX_LIST_BYTES: u64 = 64 * 1024;
+
 fn read(dir: &Path) -> Vec<Entry> {
-    std::fs::read(dir.join(FILE))
+    store::read_bounded(&dir.join(FILE), MAX_LIST_BYTES)
         .ok()
         .and_then(|bytes| serde_json::from_slice::<Vec<Entry>>(&bytes).ok())
         .unwrap_or_default()
@@ -51,12 +54,12 @@ pub fn remember(dir: &Path, path: &Path, title: &str) {
         },
     );
     list.truncate(MAX_RECENT);
-    // Written beside and renamed over, so a crash never leaves half a list behind.
+    // The store's atomic writer: a crash never leaves half a list, and no planted link is
+    // followed.
     let written = std::fs::create_dir_all(dir).and_then(|_| {
         let bytes = serde_json::to_vec_pretty(&list).map_err(std::io::Error::other)?;
-        let temp = dir.join(format!("{FILE}.tmp"));
-        std::fs::write(&temp, bytes)?;
-        std::fs::rename(&temp, dir.join(FILE))
+        store::atomic::write(&dir.join(FILE), &bytes)?;
+        Ok(())
     });
     if let Err(e) = written {
         tracing::warn!("cannot update the recent files: {e}");

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use parallax_engine::store::recovery::RecoveryKey;
-use parallax_engine::store::{Fingerprint, LockGuard, SaveMemo};
+use parallax_engine::store::{Expect, Fingerprint, LockGuard, SaveError, Saved};
 use parallax_engine::view::{Progress, Viewer};
 use parallax_engine::{Change, ChangeId, Document, DocumentStatus, Workshop};
 use serde::Serialize;
@@ -28,8 +28,6 @@ pub struct Session {
     /// Names the recovery copy of a workshop that has no file yet. Unique to this session, so it
     /// also tells a session from the one it replaced.
     pub untitled_id: String,
-    /// What the last save wrote, so that the next serializes only the changes that differ.
-    pub memo: SaveMemo,
 }
 
 impl Session {
@@ -42,7 +40,6 @@ impl Session {
             fingerprint: None,
             lock: None,
             untitled_id: untitled_id(),
-            memo: SaveMemo::default(),
         }
     }
 
@@ -133,35 +130,6 @@ impl Session {
     }
 }
 
-/// Fills the open session's `SaveMemo` on another thread, so that the first save of a workshop
-/// just opened is as quick as the later ones (1,000 changes: about 2 ms of work, off the path of
-/// any command). Call it whenever a new session is put in place. The memo is only a speed-up: if
-/// the session was replaced or saved meanwhile, it is dropped.
-pub fn warm_save_memo<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
-    use tauri::Manager;
-    let (who, workshop) = match app.state::<AppState>().lock() {
-        Ok(session) if !session.memo.is_warm() => {
-            (session.untitled_id.clone(), session.doc.workshop().clone())
-        }
-        _ => return,
-    };
-    let app = app.clone();
-    let spawned = std::thread::Builder::new()
-        .name("save-memo".into())
-        .spawn(move || {
-            let mut memo = SaveMemo::default();
-            memo.remember(&workshop);
-            if let Ok(mut session) = app.state::<AppState>().lock() {
-                if session.untitled_id == who && !session.memo.is_warm() {
-                    session.memo = memo;
-                }
-            }
-        });
-    if let Err(e) = spawned {
-        tracing::warn!("no thread to prepare saving: {e}");
-    }
-}
-
 /// A name for an untitled workshop's recovery copy, unique per process and start.
 fn untitled_id() -> String {
     let nanos = std::time::SystemTime::now()
@@ -232,7 +200,14 @@ pub struct AppState {
     /// perspective. Kept apart from the session so that it outlives a workshop replaced by
     /// another. Lock order: the session first, then this, never the other way round.
     viewer: Mutex<Viewer>,
+    /// Held while a save runs, so that saves of the document happen one at a time.
+    pub saving: tokio::sync::Mutex<()>,
+    /// What writes the document: the store's save (a deliberately slow one in tests).
+    pub writer: Writer,
 }
+
+/// Writes `workshop` to `path` as the store does.
+pub type Writer = fn(&Path, &Workshop, &Expect) -> Result<Saved, SaveError>;
 
 impl AppState {
     pub fn new(session: Session, dialog_override: Option<DialogOverride>) -> Self {
@@ -245,6 +220,8 @@ impl AppState {
             autosave_generation: AtomicU64::new(0),
             started: AtomicBool::new(false),
             viewer: Mutex::new(Viewer::Facilitator { active: None }),
+            saving: tokio::sync::Mutex::new(()),
+            writer: parallax_engine::store::save,
         }
     }
 

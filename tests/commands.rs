@@ -3,6 +3,9 @@
 //! File dialogs are answered by the documented test-only folder override.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
+use std::time::Duration;
 
 use parallax_app::dialogs::{DialogOverride, Restore, Unsaved};
 use parallax_app::state::AppState;
@@ -44,6 +47,10 @@ impl Harness {
         if let Some(dir) = recovery {
             state.recovery_dir.set(dir.to_path_buf()).unwrap();
         }
+        Harness::with_state(state)
+    }
+
+    fn with_state(state: AppState) -> Harness {
         let app = with_parallax(mock_builder(), state)
             .build(tauri::generate_context!())
             .expect("the app builds on the mock runtime");
@@ -61,19 +68,7 @@ impl Harness {
     }
 
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
+        call_on(&self.window, cmd, args)
     }
 
     fn ok(&self, cmd: &str, args: Value) -> Value {
@@ -89,6 +84,23 @@ impl Harness {
             .unwrap()
             .window_title()
     }
+}
+
+/// Calls a command on `window` (from any thread) as the UI would.
+fn call_on(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
 }
 
 fn place_ops_4_2() -> Value {
@@ -446,20 +458,12 @@ fn opening_another_file_with_unsaved_changes_can_be_cancelled_or_saved_first() {
 }
 
 #[test]
-fn an_opened_workshop_has_its_first_save_prepared_in_the_background() {
+fn the_first_save_of_an_opened_workshop_writes_exactly_the_edited_workshop() {
     let dir = tempfile::tempdir().unwrap();
     let path = saved_sample(dir.path());
     let h = Harness::new(dir.path(), None);
     let opened = h.ok("open_workshop", json!({}));
     assert_eq!(opened["file_name"], "w.parallax");
-    let warm = || h.window.state::<AppState>().lock().unwrap().memo.is_warm();
-    // Waits for the background thread to finish, however slow the machine; no time is measured.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !warm() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    assert!(warm(), "the save memo was filled after opening");
-    // The save that uses it writes exactly the edited workshop.
     h.ok("apply_edit", place_ops_4_2());
     h.ok("save_workshop", json!({}));
     let in_memory = h
@@ -589,6 +593,74 @@ fn the_window_is_sent_only_what_its_viewer_may_see_while_placing_is_blind() {
         dev["workshop"]["changes"][2]["placements"]["ops"]["impact"],
         2
     );
+}
+
+/// A writer as slow as the test wants: it says when it has its snapshot, then waits for the go.
+static SLOW_STARTED: Mutex<Option<mpsc::Sender<()>>> = Mutex::new(None);
+static SLOW_GO: Mutex<Option<mpsc::Receiver<()>>> = Mutex::new(None);
+static SLOW_TIMED_OUT: AtomicBool = AtomicBool::new(false);
+
+fn slow_writer(
+    path: &Path,
+    workshop: &parallax_engine::Workshop,
+    expect: &parallax_engine::store::Expect,
+) -> Result<parallax_engine::store::Saved, parallax_engine::store::SaveError> {
+    if let Some(started) = SLOW_STARTED.lock().unwrap().take() {
+        started.send(()).unwrap();
+    }
+    if let Some(go) = SLOW_GO.lock().unwrap().take() {
+        if go.recv_timeout(Duration::from_secs(60)).is_err() {
+            SLOW_TIMED_OUT.store(true, Ordering::SeqCst);
+        }
+    }
+    parallax_engine::store::save(path, workshop, expect)
+}
+
+#[test]
+fn a_slow_save_never_holds_up_edits_and_edits_made_meanwhile_stay_unsaved() {
+    let dir = tempfile::tempdir().unwrap();
+    let (session, _) = initial_session(None);
+    let over = DialogOverride {
+        dir: dir.path().to_path_buf(),
+        unsaved: Unsaved::Discard,
+        overwrite: false,
+        restore: Restore::Saved,
+    };
+    let mut state = AppState::new(session, Some(over));
+    state.writer = slow_writer;
+    let h = Harness::with_state(state);
+    h.ok("apply_edit", place_ops_4_2());
+
+    let (started_tx, started) = mpsc::channel();
+    let (go, go_rx) = mpsc::channel();
+    *SLOW_STARTED.lock().unwrap() = Some(started_tx);
+    *SLOW_GO.lock().unwrap() = Some(go_rx);
+    let window = h.window.clone();
+    let saving = std::thread::spawn(move || call_on(&window, "save_workshop", json!({})));
+    started
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the save reached the disk");
+
+    // The disk is still busy: an edit goes through all the same.
+    let renamed = h.ok(
+        "apply_edit",
+        json!({ "edit": { "kind": "set_title", "title": "Renamed while saving" } }),
+    );
+    assert_eq!(renamed["workshop"]["title"], "Renamed while saving");
+    go.send(()).unwrap();
+    let saved = saving.join().unwrap().expect("the save succeeds");
+    assert!(
+        !SLOW_TIMED_OUT.load(Ordering::SeqCst),
+        "the edit waited for the disk"
+    );
+
+    // The file holds the snapshot the save was given; the rename stays unsaved.
+    let file = dir.path().join("Sample- platform changes.parallax");
+    let on_disk = parallax_engine::store::load_path(&file).unwrap().workshop;
+    assert_eq!(on_disk.title, "Sample: platform changes");
+    assert_eq!(on_disk.changes[2].placements.len(), 1);
+    assert_eq!(saved["status"]["dirty"], true, "{saved}");
+    assert_eq!(h.ok("get_workshop", json!({}))["status"]["dirty"], true);
 }
 
 #[test]

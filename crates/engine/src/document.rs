@@ -175,6 +175,23 @@ impl Document {
         self.saved_at = Some(self.revision);
     }
 
+    /// Which state of the workshop this is: it grows with every edit, undo and redo. A save
+    /// that runs off the document (on a snapshot of `workshop()`) takes it with the snapshot and
+    /// hands it to `mark_saved_at` when the file is written.
+    pub fn generation(&self) -> u64 {
+        self.revision
+    }
+
+    /// The workshop as it was at `generation` is on disk. Clears the unsaved flag only if no
+    /// edit, undo or redo happened since; otherwise the document stays unsaved, and an undo back
+    /// to that state does not make it saved either (as after `mark_saved`). Saves of one
+    /// document must finish in the order they started.
+    pub fn mark_saved_at(&mut self, generation: u64) {
+        if generation <= self.revision {
+            self.saved_at = Some(generation);
+        }
+    }
+
     /// Applies an edit; on success it becomes the newest undo step and clears redo.
     pub fn apply(&mut self, edit: Edit, now: Millis) -> Result<String, EditError> {
         let Applied { inverse, label } = edit::apply(&mut self.workshop, edit, now)?;
@@ -371,6 +388,37 @@ mod tests {
         assert!(doc.is_dirty());
         place(&mut doc, 2, 2, 2);
         assert_eq!(doc.status().redo_label, None);
+    }
+
+    #[test]
+    fn a_save_of_an_older_snapshot_leaves_later_edits_unsaved() {
+        let mut doc = Document::new(sample::workshop());
+        place(&mut doc, 1, 2, 2);
+        // The snapshot a save writes, taken before the edits that follow.
+        let snapshot = (doc.generation(), doc.workshop().clone());
+        place(&mut doc, 2, 3, 3);
+        assert_ne!(doc.generation(), snapshot.0);
+        doc.mark_saved_at(snapshot.0);
+        assert!(doc.is_dirty(), "the edit after the snapshot is not on disk");
+        // Undoing back to the saved state is a step too, as after `mark_saved`.
+        doc.undo(1).unwrap();
+        assert_eq!(doc.workshop(), &snapshot.1);
+        assert!(doc.is_dirty());
+
+        // With nothing in between, the save clears the flag; an undo or a redo sets it again.
+        let generation = doc.generation();
+        doc.mark_saved_at(generation);
+        assert!(!doc.is_dirty());
+        doc.redo(1).unwrap();
+        assert!(doc.is_dirty());
+        let generation = doc.generation();
+        doc.mark_saved_at(generation);
+        assert!(!doc.is_dirty());
+        // A generation the document never reached says nothing.
+        doc.mark_saved_at(generation + 1);
+        assert!(!doc.is_dirty());
+        place(&mut doc, 0, 1, 1);
+        assert!(doc.is_dirty());
     }
 
     #[test]

@@ -74,18 +74,10 @@ fn child_entry() {
             let path = PathBuf::from(&args[0]);
             let versions: Vec<Workshop> = (0..VERSIONS).map(version).collect();
             let mut k = 1;
-            let mut memo = store::SaveMemo::default();
             // Never outlive a test that failed before killing us.
             let deadline = Instant::now() + Duration::from_secs(120);
             while Instant::now() < deadline {
-                // Both ways a save is written: every line serialized, or most taken from a warm
-                // memo.
-                let w = &versions[k % VERSIONS];
-                if k % 2 == 0 {
-                    store::save_remembering(&path, w, &Expect::Anything, &mut memo).unwrap();
-                } else {
-                    store::save_path(&path, w).unwrap();
-                }
+                store::save_path(&path, &versions[k % VERSIONS]).unwrap();
                 if k == 1 {
                     println!("saving");
                     std::io::stdout().flush().unwrap();
@@ -107,13 +99,6 @@ fn child_entry() {
                 assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &rl), 0);
             }
             match store::save_path(&path, &version(4)) {
-                Err(SaveError::Io { kept: true, .. }) => {}
-                other => panic!("expected an I/O error that kept the file, got {other:?}"),
-            }
-            // The same with a warm memo, whose lines come from memory.
-            let mut memo = store::SaveMemo::default();
-            memo.remember(&version(4));
-            match store::save_remembering(&path, &version(4), &Expect::Anything, &mut memo) {
                 Err(SaveError::Io { kept: true, .. }) => {}
                 other => panic!("expected an I/O error that kept the file, got {other:?}"),
             }
@@ -295,13 +280,6 @@ fn a_full_disk_leaves_the_original_and_says_so() {
         "{message}"
     );
     assert_eq!(std::fs::read(&path).unwrap(), before);
-    // The same with a warm memo, whose lines come from memory.
-    let mut memo = store::SaveMemo::default();
-    memo.remember(&version(4));
-    let err =
-        store::save_remembering(&path, &version(4), &Expect::Anything, &mut memo).unwrap_err();
-    assert!(matches!(err, SaveError::Io { kept: true, .. }), "{err:?}");
-    assert_eq!(std::fs::read(&path).unwrap(), before);
     // Room again: the next save works, and the .bak is the version before it.
     let mut small = version(0);
     small.title = "after the disk was freed".into();
@@ -392,4 +370,226 @@ fn a_lock_held_by_another_process_is_respected_until_it_dies() {
     drop(child.stdin.take()); // EOF: the child releases and exits
     assert!(child.wait().unwrap().success());
     assert!(!lock::lock_path_for(&doc).unwrap().exists());
+}
+
+// Things planted beside a document by anyone who may write to its folder: a symbolic link or a
+// hard link to someone's file under the name of the lock, the `.bak` or a temporary file, or a
+// FIFO. Each must be refused or replaced, never written through, and never waited on.
+
+/// A file of the user's own that a planted link points at, and its bytes.
+fn victim(dir: &Path) -> (PathBuf, Vec<u8>) {
+    let path = dir.join("my-notes.txt");
+    let bytes = b"my own notes, not a workshop\n".to_vec();
+    std::fs::write(&path, &bytes).unwrap();
+    (path, bytes)
+}
+
+fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a plain system call with a valid, NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+}
+
+/// Runs `f` on a thread and waits at most 10 s for it: an operation that waits on a FIFO fails
+/// the test instead of hanging it. On a timeout the FIFO gets a writer, which lets the stuck
+/// thread go.
+fn within<T: Send + 'static>(fifo: &Path, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(Duration::from_secs(10)) {
+        Ok(result) => result,
+        Err(_) => {
+            use std::os::unix::fs::OpenOptionsExt;
+            let _ = std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(fifo);
+            panic!("still waiting after 10 s on the FIFO {}", fifo.display());
+        }
+    }
+}
+
+#[test]
+fn a_symlink_planted_as_the_lock_file_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("w.parallax");
+    store::save_path(&doc, &sample::workshop()).unwrap();
+    let (victim, bytes) = victim(elsewhere.path());
+    let lock_path = lock::lock_path_for(&doc).unwrap();
+    std::os::unix::fs::symlink(&victim, &lock_path).unwrap();
+    let err = lock::acquire(&doc, 1).unwrap_err().to_string();
+    assert!(
+        err.contains(".w.parallax.lock is a symbolic link, not a lock file; it was left as it is"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read(&victim).unwrap() == bytes,
+        "the victim was written"
+    );
+    assert!(std::fs::symlink_metadata(&lock_path)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(lock::holder_of(&doc), None);
+}
+
+#[test]
+fn a_hard_link_planted_as_the_lock_file_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("w.parallax");
+    let (victim, bytes) = victim(dir.path());
+    std::fs::hard_link(&victim, lock::lock_path_for(&doc).unwrap()).unwrap();
+    let err = lock::acquire(&doc, 1).unwrap_err().to_string();
+    assert!(err.contains("a second name of another file"), "{err}");
+    assert!(
+        std::fs::read(&victim).unwrap() == bytes,
+        "the victim was written"
+    );
+}
+
+#[test]
+fn a_fifo_planted_as_the_lock_file_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("w.parallax");
+    let fifo = lock::lock_path_for(&doc).unwrap();
+    mkfifo(&fifo);
+    let d = doc.clone();
+    assert_eq!(within(&fifo, move || lock::holder_of(&d)), None);
+    let d = doc.clone();
+    let err = within(&fifo, move || lock::acquire(&d, 1).map(|_| ()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("is not a regular file, not a lock file"),
+        "{err}"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_symlink_planted_as_the_backup_never_redirects_a_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.parallax");
+    let bak = store::backup_path_for(&path).unwrap();
+    let (victim, bytes) = victim(elsewhere.path());
+    store::save_path(&path, &version(0)).unwrap();
+    // Planted once, as the backup and as the name its hard link is made under: replaced by the
+    // previous version, the victim untouched.
+    std::fs::remove_file(&bak).ok();
+    std::os::unix::fs::symlink(&victim, &bak).unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join(".w.parallax.bak-new")).unwrap();
+    store::save_path(&path, &version(1)).unwrap();
+    assert!(
+        std::fs::read(&victim).unwrap() == bytes,
+        "the victim was written"
+    );
+    assert!(std::fs::symlink_metadata(&bak).unwrap().is_file());
+    assert_eq!(store::load_path(&bak).unwrap().workshop, version(0));
+
+    // Swapped in and out again and again while saves run (an atomic exchange of two names, so
+    // that the backup is a plain file one moment and the link the next): a save that checked
+    // the backup and then opened it by its name would write into the victim sooner or later.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let planter = {
+        let (stop, dir, bak, victim) = (
+            stop.clone(),
+            dir.path().to_owned(),
+            bak.clone(),
+            victim.clone(),
+        );
+        std::thread::spawn(move || {
+            use std::os::unix::ffi::OsStrExt;
+            let link = dir.join("planted-link");
+            let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
+            let (c_link, c_bak) = (c(&link), c(&bak));
+            let is_link =
+                |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+            let mut round = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                // A save's own rename over the backup removes the link when it sits there:
+                // plant it again.
+                if round.is_multiple_of(16) && !is_link(&link) && !is_link(&bak) {
+                    let _ = std::fs::remove_file(&link);
+                    let _ = std::os::unix::fs::symlink(&victim, &link);
+                }
+                round += 1;
+                // SAFETY: a plain system call with valid, NUL-terminated paths.
+                unsafe {
+                    libc::renameat2(
+                        libc::AT_FDCWD,
+                        c_link.as_ptr(),
+                        libc::AT_FDCWD,
+                        c_bak.as_ptr(),
+                        libc::RENAME_EXCHANGE,
+                    );
+                }
+            }
+        })
+    };
+    for k in 0..300 {
+        // A save may fail when the planter's exchange comes between its own steps.
+        let _ = store::save_path(&path, &version(k % 2));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    planter.join().unwrap();
+    assert!(
+        std::fs::read(&victim).unwrap() == bytes,
+        "the victim was written"
+    );
+    let loaded = store::load_path(&path).unwrap().workshop;
+    assert!(loaded == version(0) || loaded == version(1));
+}
+
+#[test]
+fn a_fifo_in_place_of_the_document_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("w.parallax");
+    mkfifo(&fifo);
+    let f = fifo.clone();
+    let err = within(&fifo, move || {
+        store::save_path(&f, &sample::workshop()).map_err(|e| e.to_string())
+    })
+    .unwrap_err();
+    assert!(
+        err.contains("it is not a regular file but a FIFO (named pipe)"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("The file on disk was left as it was."),
+        "{err}"
+    );
+    let f = fifo.clone();
+    let err = within(&fifo, move || store::load_path(&f).map(|_| ()))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not a regular file"), "{err}");
+}
+
+#[test]
+fn a_fifo_never_stalls_the_recovery_offer_at_start() {
+    use parallax_engine::store::recovery::{self, RecoveryKey};
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().join("recovery");
+    // A sidecar that is a FIFO is skipped.
+    std::fs::create_dir(&dir).unwrap();
+    let sidecar = dir.join("doc-000000000000000000000000.json");
+    mkfifo(&sidecar);
+    let d = dir.clone();
+    assert!(within(&sidecar, move || recovery::list(&d).unwrap()).is_empty());
+    // A document that became a FIFO is not read to compare it with its copy: the copy is
+    // offered.
+    let doc = data.path().join("w.parallax");
+    mkfifo(&doc);
+    let key = RecoveryKey::Document(doc.clone());
+    let far_ahead = 4_000_000_000_000; // ms since the epoch: the year 2096
+    recovery::write(&dir, &key, &sample::workshop(), far_ahead).unwrap();
+    let d = dir.clone();
+    let pending = within(&doc, move || recovery::pending(&d).unwrap());
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].key, key);
 }

@@ -1,11 +1,13 @@
 //! The hostile corpus (`tests/hostile/`): files that are broken, malicious or from elsewhere,
 //! each with the message a user must get. Big files (a 10 MB title, a file over the size limit)
 //! are made at run time rather than committed. The same corpus runs through `parallax-cli check`
-//! in crates/cli/tests/check.rs.
+//! in crates/cli/tests/check.rs. Then what is not a file at all: a FIFO, a device behind a link,
+//! a folder, a file over a limit — `read_bounded`, which every read of a user's file goes through,
+//! refuses each before reading, and without waiting.
 
 use std::path::{Path, PathBuf};
 
-use parallax_engine::store::{self, LoadError, MAX_FILE_BYTES};
+use parallax_engine::store::{self, read_bounded, LoadError, ReadError, MAX_FILE_BYTES};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile")
@@ -173,4 +175,70 @@ fn a_format_0_file_is_migrated_step_by_step() {
         std::fs::read(saved.backup.unwrap()).unwrap(),
         std::fs::read(&path).unwrap()
     );
+}
+
+#[test]
+fn a_file_over_the_limit_is_refused_with_its_size_and_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.csv");
+    std::fs::write(&path, b"0123456789").unwrap();
+    assert_eq!(read_bounded(&path, 10).unwrap(), b"0123456789");
+    match read_bounded(&path, 9) {
+        Err(e @ ReadError::TooLarge { size: 10, max: 9 }) => {
+            assert_eq!(
+                e.to_string(),
+                "the file is 10 bytes; at most 9 bytes are read"
+            );
+        }
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = read_bounded(dir.path(), 1024).unwrap_err();
+    assert!(matches!(err, ReadError::NotAFile(_)), "{err:?}");
+    assert_eq!(err.to_string(), "it is not a regular file but a folder");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_behind_a_symlink_is_refused_before_a_byte_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("w.parallax");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    let err = read_bounded(&link, u64::MAX).unwrap_err();
+    assert_eq!(err.to_string(), "it is not a regular file but a device");
+    let err = store::load_path(&link).unwrap_err().to_string();
+    assert!(err.contains("not a regular file but a device"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_waiting_for_a_writer() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("import.csv");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a plain system call with a valid, NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let f = fifo.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(read_bounded(&f, 1024).map_err(|e| e.to_string()));
+    });
+    let result = rx.recv_timeout(std::time::Duration::from_secs(10));
+    if result.is_err() {
+        // Let the stuck reader go before failing.
+        use std::os::unix::fs::OpenOptionsExt;
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo);
+    }
+    let err = result
+        .expect("read_bounded waited on the FIFO for 10 s")
+        .unwrap_err();
+    assert_eq!(err, "it is not a regular file but a FIFO (named pipe)");
 }

@@ -37,9 +37,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
         path: path.display().to_string(),
         source,
     };
-    let mut file = atomic_write_file::AtomicWriteFile::open(path).map_err(io)?;
-    std::io::Write::write_all(&mut file, bytes).map_err(io)?;
-    file.commit().map_err(io)?;
+    crate::store::atomic::write(path, bytes).map_err(|e| io(e.into()))?;
     Ok(())
 }
 

@@ -1,65 +1,45 @@
-//! Reading a `.parallax` file: size → UTF-8 → scan (well-formed JSON, no duplicate key) →
-//! format and version → (migrate) → typed model → validate. Every refusal names the JSON path of
-//! the problem. It must never trust the bytes: no panic, no stack overflow, no silently dropped
+//! Reading a `.parallax` file: bounded read → UTF-8 → JSON tree (no duplicate key) → format and
+//! version → (migrate) → typed model → validate. Every refusal names the JSON path of the
+//! problem. It must never trust the bytes: no panic, no stack overflow, no silently dropped
 //! data.
 //!
-//! Why hand-written visitors: `serde_json::Value` keeps the last of two equal keys and drops the
-//! first without a word, and so does a `BTreeMap` field such as `placements` — a file edited by
-//! hand or merged badly would lose data on open. serde_json has no option to refuse duplicates,
-//! and no well-kept crate does it for a whole document. So a `DeserializeSeed` drives serde_json's
-//! own parser over the text once without building anything (`scan`): it checks the keys of every
-//! object (borrowed from the text, on one shared stack), keeps the top-level `format` and
-//! `schema_version`, and on any error collects the path as the error unwinds, so it costs nothing
-//! when the file is fine. serde_json's recursion limit (128 levels) applies to it, so deep nesting
-//! is an error, never a stack overflow, and its string handling refuses lone surrogates.
+//! Why a visitor of its own for the tree: `serde_json::Value` keeps the last of two equal keys
+//! and drops the first without a word, and so does a `BTreeMap` field such as `placements` — a
+//! file edited by hand or merged badly would lose data on open. serde_json has no option to
+//! refuse duplicates, and no well-kept crate does it for a whole document. So a `DeserializeSeed`
+//! drives serde_json's own parser to build the tree, refusing a key seen twice in one object, and
+//! on any error collects the path as the error unwinds. serde_json's recursion limit (128 levels)
+//! applies to it, so deep nesting is an error, never a stack overflow, and its string handling
+//! refuses lone surrogates. Migrations rewrite that tree; the typed model is read from it with
+//! `serde_path_to_error` for the path of a wrong type or an unknown field.
 //!
-//! A file of the current (or a newer) version is then read straight into the typed model, with
-//! `format` and `schema_version` left out by a thin deserializer wrapper: no JSON tree is built,
-//! which keeps a 1,000-change workshop fast. An older file is read into a tree (`parse_tree`,
-//! duplicates refused the same way) for the migration steps to rewrite.
+//! A file that begins as this Parallax writes its files skips the tree and is read straight into
+//! the typed model, which refuses unknown fields and duplicate keys itself; if that fails for
+//! any reason, the file goes the way above for the exact message.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
 
-use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::fingerprint::{read_bounded, Fingerprint};
-use super::{migrate, LoadError, Loaded, FORMAT, MAX_FILE_BYTES, SCHEMA_VERSION};
+use super::fingerprint::Fingerprint;
+use super::read::{read_with_metadata, ReadError};
+use super::{layout, migrate, LoadError, Loaded, FORMAT, MAX_FILE_BYTES, SCHEMA_VERSION};
 use crate::validate::{check_workshop, ValidationError};
 use crate::Workshop;
 
-/// Reads and checks a workshop file. The size is checked before anything is read.
+/// Reads and checks a workshop file (a symbolic link the user chose is followed).
 pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(LoadError::Io(std::io::Error::other(
-            "it is not a regular file",
-        )));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
-            size: meta.len(),
-            max: MAX_FILE_BYTES,
-        });
-    }
-    let Some(on_disk) = read_bounded(path)? else {
-        return Err(LoadError::Io(std::io::Error::from(
-            std::io::ErrorKind::NotFound,
-        )));
-    };
-    let Some(bytes) = on_disk.bytes.as_deref() else {
-        return Err(LoadError::TooLarge {
-            size: on_disk.size,
-            max: MAX_FILE_BYTES,
-        });
-    };
-    load_checked(bytes, Fingerprint::of_bytes(bytes, on_disk.modified))
+    let (bytes, meta) = read_with_metadata(path, MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::TooLarge { size, max } => LoadError::TooLarge { size, max },
+        ReadError::Io(e) => LoadError::Io(e),
+        not_a_file => LoadError::Io(std::io::Error::other(not_a_file.to_string())),
+    })?;
+    load_checked(&bytes, Fingerprint::of_bytes(&bytes, meta.modified().ok()))
 }
 
 /// Parses and checks the bytes of a workshop file.
@@ -86,22 +66,27 @@ fn load_checked(bytes: &[u8], fingerprint: Fingerprint) -> Result<Loaded, LoadEr
     if text.trim().is_empty() {
         return Err(LoadError::Empty);
     }
-    // A file of this version is read straight into the typed model, in one pass: the model
-    // refuses unknown fields and duplicate keys itself. Anything else — other versions and every
-    // broken file — goes the careful way below, which says exactly what is wrong and where.
-    if let (true, Some(SCHEMA_VERSION)) = peek_header(text.as_bytes()) {
-        if let Ok(workshop) = typed_in_one_pass(text) {
-            check_workshop(&workshop)?;
-            return Ok(Loaded {
-                workshop,
-                read_only: None,
-                migrated_from: None,
-                fingerprint,
-            });
-        }
+    // A file as this Parallax writes it is read straight into the typed model, several times
+    // faster than through the tree: the model itself refuses unknown fields and duplicate keys.
+    // Any other file, and any error, goes the careful way below, which says exactly what is
+    // wrong and where.
+    if let Some(workshop) = typed_in_one_pass(text) {
+        check_workshop(&workshop)?;
+        return Ok(Loaded {
+            workshop,
+            read_only: None,
+            migrated_from: None,
+            fingerprint,
+        });
     }
-    let header = scan(text)?;
-    let version = check_header(header)?;
+    let mut tree = parse_tree(text)?;
+    let Value::Object(object) = &mut tree else {
+        return Err(LoadError::WrongFormat(format!(
+            "the file holds a JSON {}, not an object",
+            kind(&tree)
+        )));
+    };
+    let version = check_header(object.remove("format"), object.remove("schema_version"))?;
     let newer = version > SCHEMA_VERSION;
     let read_only = newer.then(|| {
         format!(
@@ -110,18 +95,10 @@ fn load_checked(bytes: &[u8], fingerprint: Fingerprint) -> Result<Loaded, LoadEr
         )
     });
     let migrated_from = (version < SCHEMA_VERSION).then_some(version);
-    let workshop = if migrated_from.is_some() {
-        // Older files go through the JSON tree, which the migration steps rewrite.
-        let mut value = parse_tree(text)?;
-        if let Some(object) = value.as_object_mut() {
-            object.remove("format");
-            object.remove("schema_version");
-            migrate::migrate(object, version)?;
-        }
-        typed_from_tree(&value, version)?
-    } else {
-        typed_from_text(text, version)?
-    };
+    if migrated_from.is_some() {
+        migrate::migrate(object, version)?;
+    }
+    let workshop = typed_from_tree(&tree, version)?;
     check_workshop(&workshop)?;
     Ok(Loaded {
         workshop,
@@ -129,6 +106,26 @@ fn load_checked(bytes: &[u8], fingerprint: Fingerprint) -> Result<Loaded, LoadEr
         migrated_from,
         fingerprint,
     })
+}
+
+/// The workshop of a file that begins as `layout` writes this version's files, read without the
+/// tree; None for any other file and on any error.
+fn typed_in_one_pass(text: &str) -> Option<Workshop> {
+    let rest = text.strip_prefix(layout::head().as_str())?;
+    // The same object without the format tag and the version, which `Workshop` does not know.
+    let body = format!("{{{rest}");
+    serde_json::from_str(&body).ok()
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
 }
 
 /// The JSON tree of `text`, or the first problem in it with its path.
@@ -144,7 +141,7 @@ pub(crate) fn parse_tree(text: &str) -> Result<Value, LoadError> {
     }
 }
 
-/// The error of a failed scan or tree, with its path.
+/// The error of a failed tree, with its path.
 fn trail_error(trail: Trail, e: &serde_json::Error, text: &str) -> LoadError {
     let path = trail.path();
     match trail.problem {
@@ -345,23 +342,9 @@ fn invalid(path: &str, problem: impl Into<String>) -> LoadError {
     })
 }
 
-/// The top of the file as the scan saw it.
-struct Header {
-    /// What the whole file is: "object", "array"…
-    kind: &'static str,
-    format: Option<Value>,
-    schema_version: Option<Value>,
-}
-
 /// The format tag and the version, or why the file is not a workshop this Parallax can read.
-fn check_header(header: Header) -> Result<u64, LoadError> {
-    if header.kind != "object" {
-        return Err(LoadError::WrongFormat(format!(
-            "the file holds a JSON {}, not an object",
-            header.kind
-        )));
-    }
-    match header.format {
+fn check_header(format: Option<Value>, schema_version: Option<Value>) -> Result<u64, LoadError> {
+    match format {
         Some(Value::String(f)) if f == FORMAT => {}
         Some(other) => {
             return Err(LoadError::WrongFormat(format!(
@@ -375,7 +358,7 @@ fn check_header(header: Header) -> Result<u64, LoadError> {
             )))
         }
     }
-    match header.schema_version {
+    match schema_version {
         Some(v) => v.as_u64().ok_or_else(|| {
             invalid(
                 "schema_version",
@@ -398,25 +381,6 @@ fn typed_error(path: String, message: String, version: u64) -> LoadError {
     invalid(if path == "." { "(top level)" } else { &path }, message)
 }
 
-/// The typed model straight from the text (the file is already known to be well-formed JSON
-/// without duplicate keys): no tree in between, which makes loading a big file several times
-/// faster. Fast without path tracking; only a file that fails is read again to find where.
-fn typed_from_text(text: &str, version: u64) -> Result<Workshop, LoadError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    match Workshop::deserialize(WithoutHeader(&mut de)) {
-        Ok(w) => Ok(w),
-        Err(first) => {
-            let mut de = serde_json::Deserializer::from_str(text);
-            let (path, message) =
-                match serde_path_to_error::deserialize::<_, Workshop>(WithoutHeader(&mut de)) {
-                    Err(e) => (e.path().to_string(), e.into_inner().to_string()),
-                    Ok(_) => (".".to_owned(), first.to_string()),
-                };
-            Err(typed_error(path, strip_position(&message), version))
-        }
-    }
-}
-
 /// The typed model from a (migrated) tree.
 fn typed_from_tree(value: &Value, version: u64) -> Result<Workshop, LoadError> {
     match Workshop::deserialize(value) {
@@ -429,15 +393,6 @@ fn typed_from_tree(value: &Value, version: u64) -> Result<Workshop, LoadError> {
             Err(typed_error(path, message, version))
         }
     }
-}
-
-/// The workshop of a file whose header says it is of this version, read without a scan first.
-/// Any error just sends the file the careful way, so it carries no message.
-fn typed_in_one_pass(text: &str) -> Result<Workshop, ()> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let workshop = Workshop::deserialize(WithoutHeader(&mut de)).map_err(|_| ())?;
-    de.end().map_err(|_| ())?;
-    Ok(workshop)
 }
 
 /// Whether `bytes` start like a Parallax file, and the `schema_version` they say. Parallax writes
@@ -478,285 +433,6 @@ impl<'de> Visitor<'de> for HeaderVisitor<'_> {
     }
 }
 
-/// A deserializer of the top-level object that leaves out `format` and `schema_version`, so
-/// that `Workshop` (which refuses unknown fields) reads the rest of the file directly. A second
-/// `format` or `schema_version` is an error, as any duplicate key is.
-struct WithoutHeader<D>(D);
-
-impl<'de, D: de::Deserializer<'de>> de::Deserializer<'de> for WithoutHeader<D> {
-    type Error = D::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_map(Headerless(visitor))
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_map(Headerless(visitor))
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
-        ignored_any
-    }
-}
-
-struct Headerless<V>(V);
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for Headerless<V> {
-    type Value = V::Value;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        self.0.expecting(f)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.0.visit_map(HeaderlessMap {
-            map,
-            seen: (false, false),
-        })
-    }
-}
-
-struct HeaderlessMap<A> {
-    map: A,
-    /// `format`, `schema_version` already passed.
-    seen: (bool, bool),
-}
-
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for HeaderlessMap<A> {
-    type Error = A::Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, A::Error> {
-        loop {
-            let Some(key) = self.map.next_key_seed(KeySeed)? else {
-                return Ok(None);
-            };
-            let seen = match key.as_ref() {
-                "format" => &mut self.seen.0,
-                "schema_version" => &mut self.seen.1,
-                _ => {
-                    return match key {
-                        Cow::Borrowed(k) => {
-                            seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(k))
-                        }
-                        Cow::Owned(k) => seed.deserialize(StringDeserializer::<A::Error>::new(k)),
-                    }
-                    .map(Some)
-                }
-            };
-            if std::mem::replace(seen, true) {
-                return Err(de::Error::custom(format!("duplicate field `{key}`")));
-            }
-            self.map.next_value::<de::IgnoredAny>()?;
-        }
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        self.map.next_value_seed(seed)
-    }
-}
-
-/// A key, borrowed from the text when it has no escapes.
-struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a key")
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v))
-    }
-}
-
-/// Checks the whole text without building anything: well-formed JSON, no duplicate key, no
-/// non-finite number, nesting within serde_json's limit; on a problem, its path. Keeps the
-/// top-level `format` and `schema_version`.
-fn scan(text: &str) -> Result<Header, LoadError> {
-    let trail = RefCell::new(Trail::default());
-    let header = RefCell::new((None, None));
-    let keys = RefCell::new(Vec::new());
-    let mut de = serde_json::Deserializer::from_str(text);
-    let result = ScanSeed {
-        trail: &trail,
-        header: Some(&header),
-        keys: &keys,
-    }
-    .deserialize(&mut de)
-    .and_then(|kind| de.end().map(|()| kind));
-    match result {
-        Ok(kind) => {
-            let (format, schema_version) = header.into_inner();
-            Ok(Header {
-                kind,
-                format,
-                schema_version,
-            })
-        }
-        Err(e) => Err(trail_error(trail.into_inner(), &e, text)),
-    }
-}
-
-type HeaderSlot = RefCell<(Option<Value>, Option<Value>)>;
-
-/// Walks any JSON value; returns what kind it was. `header` is set only for the top level.
-/// `keys` is one stack shared by all levels: each object pushes its keys above its parent's and
-/// pops them when done, so that checking for duplicates allocates nothing per object.
-#[derive(Clone, Copy)]
-struct ScanSeed<'t, 'de> {
-    trail: &'t RefCell<Trail>,
-    header: Option<&'t HeaderSlot>,
-    keys: &'t RefCell<Vec<Cow<'de, str>>>,
-}
-
-/// Objects with more keys than this check duplicates with a hash set instead of a list.
-const FEW_KEYS: usize = 24;
-
-impl<'de> DeserializeSeed<'de> for ScanSeed<'_, 'de> {
-    type Value = &'static str;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<&'static str, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ScanSeed<'_, 'de> {
-    type Value = &'static str;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<&'static str, E> {
-        Ok("boolean")
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<&'static str, E> {
-        Ok("number")
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<&'static str, E> {
-        Ok("number")
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<&'static str, E> {
-        if v.is_finite() {
-            Ok("number")
-        } else {
-            self.trail.borrow_mut().problem = Some(Problem::NotFinite(v));
-            Err(E::custom("not a finite number"))
-        }
-    }
-    fn visit_borrowed_str<E>(self, _: &'de str) -> Result<&'static str, E> {
-        Ok("string")
-    }
-    fn visit_str<E>(self, _: &str) -> Result<&'static str, E> {
-        Ok("string")
-    }
-    fn visit_unit<E>(self) -> Result<&'static str, E> {
-        Ok("null")
-    }
-    fn visit_none<E>(self) -> Result<&'static str, E> {
-        Ok("null")
-    }
-    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<&'static str, D::Error> {
-        self.deserialize(d)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<&'static str, A::Error> {
-        let inner = ScanSeed {
-            header: None,
-            ..self
-        };
-        let mut index = 0;
-        loop {
-            match seq.next_element_seed(inner) {
-                Ok(Some(_)) => index += 1,
-                Ok(None) => return Ok("array"),
-                Err(e) => {
-                    self.trail.borrow_mut().outward.push(Segment::Index(index));
-                    return Err(e);
-                }
-            }
-        }
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<&'static str, A::Error> {
-        let inner = ScanSeed {
-            header: None,
-            ..self
-        };
-        let start = self.keys.borrow().len();
-        let mut many: Option<HashSet<Cow<'de, str>>> = None;
-        let result = loop {
-            let key = match access.next_key_seed(KeySeed) {
-                Ok(Some(key)) => key,
-                Ok(None) => break Ok("object"),
-                Err(e) => break Err(e),
-            };
-            let result = match (self.header, key.as_ref()) {
-                (Some(slot), "format" | "schema_version") => access
-                    .next_value_seed(TreeSeed { trail: self.trail })
-                    .map(|v| {
-                        let mut slot = slot.borrow_mut();
-                        if key == "format" {
-                            slot.0 = Some(v);
-                        } else {
-                            slot.1 = Some(v);
-                        }
-                    }),
-                _ => access.next_value_seed(inner).map(|_| ()),
-            };
-            if let Err(e) = result {
-                self.trail
-                    .borrow_mut()
-                    .outward
-                    .push(Segment::Key(key.into_owned()));
-                break Err(e);
-            }
-            let mut keys = self.keys.borrow_mut();
-            let seen = match &many {
-                Some(set) => set.contains(&key),
-                None => keys[start..].contains(&key),
-            };
-            if seen {
-                let mut trail = self.trail.borrow_mut();
-                trail.problem = Some(Problem::DuplicateKey);
-                trail.outward.push(Segment::Key(key.into_owned()));
-                break Err(de::Error::custom("duplicate key"));
-            }
-            match &mut many {
-                Some(set) => {
-                    set.insert(key);
-                }
-                None => {
-                    keys.push(key);
-                    if keys.len() - start > FEW_KEYS {
-                        many = Some(keys.drain(start..).collect());
-                    }
-                }
-            }
-        };
-        self.keys.borrow_mut().truncate(start);
-        result
-    }
-}
-
 /// Keeps messages about hostile values short (a 10 MB string must not become a 10 MB message).
 fn shorten(text: &str) -> String {
     const MAX: usize = 60;
@@ -777,6 +453,34 @@ mod tests {
     }
 
     #[test]
+    fn a_file_parallax_wrote_reads_the_same_both_ways() {
+        let w = crate::sample::workshop();
+        let text = String::from_utf8(crate::store::to_bytes(&w).unwrap()).unwrap();
+        let mut tree = parse_tree(&text).unwrap();
+        let object = tree.as_object_mut().unwrap();
+        object.remove("format");
+        object.remove("schema_version");
+        assert_eq!(typed_from_tree(&tree, SCHEMA_VERSION).unwrap(), w);
+        assert_eq!(typed_in_one_pass(&text).unwrap(), w);
+        // Fields left to their defaults are the model's defaults either way.
+        let bare = text.replace(",\n  \"phase\": \"placing\",\n  \"blind\": true", "");
+        assert_ne!(bare, text);
+        let mut tree = parse_tree(&bare).unwrap();
+        let object = tree.as_object_mut().unwrap();
+        object.remove("format");
+        object.remove("schema_version");
+        assert_eq!(
+            typed_in_one_pass(&bare).unwrap(),
+            typed_from_tree(&tree, SCHEMA_VERSION).unwrap()
+        );
+        // A duplicate in such a file still gets the careful way's message.
+        let duplicate = text.replacen("{\"id\":\"c1\",", "{\"id\":\"c1\",\"id\":\"c1\",", 1);
+        assert!(typed_in_one_pass(&duplicate).is_none());
+        let err = load_bytes(duplicate.as_bytes()).unwrap_err().to_string();
+        assert!(err.starts_with("changes[0].id: appears twice"), "{err}");
+    }
+
+    #[test]
     fn duplicate_keys_are_refused_with_their_path() {
         assert_eq!(
             problem(r#"{"a": [1, {"b": 1, "c": {"d": 2, "d": 3}}]}"#),
@@ -787,18 +491,15 @@ mod tests {
     }
 
     #[test]
-    fn the_scan_finds_duplicates_in_big_objects_and_deep_down() {
+    fn duplicates_are_found_in_big_objects_and_deep_down() {
         let mut keys: Vec<String> = (0..100).map(|i| format!("\"k{i}\": {i}")).collect();
         keys.push("\"k57\": 0".to_owned());
         let text = format!("{{\"a\": [{{}}, {{{}}}]}}", keys.join(", "));
-        let err = scan(&text).err().unwrap().to_string();
+        let err = problem(&text);
         assert!(err.starts_with("a[1].k57: appears twice"), "{err}");
         // Equal keys in different objects, and an escaped spelling of the same key.
-        assert!(scan(r#"{"a": {"x": 1}, "b": {"x": 1}, "c": [{"x": 1}, {"x": 2}]}"#).is_ok());
-        let err = scan(r#"{"t": {"x": 1, "\u0078": 2}}"#)
-            .err()
-            .unwrap()
-            .to_string();
+        assert!(parse_tree(r#"{"a": {"x": 1}, "b": {"x": 1}, "c": [{"x": 1}, {"x": 2}]}"#).is_ok());
+        let err = problem(r#"{"t": {"x": 1, "\u0078": 2}}"#);
         assert!(err.starts_with("t.x: appears twice"), "{err}");
     }
 

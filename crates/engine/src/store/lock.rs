@@ -8,7 +8,13 @@
 //! dies, however it dies, so a lock file whose OS lock is free is stale and is taken over, and
 //! a recycled pid cannot fool it. Where the file system has no OS locks, the file's contents
 //! decide: a holder on this host whose pid is dead is stale; one on another host is respected.
-//! It must never take a lock that a live process holds, and never delete someone else's lock.
+//!
+//! The lock file sits in a folder others may write to, so anyone there can plant something under
+//! its name. It is opened without following a symbolic link (`O_NOFOLLOW`) and without waiting
+//! on a FIFO, and the opened descriptor must be a regular file with no other name (a hard link
+//! to someone's file has two) before a byte is written into it.
+//! It must never take a lock that a live process holds, never delete someone else's lock, and
+//! never write into anything but a lock file of its own.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
@@ -57,6 +63,17 @@ pub enum LockError {
     Held {
         document: String,
         by: Option<LockHolder>,
+    },
+    /// Something else sits under the lock file's name: left alone, and the document is not
+    /// locked (the shell opens it read-only).
+    #[error(
+        "cannot lock {document}: {lock} is {what}, not a lock file; it was left as it is \
+         (remove it if nobody should have put it there)"
+    )]
+    NotALockFile {
+        document: String,
+        lock: String,
+        what: &'static str,
     },
     #[error("cannot lock {document}: {source}")]
     Io {
@@ -120,14 +137,22 @@ pub fn acquire(document: &Path, now_ms: Millis) -> Result<LockGuard, LockError> 
     };
     let me = LockHolder::me(now_ms);
     // A holder that is releasing may delete the file between our open and our lock: retry then.
+    let not_a_lock_file = |what| LockError::NotALockFile {
+        document: document.display().to_string(),
+        lock: path.display().to_string(),
+        what,
+    };
     for _ in 0..16 {
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io)?;
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        let mut file = match open_no_follow(&mut options, &path) {
+            Ok(file) => file,
+            Err(e) if is_symlink_refusal(&e) => return Err(not_a_lock_file("a symbolic link")),
+            Err(e) => return Err(io(e)),
+        };
+        if let Some(what) = not_plain(&file).map_err(io)? {
+            return Err(not_a_lock_file(what));
+        }
         match file.try_lock() {
             Ok(()) => {
                 if !is_same_file(&file, &path) {
@@ -172,8 +197,53 @@ pub fn acquire(document: &Path, now_ms: Millis) -> Result<LockGuard, LockError> 
 
 /// Reads who holds a lock, without taking it (e.g. to show it beside a read-only document).
 pub fn holder_of(document: &Path) -> Option<LockHolder> {
-    let mut file = File::open(lock_path_for(document)?).ok()?;
+    let mut options = OpenOptions::new();
+    options.read(true);
+    let mut file = open_no_follow(&mut options, &lock_path_for(document)?).ok()?;
+    if not_plain(&file).ok()?.is_some() {
+        return None;
+    }
     read_holder(&mut file)
+}
+
+/// Opens without following a symbolic link at `path` and without waiting for a FIFO's other end.
+#[cfg(unix)]
+fn open_no_follow(options: &mut OpenOptions, path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    options
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .mode(0o644)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(options: &mut OpenOptions, path: &Path) -> std::io::Result<File> {
+    options.open(path)
+}
+
+/// Linux says ELOOP when `O_NOFOLLOW` meets a link; FreeBSD and others say EMLINK.
+#[cfg(unix)]
+fn is_symlink_refusal(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::ELOOP) | Some(libc::EMLINK))
+}
+
+#[cfg(not(unix))]
+fn is_symlink_refusal(_e: &std::io::Error) -> bool {
+    false
+}
+
+/// What the opened file is when it is not a plain file of its own (checked on the descriptor,
+/// so nothing can be swapped in after the check).
+fn not_plain(file: &File) -> std::io::Result<Option<&'static str>> {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(Some("not a regular file"));
+    }
+    #[cfg(unix)]
+    if std::os::unix::fs::MetadataExt::nlink(&meta) != 1 {
+        return Ok(Some("a second name of another file (a hard link)"));
+    }
+    Ok(None)
 }
 
 fn read_holder(file: &mut File) -> Option<LockHolder> {
@@ -187,7 +257,7 @@ fn read_holder(file: &mut File) -> Option<LockHolder> {
 #[cfg(unix)]
 fn is_same_file(file: &File, path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
-    match (file.metadata(), std::fs::metadata(path)) {
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
         (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
         _ => false,
     }

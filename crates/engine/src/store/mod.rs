@@ -1,23 +1,26 @@
-//! The `.parallax` file: UTF-8 JSON with `"format": "parallax-workshop"` and `"schema_version"`.
-//! Loading goes size check → parse (refusing duplicate keys) → migrate step by step → validate →
-//! typed model, and every error says where in the file the problem is. Saving is atomic and
-//! durable, keeps the previous version as `NAME.parallax.bak`, and refuses to overwrite a file
-//! that changed on disk since it was read or that a newer Parallax wrote. Beside the document
-//! live its lock (`lock`) and, in the app's data folder, its recovery copies (`recovery`).
+//! The `.parallax` file and everything Parallax writes to disk.
+//!
+//! Loading (`load`) reads a bounded regular file, refuses duplicate keys, migrates older formats
+//! step by step (`migrate`), validates, and says where in the file any problem is. Saving
+//! (`save`) checks that the file on disk is still what was opened and that no newer Parallax
+//! wrote it, keeps the previous version as `NAME.parallax.bak` (a hard link), and replaces the
+//! file with `atomic::write`, which recovery copies (`recovery`) and exports use too. Beside the
+//! document lives its lock (`lock`). Every read of a file a user chose goes through
+//! `read_bounded`.
 //!
 //! It must never leave a half-written document behind, never lose both the old and the new
-//! version, and never trust a file.
+//! version, never write through a symbolic link or into a file it did not just create, never
+//! read without a bound, and never trust a file.
 
+pub mod atomic;
 mod fingerprint;
 mod layout;
-mod line;
 mod load;
 pub mod lock;
-mod memo;
 pub mod migrate;
+mod read;
 pub mod recovery;
 mod save;
-mod worker;
 
 use std::path::PathBuf;
 
@@ -27,8 +30,8 @@ use crate::Workshop;
 pub use fingerprint::Fingerprint;
 pub use load::{load_bytes, load_path};
 pub use lock::{acquire, LockError, LockGuard, LockHolder};
-pub use memo::SaveMemo;
-pub use save::{backup_path_for, save, save_path, save_remembering, Expect, Saved};
+pub use read::{read_bounded, ReadError};
+pub use save::{backup_path_for, save, save_path, Expect, Saved};
 
 pub const FORMAT: &str = "parallax-workshop";
 pub const SCHEMA_VERSION: u64 = 1;
@@ -134,17 +137,14 @@ pub(crate) fn follow_symlinks(path: &std::path::Path) -> PathBuf {
     }
 }
 
-/// The bytes of a workshop file, laid out as `layout` says. (`save` writes the same bytes
-/// without building them in memory first.)
+/// The bytes of a workshop file, laid out as `layout` says, after validating the workshop.
 pub fn to_bytes(workshop: &Workshop) -> Result<Vec<u8>, SaveError> {
     check_workshop(workshop)?;
-    let mut bytes = Vec::new();
-    layout::write_file(&mut bytes, workshop).map_err(|e| SaveError::Io {
+    layout::to_vec(workshop).map_err(|e| SaveError::Io {
         path: String::new(),
-        source: e,
+        source: e.into(),
         kept: true,
-    })?;
-    Ok(bytes)
+    })
 }
 
 #[cfg(test)]
@@ -175,36 +175,6 @@ mod tests {
 
     fn load_value(v: &Value) -> Result<Loaded, LoadError> {
         load_bytes(&serde_json::to_vec(v).unwrap())
-    }
-
-    /// What serde's derive makes of a file: the reference the hand-laid top level must match.
-    #[derive(serde::Serialize)]
-    struct FileOut<'a> {
-        format: &'static str,
-        schema_version: u64,
-        #[serde(flatten)]
-        workshop: &'a Workshop,
-    }
-
-    #[test]
-    fn the_top_level_is_laid_out_as_serde_would() {
-        for w in [
-            sample::workshop(),
-            Workshop::new("", crate::Matrix::default()),
-        ] {
-            let mut derived = Vec::new();
-            let out = FileOut {
-                format: FORMAT,
-                schema_version: SCHEMA_VERSION,
-                workshop: &w,
-            };
-            layout::write(&mut derived, &out).unwrap();
-            derived.push(b'\n');
-            assert_eq!(
-                String::from_utf8(to_bytes(&w).unwrap()).unwrap(),
-                String::from_utf8(derived).unwrap()
-            );
-        }
     }
 
     #[test]

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::save::write_atomically;
-use super::{load_path, to_bytes, LoadError, Loaded, SaveError};
+use super::{
+    atomic, load_path, read_bounded, to_bytes, LoadError, Loaded, SaveError, MAX_FILE_BYTES,
+};
 use crate::{Millis, Workshop};
 
 const SIDECAR_FORMAT: &str = "parallax-recovery";
@@ -116,7 +117,7 @@ pub fn write(
     let copy = dir.join(format!("{stem}.parallax"));
     // The copy first, then the sidecar: a crash in between leaves a copy newer than its sidecar
     // says, never a sidecar pointing at nothing new.
-    write_atomically(&copy, &bytes).map_err(io)?;
+    atomic::write(&copy, &bytes).map_err(|e| io(e.into()))?;
     let sidecar = Sidecar {
         format: SIDECAR_FORMAT.to_owned(),
         document: match key {
@@ -137,7 +138,7 @@ pub fn write(
         title: workshop.title.clone(),
     };
     let json = serde_json::to_vec_pretty(&sidecar).map_err(|e| io(std::io::Error::other(e)))?;
-    write_atomically(&dir.join(format!("{stem}.json")), &json).map_err(io)?;
+    atomic::write(&dir.join(format!("{stem}.json")), &json).map_err(|e| io(e.into()))?;
     Ok(copy)
 }
 
@@ -164,12 +165,12 @@ pub fn list(dir: &Path) -> std::io::Result<Vec<RecoveryCopy>> {
     Ok(copies)
 }
 
+/// A sidecar is a few hundred bytes; never read much of one that is not ours.
+const MAX_SIDECAR_BYTES: u64 = 64 * 1024;
+
 fn read_sidecar(path: &Path) -> Option<RecoveryCopy> {
-    let meta = std::fs::metadata(path).ok()?;
-    if meta.len() > 64 * 1024 {
-        return None;
-    }
-    let sidecar: Sidecar = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    let bytes = read_bounded(path, MAX_SIDECAR_BYTES).ok()?;
+    let sidecar: Sidecar = serde_json::from_slice(&bytes).ok()?;
     if sidecar.format != SIDECAR_FORMAT {
         return None;
     }
@@ -228,7 +229,10 @@ fn is_newer(found: &RecoveryCopy) -> bool {
         return false;
     }
     // Newer, but the same workshop (saved right after the copy was made): nothing to recover.
-    match (std::fs::read(doc), std::fs::read(&found.copy)) {
+    match (
+        read_bounded(doc, MAX_FILE_BYTES),
+        read_bounded(&found.copy, MAX_FILE_BYTES),
+    ) {
         (Ok(a), Ok(b)) => a != b,
         _ => true,
     }
