@@ -325,7 +325,7 @@ for (const [width, height] of SIZES) {
       for (const presenting of [false, true]) {
         if (presenting) {
           await page.getByRole("button", { name: "Present" }).click();
-          await page.getByRole("button", { name: "Exit presentation" }).waitFor();
+          await page.waitForFunction(() => document.documentElement.classList.contains("present"));
         }
         for (const view of VIEWS) {
           const name = `${presenting ? "presenting" : "not presenting"}: ${view.name}`;
