@@ -179,3 +179,33 @@ test("compare: the queue says what its boxes do, highlights a change, explains �
   await page.getByRole("button", { name: "Krippendorff α" }).hover();
   assert.equal(await page.locator("#explain-alpha").isVisible(), true);
 });
+
+test("a level's definition opens beside the matrix, never over its cells, presenting or not", async () => {
+  for (const [width, height] of [
+    [1280, 720],
+    [1024, 768],
+  ]) {
+    const page = await open(crowded(), { width, height });
+    for (const presenting of [false, true]) {
+      if (presenting) await page.getByRole("button", { name: "Present" }).click();
+      const grid = await page.getByRole("grid").boundingBox();
+      for (const id of ["board-l1", "board-l5", "board-i1", "board-i5"]) {
+        await page.locator(`[aria-describedby="${id}"]`).hover();
+        const tip = page.locator(`#${id}`);
+        await tip.waitFor();
+        const b = await tip.boundingBox();
+        const over =
+          b.x < grid.x + grid.width &&
+          b.x + b.width > grid.x &&
+          b.y < grid.y + grid.height &&
+          b.y + b.height > grid.y;
+        assert.ok(
+          !over,
+          `${id} covers the matrix at ${width}×${height} (presenting: ${presenting})`,
+        );
+        assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.width <= width && b.y + b.height <= height);
+      }
+    }
+    await page.context().close();
+  }
+});
