@@ -168,7 +168,7 @@ test("compare: the queue says what its boxes do, highlights a change, explains �
   assert.equal(await overlay.locator("svg .marker.faded").count(), 0);
 
   // κ and α explain themselves in one plain line, on focus as on hover.
-  const kappa = page.getByRole("button", { name: "weighted κ" });
+  const kappa = page.getByRole("button", { name: "κ (weighted)" });
   await kappa.focus();
   const tip = page.locator("#explain-kappa");
   assert.equal(await tip.isVisible(), true);
@@ -176,7 +176,7 @@ test("compare: the queue says what its boxes do, highlights a change, explains �
     await tip.innerText(),
     /agreement beyond chance: 1 = perfect, 0 = no better than chance/,
   );
-  await page.getByRole("button", { name: "Krippendorff α" }).hover();
+  await page.getByRole("button", { name: "α (Krippendorff)" }).hover();
   assert.equal(await page.locator("#explain-alpha").isVisible(), true);
 });
 
