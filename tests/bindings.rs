@@ -33,6 +33,8 @@ fn generated() -> Vec<(String, String)> {
         CommandError,
         ErrorCode,
         Analysis<'static>,
+        Viewer,
+        Progress,
         Template,
         ChangeDetails,
         parallax_app::importing::ImportPreview,

@@ -53,7 +53,11 @@ impl Harness {
                 .build()
                 .expect("a mock window"),
         };
-        Harness { _app: app, window }
+        let h = Harness { _app: app, window };
+        // As the window does at start: it places for a perspective (Ops: most tests place for
+        // it). While placing is blind, the view holds that perspective's placements only.
+        let _ = h.call("set_viewer", json!({ "active": "ops" }));
+        h
     }
 
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -103,9 +107,71 @@ fn the_window_opens_on_the_sample() {
     assert_eq!(view["workshop"]["changes"].as_array().unwrap().len(), 8);
     assert_eq!(view["file_name"], Value::Null);
     assert_eq!(
-        view["status"]["dirty"], true,
-        "a never-saved workshop is unsaved"
+        view["status"]["dirty"], false,
+        "the sample nobody touched has nothing unsaved"
     );
+    assert!(!h.title().contains(" •"), "{}", h.title());
+}
+
+#[test]
+fn the_sample_and_a_new_workshop_are_untouched_and_replacing_them_asks_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    saved_sample(dir.path());
+    // Every question about unsaved changes is answered "cancel": a question would keep the
+    // workshop that is open.
+    let h = Harness::answering(dir.path(), None, Unsaved::Cancel);
+    let opened = h.ok("open_workshop", json!({}));
+    assert_eq!(
+        opened["file_name"], "w.parallax",
+        "the sample at start was replaced without a question"
+    );
+
+    let sample = h.ok("open_sample", json!({}));
+    assert_eq!(sample["workshop"]["title"], "Sample: platform changes");
+    assert_eq!(sample["file_name"], Value::Null);
+    assert_eq!(sample["status"]["dirty"], false);
+    assert!(!h.title().contains(" •"), "{}", h.title());
+
+    let new = h.ok("new_workshop", json!({ "template": "3x3" }));
+    assert_eq!(new["workshop"]["title"], "New workshop");
+    assert_eq!(
+        new["workshop"]["matrix"]["likelihood"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(new["workshop"]["changes"], json!([]));
+    assert_eq!(new["workshop"]["perspectives"][1]["name"], "Ops");
+    assert_eq!(new["status"]["dirty"], false);
+    assert_eq!(h.ok("recent_files", json!({})), json!([]));
+
+    let again = h.ok("open_workshop", json!({}));
+    assert_eq!(
+        again["file_name"], "w.parallax",
+        "the new workshop asked nothing"
+    );
+
+    // Once touched, a workshop the app made is unsaved like any other: "cancel" keeps it.
+    h.ok("open_sample", json!({}));
+    let reply = h.ok("apply_edit", place_ops_4_2());
+    assert_eq!(reply["status"]["dirty"], true);
+    assert_eq!(
+        h.ok("new_workshop", json!({ "template": "5x5" })),
+        Value::Null,
+        "cancelled: nothing replaced"
+    );
+    let kept = h.ok("get_workshop", json!({}));
+    assert_eq!(kept["workshop"]["title"], "Sample: platform changes");
+    assert_eq!(
+        kept["workshop"]["changes"][2]["placements"]["ops"]["impact"],
+        2
+    );
+    assert_eq!(h.ok("open_sample", json!({})), Value::Null);
+    let err = h
+        .call("new_workshop", json!({ "template": "6x6" }))
+        .unwrap_err();
+    assert!(err.to_string().contains("6x6"), "{err}");
 }
 
 #[test]
@@ -205,6 +271,7 @@ fn place(change: &str, likelihood: u8, impact: u8) -> Value {
 fn the_history_lists_the_steps_and_several_are_undone_in_one_command() {
     let dir = tempfile::tempdir().unwrap();
     let h = Harness::new(dir.path(), None);
+    h.ok("set_viewer", json!({ "active": "dev" }));
     h.ok("apply_edit", place("c1", 1, 1));
     h.ok("apply_edit", place("c2", 2, 2));
     h.ok("apply_edit", place("c3", 3, 3));
@@ -466,6 +533,62 @@ fn save_as_onto_a_workshop_another_parallax_holds_is_refused_before_writing() {
         .exists());
     assert_eq!(h.ok("get_workshop", json!({}))["status"]["dirty"], true);
     drop(holder);
+}
+
+#[test]
+fn the_window_is_sent_only_what_its_viewer_may_see_while_placing_is_blind() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    h.ok("apply_edit", place_ops_4_2());
+    h.ok("apply_edit", place("c1", 2, 2));
+
+    // Placing for Dev: the reply to an edit of Ops' placement carries nothing of it.
+    let dev = h.ok("set_viewer", json!({ "active": "dev" }));
+    assert_eq!(dev["hidden"], true);
+    let text = dev["workshop"].to_string();
+    assert!(
+        !text.contains("no automated rollback"),
+        "no Ops rationale: {text}"
+    );
+    assert!(dev["workshop"]["changes"][2]["placements"]["ops"].is_null());
+    let ops_progress = dev["progress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["perspective"] == "ops")
+        .unwrap()
+        .clone();
+    assert_eq!(ops_progress["placed"], 1, "progress is still told: {dev}");
+    let reply = h.ok("apply_edit", place("c1", 3, 3));
+    assert!(
+        reply["change"]["change"]["placements"]["ops"].is_null(),
+        "{reply}"
+    );
+    let undo = h.ok("undo", json!({}));
+    assert!(!undo.to_string().contains("\"ops\":{"), "{undo}");
+
+    // No active perspective: no placements at all; an unknown one is refused.
+    let none = h.ok("set_viewer", json!({ "active": null }));
+    assert!(none["workshop"]["changes"][2]["placements"]
+        .as_object()
+        .unwrap()
+        .is_empty());
+    let err = h
+        .call("set_viewer", json!({ "active": "nobody" }))
+        .unwrap_err();
+    assert_eq!(err["code"], "bad_request");
+
+    // After Reveal every viewer sees everything.
+    h.ok(
+        "apply_edit",
+        json!({ "edit": { "kind": "set_phase", "phase": "revealed" } }),
+    );
+    let dev = h.ok("set_viewer", json!({ "active": "dev" }));
+    assert_eq!(dev["hidden"], false);
+    assert_eq!(
+        dev["workshop"]["changes"][2]["placements"]["ops"]["impact"],
+        2
+    );
 }
 
 #[test]

@@ -8,7 +8,7 @@ use super::chart::{self, analysis_error, pair_rows, Chart, ChartSize, ImageForma
 use super::pptx::{Deck, Slide, SlideBody};
 use super::text::{one_line, truncate_chars};
 use super::ExportError;
-use crate::analysis::{analyse, Analysis, AnalysisOptions};
+use crate::analysis::{analyse_whole, Analysis, AnalysisOptions};
 use crate::{Millis, Workshop};
 
 /// How to build the deck.
@@ -94,7 +94,7 @@ fn signed(v: Option<i8>) -> String {
 
 /// The analysis of the first two perspectives, when the workshop has two.
 pub fn default_analysis(w: &Workshop) -> Result<Analysis<'_>, ExportError> {
-    analyse(w, &AnalysisOptions::default()).map_err(analysis_error)
+    analyse_whole(w, &AnalysisOptions::default()).map_err(analysis_error)
 }
 
 /// "Dev (L2 × I4): the rollback is scripted" lines for one change, every perspective that gave a

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::ExportError;
-use crate::analysis::{analyse, AnalysisOptions};
+use crate::analysis::{analyse_whole, AnalysisOptions};
 use crate::Workshop;
 
 pub const FORMAT: &str = "parallax-export";
@@ -24,7 +24,7 @@ struct ExportOut<'a> {
 
 /// Pretty JSON text ending in a newline.
 pub fn to_json(w: &Workshop) -> Result<String, ExportError> {
-    let (analysis, analysis_unavailable) = match analyse(w, &AnalysisOptions::default()) {
+    let (analysis, analysis_unavailable) = match analyse_whole(w, &AnalysisOptions::default()) {
         Ok(a) => (
             Some(serde_json::to_value(&a).map_err(|e| ExportError::Encode(format!("json: {e}")))?),
             None,

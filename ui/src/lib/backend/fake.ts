@@ -3,6 +3,8 @@
 // (contract.test.ts against crates/engine/tests/contract.rs); the rest (analysis, exports) is a
 // stand-in, and the Rust tests are the truth.
 // "Saving" keeps a copy in memory; `savedCopy()` lets tests see what would have been written.
+// Like the shell, it starts on the untouched sample (nothing unsaved, so the UI shows the start
+// screen), and counts the questions about unsaved changes the shell would have asked.
 
 import type {
   Analysis,
@@ -20,11 +22,13 @@ import type {
   Progress,
   QueueEntry,
   RecentFile,
+  Template,
   Workshop,
   WorkshopView,
 } from "../types";
 import type { Backend } from "./index";
 import sample from "./sample-workshop.json";
+import templates from "./templates.json";
 import { applyEdit, onlyChange } from "./fake-edits";
 
 function refuse(message: string): CommandError {
@@ -47,9 +51,18 @@ export class FakeBackend implements Backend {
   private undoStack: Step[] = [];
   private redoStack: Step[] = [];
   private revision = 0;
-  private savedRevision: number | null = null;
+  /** The revision last saved; 0 at first: the workshop the fake starts with is untouched. */
+  private savedRevision: number | null = 0;
   private fileName: string | null = null;
   private saved: Workshop | null = null;
+  /** The name the saved copy was written under, as the recent list gives it. */
+  private savedName: string | null = null;
+  /** How many times the shell would have asked whether to save unsaved changes, for tests. */
+  questions = 0;
+  /** The answer to that question: "discard" lets the workshop go, "cancel" keeps it. */
+  unsavedAnswer: "discard" | "cancel" = "discard";
+  /** How many times the UI asked to open a workshop, for tests. */
+  opens = 0;
   /** The perspective looking, as the shell's viewer: null is the facilitator alone. */
   private viewer: string | null = null;
   /** The time stamped on placements; the contract test fixes it, as the engine's tests do. */
@@ -57,13 +70,32 @@ export class FakeBackend implements Backend {
 
   /**
    * Starts from `workshop`; a browser benchmark may hand it a big workshop through
-   * `window.__PARALLAX_FAKE_WORKSHOP__` before the page loads (the app never uses the fake).
+   * `window.__PARALLAX_FAKE_WORKSHOP__` before the page loads (the app never uses the fake). That
+   * one stands for a file named on the command line: it has a name, so the UI opens it directly.
    */
   constructor(workshop?: Workshop, now: () => number = Date.now) {
     const given = (globalThis as { __PARALLAX_FAKE_WORKSHOP__?: Workshop })
       .__PARALLAX_FAKE_WORKSHOP__;
     this.workshop = clone(workshop ?? given ?? (sample as Workshop));
+    if (!workshop && given) this.fileName = "workshop.parallax";
     this.now = now;
+  }
+
+  /** The shell's `settle_unsaved`: true when the open workshop may go. */
+  private settle(): boolean {
+    if (this.savedRevision === this.revision) return true;
+    this.questions += 1;
+    return this.unsavedAnswer !== "cancel";
+  }
+
+  /** Puts `workshop` in place with a fresh history; `untouched` when nothing in it is unsaved. */
+  private replace(workshop: Workshop, fileName: string | null, untouched: boolean) {
+    this.workshop = clone(workshop);
+    this.undoStack = [];
+    this.redoStack = [];
+    this.revision += 1;
+    this.savedRevision = untouched ? this.revision : null;
+    this.fileName = fileName;
   }
 
   /** What the last save wrote, for tests. */
@@ -226,13 +258,10 @@ export class FakeBackend implements Backend {
     return this.reply(touched ?? "everything");
   }
 
+  /** Opens the saved copy, if there is one (as if the user had picked its file). */
   async open(): Promise<WorkshopView> {
-    if (this.saved) {
-      this.workshop = clone(this.saved);
-      this.undoStack = [];
-      this.redoStack = [];
-      this.savedRevision = this.revision;
-    }
+    this.opens += 1;
+    if (this.saved && this.settle()) this.replace(this.saved, this.savedName, true);
     return this.view();
   }
 
@@ -240,6 +269,7 @@ export class FakeBackend implements Backend {
     this.saved = clone(this.workshop);
     this.savedRevision = this.revision;
     this.fileName ??= `${this.workshop.title.replace(/[/\\:*?"<>|]/g, "-")}.parallax`;
+    this.savedName = this.fileName;
     return this.view();
   }
 
@@ -266,29 +296,48 @@ export class FakeBackend implements Backend {
   }
 
   async applyImport(): Promise<WorkshopView> {
+    if (!this.settle()) return this.view();
     const w = clone(sample as Workshop);
     w.title = "changes";
     w.changes = w.changes.slice(0, 2).map((c, i) => ({
       ...c,
       title: ["Upgrade Kafka", "Rotate keys"][i] ?? c.title,
     }));
-    this.workshop = w;
-    this.undoStack = [];
-    this.redoStack = [];
-    this.revision += 1;
-    this.fileName = null;
+    this.replace(w, null, false);
+    return this.view();
+  }
+
+  async newWorkshop(template: Template): Promise<WorkshopView | null> {
+    if (!this.settle()) return null;
+    const matrix = (templates as Record<Template, Workshop["matrix"]>)[template];
+    if (!matrix) throw { code: "bad_request", message: `unknown template '${template}'` };
+    const perspectives = (sample as Workshop).perspectives.slice(0, 2);
+    const w: Workshop = {
+      ...clone(sample as Workshop),
+      title: "New workshop",
+      changes: [],
+      phase: "placing",
+      blind: true,
+    };
+    this.replace({ ...w, matrix: clone(matrix), perspectives }, null, true);
+    return this.view();
+  }
+
+  async openSample(): Promise<WorkshopView | null> {
+    if (!this.settle()) return null;
+    this.replace(sample as Workshop, null, true);
     return this.view();
   }
 
   /** The file saved in this page, if any: the fake keeps one. */
   async recentFiles(): Promise<RecentFile[]> {
-    return this.fileName
+    return this.saved && this.savedName
       ? [
           {
             index: 0,
-            name: this.fileName,
+            name: this.savedName,
             folder: "(this browser page)",
-            title: this.workshop.title,
+            title: this.saved.title,
           },
         ]
       : [];
@@ -394,6 +443,7 @@ export class FakeBackend implements Backend {
     };
     const differs = changes.filter((c) => c.band_differs).length;
     return {
+      hidden: false,
       perspectives: w.perspectives.map((p) => ({
         id: p.id,
         name: p.name,

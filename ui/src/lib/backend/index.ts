@@ -12,6 +12,7 @@ import type {
   ExportProgress,
   ImportPreview,
   RecentFile,
+  Template,
   WorkshopView,
 } from "../types";
 
@@ -49,6 +50,12 @@ export interface Backend {
   recentFiles(): Promise<RecentFile[]>;
   /** Opens the recent workshop at `index` (after Rust settles unsaved changes). */
   openRecent(index: number): Promise<WorkshopView>;
+  /** A new, empty workshop on the matrix of `template`, with nothing unsaved (after Rust settles
+   * the open workshop's unsaved changes); null when the user cancelled that. */
+  newWorkshop(template: Template): Promise<WorkshopView | null>;
+  /** The sample workshop, untouched: nothing unsaved, so replacing it later asks nothing; null
+   * when the user cancelled settling the open workshop's unsaved changes. */
+  openSample(): Promise<WorkshopView | null>;
   /** The engine's analysis for a pair of perspectives (ids; the first two when null). */
   analyze(from: string | null, to: string | null): Promise<Analysis>;
   /** Asks (in Rust) where to write, then exports; progress arrives while it runs. */

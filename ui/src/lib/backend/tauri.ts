@@ -11,6 +11,7 @@ import type {
   ExportProgress,
   ImportPreview,
   RecentFile,
+  Template,
   WorkshopView,
 } from "../types";
 import type { Backend } from "./index";
@@ -60,6 +61,12 @@ export class TauriBackend implements Backend {
   }
   openRecent(index: number): Promise<WorkshopView> {
     return invoke<WorkshopView>("open_recent", { index });
+  }
+  newWorkshop(template: Template): Promise<WorkshopView | null> {
+    return invoke<WorkshopView | null>("new_workshop", { template });
+  }
+  openSample(): Promise<WorkshopView | null> {
+    return invoke<WorkshopView | null>("open_sample");
   }
   analyze(from: string | null, to: string | null): Promise<Analysis> {
     return invoke<Analysis>("analyze", { from, to });

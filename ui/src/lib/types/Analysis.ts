@@ -13,7 +13,13 @@ import type { QueueEntry } from "./QueueEntry";
  * infinite; an undefined value is null with a reason beside it. It borrows names, titles and
  * ids from the workshop: a view, computed in well under a millisecond, never stored.
  */
-export type Analysis = { perspectives: Array<PerspectiveCount>, pair: Pair, 
+export type Analysis = { 
+/**
+ * True in blind mode before Reveal: everything below that comes from the placements is
+ * empty, zero or null (with `hidden_until_reveal` as the reason), and the summary says so.
+ * `perspectives` still counts each one's placements: progress is always safe to show.
+ */
+hidden: boolean, perspectives: Array<PerspectiveCount>, pair: Pair, 
 /**
  * Changes in the workshop.
  */

@@ -9,4 +9,13 @@ import type { Workshop } from "./Workshop";
  * place), the whole workshop, or neither when nothing changed. Sending one change keeps a drop
  * (or its undo) on a 1,000-change workshop cheap.
  */
-export type EditReply = { status: DocumentStatus, file_name?: string | null, read_only?: string | null, change?: ChangeAt | null, workshop?: Workshop | null, hidden: boolean, progress: Array<Progress>, };
+export type EditReply = { status: DocumentStatus, file_name?: string | null, read_only?: string | null, change?: ChangeAt | null, workshop?: Workshop | null, 
+/**
+ * True while placements are hidden (blind mode, not yet revealed): the workshop above then
+ * holds only the viewer's own perspective's placements.
+ */
+hidden: boolean, 
+/**
+ * How far each perspective has got; safe to show while placements are hidden.
+ */
+progress: Array<Progress>, };

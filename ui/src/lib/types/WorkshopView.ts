@@ -4,6 +4,14 @@ import type { Progress } from "./Progress";
 import type { Workshop } from "./Workshop";
 
 /**
- * Everything the UI shows of the open workshop.
+ * Everything the UI shows of the open workshop, as the window's viewer may see it.
  */
-export type WorkshopView = { workshop: Workshop, status: DocumentStatus, file_name?: string | null, read_only?: string | null, hidden: boolean, progress: Array<Progress>, };
+export type WorkshopView = { workshop: Workshop, status: DocumentStatus, file_name?: string | null, read_only?: string | null, 
+/**
+ * True while placements are hidden (blind mode, not yet revealed).
+ */
+hidden: boolean, 
+/**
+ * How far each perspective has got; safe to show while placements are hidden.
+ */
+progress: Array<Progress>, };
