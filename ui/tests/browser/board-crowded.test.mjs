@@ -122,7 +122,7 @@ test("shared cells show short titles with marker shapes; the whole title on hove
   assert.match(await ops.locator(".meta .marker").innerText(), /■/);
 });
 
-test("clicking or focusing any placed card makes it the one 'Why there?' edits", async () => {
+test("clicking or focusing any placed card makes it the one 'Why there?' edits, saved as a Why step", async () => {
   const page = await open();
   await page.getByRole("tab", { name: "Dev" }).waitFor();
   // Not the card placed last: one placed before this session.
@@ -138,6 +138,12 @@ test("clicking or focusing any placed card makes it the one 'Why there?' edits",
     (await target.getAttribute("title")) ?? "",
     /a patch, but a forced restart of every node/,
   );
+  // Its own step in the history, not another move.
+  await page
+    .getByRole("button", {
+      name: "Undo: Why: 'a patch, but a forced restart of every node' for 'Emergency OpenSSL patch' (Dev)",
+    })
+    .waitFor();
   // Focus alone chooses too (keyboard users).
   const other = cell(page, 3, 4).locator('[data-card="c1:dev"]');
   await other.focus();
