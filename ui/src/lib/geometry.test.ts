@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { layoutCards, pointToCell, stepCell } from "./geometry";
+import { layoutCards, placeTip, pointToCell, stepCell } from "./geometry";
 
 const grid = { left: 100, top: 50, width: 500, height: 500 };
 
@@ -107,5 +107,40 @@ describe("trimSegment", () => {
   it("drops segments shorter than the markers", () => {
     expect(trimSegment({ x: 0, y: 0 }, { x: 5, y: 0 }, 10)).toBeNull();
     expect(trimSegment({ x: 0, y: 0 }, { x: 0, y: 0 }, 10)).toBeNull();
+  });
+});
+
+describe("placeTip", () => {
+  const viewport = { width: 1280, height: 720 };
+  const matrix = { left: 400, top: 100, right: 1200, bottom: 600 };
+  const size = { width: 280, height: 110 };
+  const covers = (at: { x: number; y: number }) =>
+    at.x < matrix.right &&
+    at.x + size.width > matrix.left &&
+    at.y < matrix.bottom &&
+    at.y + size.height > matrix.top;
+
+  it("puts a likelihood level's definition left of its label, off the matrix", () => {
+    const label = { left: 260, top: 300, right: 395, bottom: 400 };
+    const at = placeTip(label, size, matrix, viewport, "left");
+    expect(at).toEqual({ x: 6, y: 300 });
+    expect(covers(at)).toBe(false);
+  });
+
+  it("keeps a definition in the window when the label is at the window's edge", () => {
+    const label = { left: 6, top: 650, right: 100, bottom: 700 };
+    const at = placeTip(label, size, matrix, viewport, "left");
+    expect(at.x).toBeGreaterThanOrEqual(6);
+    expect(at.y + size.height).toBeLessThanOrEqual(714);
+    expect(covers(at)).toBe(false);
+  });
+
+  it("puts an impact level's definition below its label, or beside the matrix near the bottom", () => {
+    const label = { left: 420, top: 602, right: 560, bottom: 650 };
+    const roomy = placeTip(label, size, matrix, { width: 1280, height: 900 }, "below");
+    expect(roomy.y).toBe(656);
+    const tight = placeTip(label, size, matrix, { width: 1280, height: 680 }, "below");
+    expect(covers(tight)).toBe(false);
+    expect(tight.x + size.width).toBeLessThanOrEqual(matrix.left);
   });
 });

@@ -144,3 +144,65 @@ export function trimSegment(a: Point, b: Point, pad: number): [Point, Point] | n
     { x: b.x - ux * pad, y: b.y - uy * pad },
   ];
 }
+
+export interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+const overlapArea = (a: Box, b: Box) =>
+  Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) *
+  Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+
+/**
+ * Where a tooltip of `size` for `anchor` goes so that it covers none of `avoid` (the matrix's
+ * cells, where the markers are) and stays in the window: beside the anchor on the side away from
+ * the matrix, below it, or beside the matrix itself (clamped into the window, which may push it
+ * onto its own label); when nothing fits, the place that covers
+ * the least of the matrix. `side` says where the anchor is relative to the matrix. Viewport
+ * pixels in, top-left corner out.
+ */
+export function placeTip(
+  anchor: Box,
+  size: { width: number; height: number },
+  avoid: Box,
+  viewport: { width: number; height: number },
+  side: "left" | "below",
+  margin = 6,
+): Point {
+  const { width: w, height: h } = size;
+  const clampX = (x: number) => Math.max(margin, Math.min(x, viewport.width - w - margin));
+  const clampY = (y: number) => Math.max(margin, Math.min(y, viewport.height - h - margin));
+  const midX = (anchor.left + anchor.right) / 2 - w / 2;
+  const candidates: Point[] =
+    side === "left"
+      ? [
+          { x: anchor.left - w - margin, y: anchor.top },
+          { x: avoid.left - w - margin, y: anchor.top },
+          { x: midX, y: avoid.bottom + margin },
+          { x: midX, y: avoid.top - h - margin },
+        ]
+      : [
+          { x: midX, y: anchor.bottom + margin },
+          { x: avoid.left - w - margin, y: anchor.top - h },
+          { x: avoid.right + margin, y: anchor.top - h },
+          { x: midX, y: avoid.top - h - margin },
+        ];
+  let best: Point | null = null;
+  let bestCost = Infinity;
+  for (const c of candidates) {
+    const at = { x: clampX(c.x), y: clampY(c.y) };
+    const box = { left: at.x, top: at.y, right: at.x + w, bottom: at.y + h };
+    // Covering part of its own label (pushed there by the window's edge) is fine; covering
+    // the matrix is not.
+    const cost = overlapArea(box, avoid);
+    if (cost < bestCost) {
+      best = at;
+      bestCost = cost;
+    }
+    if (cost === 0) break;
+  }
+  return best ?? { x: margin, y: margin };
+}

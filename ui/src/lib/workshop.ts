@@ -39,3 +39,17 @@ export function markerOf(workshop: Workshop, perspective: Perspective): string {
   const i = workshop.perspectives.findIndex((p) => p.id === perspective.id);
   return MARKERS[i % MARKERS.length] ?? "●";
 }
+
+/**
+ * A title cut to about `max` characters for a card in a shared cell: whole words where the
+ * first ones fit ("Rotate TLS…"), otherwise the first `max` characters, with an ellipsis. The
+ * full title stays in the card's accessible name and hover text.
+ */
+export function shortTitle(title: string, max = 12): string {
+  const chars = [...title.trim()];
+  if (chars.length <= max) return chars.join("");
+  const head = chars.slice(0, max + 1).join("");
+  const space = head.lastIndexOf(" ");
+  const cut = space >= max / 2 ? head.slice(0, space) : chars.slice(0, max).join("");
+  return `${cut.trimEnd()}…`;
+}

@@ -46,10 +46,11 @@ test("picking an older step in History undoes every step down to it, then redoes
   const undoList = page.getByRole("list", { name: "Undo back to before" });
   const labels = (list) =>
     list.locator("button .label").evaluateAll((ls) => ls.map((l) => l.textContent));
+  // In the order they happened: the oldest at the top, the newest last, next to "Now".
   assert.deepEqual(await labels(undoList), [
-    "Place 'Raise API gateway rate limits' to L1 × I2 (Dev)",
-    "Place 'Upgrade PostgreSQL 14 → 16' to L3 × I4 (Dev)",
     "Place 'Switch CDN provider' to L2 × I3 (Dev)",
+    "Place 'Upgrade PostgreSQL 14 → 16' to L3 × I4 (Dev)",
+    "Place 'Raise API gateway rate limits' to L1 × I2 (Dev)",
   ]);
   for (const name of [
     "Undo 1 step: Place 'Raise API gateway rate limits' to L1 × I2 (Dev)",
@@ -62,7 +63,7 @@ test("picking an older step in History undoes every step down to it, then redoes
   assert.equal(
     await undoList
       .getByRole("button")
-      .first()
+      .last()
       .evaluate((b) => b === document.activeElement),
     true,
   );
@@ -211,4 +212,31 @@ test("History and its list fit 1280×720, also in presentation mode", async () =
     }
     await page.keyboard.press("Escape");
   }
+});
+
+test("redo steps sit next to the current step: newest undo, now, next redo", async () => {
+  const { page } = await h.page();
+  await placeThree(page);
+  await page.keyboard.press("Control+z");
+  await page.keyboard.press("Control+z");
+  await page.getByRole("button", { name: /^Redo: Place 'Upgrade PostgreSQL/ }).waitFor();
+  await page.getByRole("button", { name: "History" }).click();
+  const panel = page.locator("#history-panel");
+  await panel.getByRole("button", { name: /^Redo 1 step/ }).waitFor();
+  // Everything the list shows, top to bottom.
+  const rows = await panel
+    .locator("button[data-step] .label, .now")
+    .evaluateAll((els) => els.map((e) => e.textContent.trim()));
+  assert.deepEqual(rows, [
+    "Place 'Switch CDN provider' to L2 × I3 (Dev)",
+    "Now",
+    "Place 'Upgrade PostgreSQL 14 → 16' to L3 × I4 (Dev)",
+    "Place 'Raise API gateway rate limits' to L1 × I2 (Dev)",
+  ]);
+  // Down from the newest undo step reaches the next redo step at once.
+  await page.keyboard.press("ArrowDown");
+  assert.match(
+    await page.evaluate(() => document.activeElement?.textContent ?? ""),
+    /Redo 1 ?step: Place 'Upgrade PostgreSQL/,
+  );
 });

@@ -1,7 +1,8 @@
 //! Edits of where a change sits: one perspective's placement (place, take back to the tray, put
 //! back exactly as it was), the agreed consensus and the residual risk after mitigation. A cell
 //! is always inside the matrix and a rationale is one line of text; placing stamps the time the
-//! caller gives, and undo puts the old stamp back.
+//! caller gives, and undo puts the old stamp back. Giving a rationale to a card where it already
+//! sits is its own step in the history ("Why: …"), not another move.
 
 use super::{cell_label, change_index, check_cell, check_placement, perspective_name, Done, Edit};
 use crate::validate;
@@ -28,8 +29,19 @@ pub(super) fn place(
     }
     let target = &mut w.changes[index];
     let old = target.placements.get(&perspective).cloned();
-    let verb = if old.is_some() { "Move" } else { "Place" };
-    let label = format!("{verb} '{}' to {} ({who})", target.title, cell_label(cell));
+    let stays = old
+        .as_ref()
+        .is_some_and(|p| p.likelihood == cell.likelihood && p.impact == cell.impact);
+    let label = match (&rationale, stays) {
+        (Some(r), true) if r.is_empty() => {
+            format!("Clear why '{}' is there ({who})", target.title)
+        }
+        (Some(r), true) => format!("Why: '{r}' for '{}' ({who})", target.title),
+        _ => {
+            let verb = if old.is_some() { "Move" } else { "Place" };
+            format!("{verb} '{}' to {} ({who})", target.title, cell_label(cell))
+        }
+    };
     let rationale = rationale
         .or_else(|| old.as_ref().map(|p| p.rationale.clone()))
         .unwrap_or_default();
@@ -185,6 +197,39 @@ mod tests {
         let moved = place(&mut w, 2, 2, None);
         assert!(moved.label.starts_with("Move '"));
         assert_eq!(w.changes[1].placements[&ops()].rationale, "flagged");
+    }
+
+    #[test]
+    fn a_rationale_where_the_card_sits_is_its_own_step() {
+        let mut w = sample::workshop();
+        let id = w.changes[2].id.clone();
+        let place = |w: &mut Workshop, l, i, r: Option<&str>| {
+            apply(
+                w,
+                Edit::Place {
+                    change: id.clone(),
+                    perspective: ops(),
+                    cell: Cell::new(l, i),
+                    rationale: r.map(str::to_owned),
+                },
+                7,
+            )
+            .unwrap()
+        };
+        place(&mut w, 5, 3, None);
+        let why = place(&mut w, 5, 3, Some("no canary for certificates"));
+        assert_eq!(
+            why.label,
+            "Why: 'no canary for certificates' for 'Rotate TLS certificates' (Ops)"
+        );
+        assert_eq!(
+            place(&mut w, 5, 3, Some("")).label,
+            "Clear why 'Rotate TLS certificates' is there (Ops)"
+        );
+        // A new cell with a rationale is still a move.
+        assert!(place(&mut w, 4, 3, Some("after the review"))
+            .label
+            .starts_with("Move '"));
     }
 
     #[test]

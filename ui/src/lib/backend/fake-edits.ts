@@ -366,7 +366,17 @@ export function applyEdit(w: Workshop, edit: Edit, now: number): string {
       if (edit.rationale != null) checkShort(`${path}.rationale`, edit.rationale, false);
       const c = w.changes[index]!;
       const old = c.placements[edit.perspective];
-      const label = `${old ? "Move" : "Place"} '${c.title}' to ${cellLabel(edit.cell)} (${who})`;
+      // As the engine: a rationale given where the card already sits is its own step.
+      const stays =
+        old !== undefined &&
+        old.likelihood === edit.cell.likelihood &&
+        old.impact === edit.cell.impact;
+      const label =
+        stays && edit.rationale != null
+          ? edit.rationale === ""
+            ? `Clear why '${c.title}' is there (${who})`
+            : `Why: '${edit.rationale}' for '${c.title}' (${who})`
+          : `${old ? "Move" : "Place"} '${c.title}' to ${cellLabel(edit.cell)} (${who})`;
       c.placements[edit.perspective] = placementOf(
         edit.cell,
         edit.rationale ?? old?.rationale ?? "",
