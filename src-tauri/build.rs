@@ -25,5 +25,10 @@ fn parallax_commands() -> &'static [&'static str] {
         "recent_files",
         "open_recent",
         "export",
+        "room_interfaces",
+        "open_room",
+        "room_status",
+        "close_round",
+        "close_room",
     ]
 }
