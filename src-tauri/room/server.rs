@@ -207,9 +207,17 @@ fn encode(message: &ServerMessage) -> Option<Message> {
     }
 }
 
-/// Queues `message` for the client; false when the client cannot keep up (it is then dropped).
-fn queue(outbox: &mpsc::Sender<Message>, message: &ServerMessage) -> bool {
-    encode(message).is_some_and(|m| outbox.try_send(m).is_ok())
+/// Queues `message` for the client; false when the client cannot keep up (its queue stayed full
+/// for `WRITE_TIMEOUT`): it is then dropped. Waiting here holds up this connection alone, which
+/// also slows down a client that sends faster than it reads.
+async fn queue(outbox: &mpsc::Sender<Message>, message: &ServerMessage) -> bool {
+    let Some(m) = encode(message) else {
+        return true;
+    };
+    matches!(
+        tokio::time::timeout(limits::WRITE_TIMEOUT, outbox.send(m)).await,
+        Ok(Ok(()))
+    )
 }
 
 /// What one connection does, in order: hello (token, and secret to come back), join, answers.
@@ -244,18 +252,23 @@ async fn connection<R: Runtime>(socket: WebSocket, shared: Arc<Shared<R>>, peer:
                 &ServerMessage::Closed {
                     reason: CloseReason::RoundClosed,
                 },
-            ) {
+            )
+            .await
+            {
                 break;
             }
         }
         tokio::select! {
             _ = &mut hello_deadline, if !hello => {
-                let _ = queue(&outbox, &ServerMessage::error(ErrorCode::OutOfOrder, "say hello first"));
+                let _ = queue(&outbox, &ServerMessage::error(ErrorCode::OutOfOrder, "say hello first")).await;
                 break;
             }
             changed = stage.changed() => {
                 if changed.is_err() || *stage.borrow() == Stage::Closed {
-                    let _ = queue(&outbox, &ServerMessage::Closed { reason: CloseReason::RoomClosed });
+                    // Without waiting: the room is closing, a stalled client is not waited for.
+                    if let Some(m) = encode(&ServerMessage::Closed { reason: CloseReason::RoomClosed }) {
+                        let _ = outbox.try_send(m);
+                    }
                     break;
                 }
             }
@@ -265,7 +278,7 @@ async fn connection<R: Runtime>(socket: WebSocket, shared: Arc<Shared<R>>, peer:
                 }
                 let view = seat.as_mut().map(|s| (*s.view.borrow_and_update()).as_ref().clone());
                 if let Some(view) = view {
-                    if !queue(&outbox, &ServerMessage::View { view }) {
+                    if !queue(&outbox, &ServerMessage::View { view }).await {
                         tracing::info!("a participant's connection could not keep up; dropped");
                         break;
                     }
@@ -275,7 +288,7 @@ async fn connection<R: Runtime>(socket: WebSocket, shared: Arc<Shared<R>>, peer:
                 let text = match incoming {
                     Some(Ok(Message::Text(text))) => text,
                     Some(Ok(Message::Binary(_))) => {
-                        if !queue(&outbox, &ServerMessage::error(ErrorCode::Malformed, "messages are JSON text")) {
+                        if !queue(&outbox, &ServerMessage::error(ErrorCode::Malformed, "messages are JSON text")).await {
                             break;
                         }
                         continue;
@@ -284,7 +297,7 @@ async fn connection<R: Runtime>(socket: WebSocket, shared: Arc<Shared<R>>, peer:
                     Some(Ok(_)) => continue,
                 };
                 if !rate.take(Instant::now()) {
-                    if !queue(&outbox, &ServerMessage::error(ErrorCode::TooFast, "too many messages: this one was ignored")) {
+                    if !queue(&outbox, &ServerMessage::error(ErrorCode::TooFast, "too many messages: this one was ignored")).await {
                         break;
                     }
                     continue;
@@ -294,13 +307,13 @@ async fn connection<R: Runtime>(socket: WebSocket, shared: Arc<Shared<R>>, peer:
                     Ok(message) => match handle(&shared, &mut seat, &mut hello, message) {
                         Step::Reply(reply) => reply,
                         Step::Refuse(reply) => {
-                            let _ = queue(&outbox, &reply);
+                            let _ = queue(&outbox, &reply).await;
                             break;
                         }
                     },
                 };
                 if let Some(reply) = reply {
-                    if !queue(&outbox, &reply) {
+                    if !queue(&outbox, &reply).await {
                         break;
                     }
                 }
