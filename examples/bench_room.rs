@@ -72,7 +72,7 @@ async fn join(ws_url: &str, token: &str, n: usize) -> (Ws, Vec<String>) {
     let (mut ws, _) = tokio_tungstenite::connect_async(ws_url)
         .await
         .expect("the room accepts a participant");
-    let perspective = if n % 2 == 0 { "dev" } else { "ops" };
+    let perspective = if n.is_multiple_of(2) { "dev" } else { "ops" };
     ws.send(Message::Text(
         json!({ "type": "hello", "token": token })
             .to_string()

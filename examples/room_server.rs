@@ -85,7 +85,7 @@ fn main() {
     let handle = app.handle().clone();
     let round = Round {
         changes: Vec::new(),
-        assign: o.assign.map(|a| PerspectiveId(a)),
+        assign: o.assign.map(PerspectiveId),
         names: o.names,
     };
     let loopback = IpAddr::V4(Ipv4Addr::LOCALHOST);

@@ -30,7 +30,7 @@ use ts_rs::TS;
 
 use crate::error::{CommandError, ErrorCode};
 use crate::state::{AppState, Session};
-use protocol::ErrorCode as WireCode;
+use protocol::RoomErrorCode as WireCode;
 use token::{Guesses, JoinCode, Secret};
 use workshop::{Ledger, ParticipantId, ParticipantView, Progress, Refusal, Round};
 

@@ -47,7 +47,7 @@ pub enum ClientMessage {
 /// What went wrong with a message; the connection stays open unless the message says otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
+pub enum RoomErrorCode {
     /// Not the round's join token (the connection is closed).
     BadToken,
     /// Not the secret of anyone in this round (the connection is closed): join again.
@@ -93,7 +93,7 @@ pub enum ServerMessage {
         view: ParticipantView,
     },
     Error {
-        code: ErrorCode,
+        code: RoomErrorCode,
         message: String,
     },
     Closed {
@@ -102,7 +102,7 @@ pub enum ServerMessage {
 }
 
 impl ServerMessage {
-    pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
+    pub fn error(code: RoomErrorCode, message: impl Into<String>) -> Self {
         ServerMessage::Error {
             code,
             message: message.into(),
@@ -115,18 +115,18 @@ impl ServerMessage {
 pub struct Malformed(pub String);
 
 /// Reads one message, bounded: at most `MAX_MESSAGE_BYTES`, every field within its limit.
-pub fn parse(text: &str) -> Result<ClientMessage, (ErrorCode, String)> {
+pub fn parse(text: &str) -> Result<ClientMessage, (RoomErrorCode, String)> {
     if text.len() > MAX_MESSAGE_BYTES {
         return Err((
-            ErrorCode::TooLarge,
+            RoomErrorCode::TooLarge,
             format!("a message is at most {MAX_MESSAGE_BYTES} bytes"),
         ));
     }
     let message: ClientMessage = serde_json::from_str(text)
-        .map_err(|e| (ErrorCode::Malformed, format!("not a room message: {e}")))?;
+        .map_err(|e| (RoomErrorCode::Malformed, format!("not a room message: {e}")))?;
     message
         .check()
-        .map_err(|Malformed(m)| (ErrorCode::Malformed, m))?;
+        .map_err(|Malformed(m)| (RoomErrorCode::Malformed, m))?;
     Ok(message)
 }
 
@@ -209,17 +209,17 @@ mod tests {
             r#"{"type":"answer","change":"c1","participant":"p2","answer":null}"#,
             "not json",
         ] {
-            assert_eq!(parse(bad).unwrap_err().0, ErrorCode::Malformed, "{bad}");
+            assert_eq!(parse(bad).unwrap_err().0, RoomErrorCode::Malformed, "{bad}");
         }
         let long = format!(r#"{{"type":"hello","token":"{}"}}"#, "a".repeat(65));
-        assert_eq!(parse(&long).unwrap_err().0, ErrorCode::Malformed);
+        assert_eq!(parse(&long).unwrap_err().0, RoomErrorCode::Malformed);
         let huge = format!(r#"{{"type":"hello","token":"{}"}}"#, "a".repeat(5000));
-        assert_eq!(parse(&huge).unwrap_err().0, ErrorCode::TooLarge);
+        assert_eq!(parse(&huge).unwrap_err().0, RoomErrorCode::TooLarge);
     }
 
     #[test]
     fn server_messages_are_tagged_snake_case() {
-        let e = ServerMessage::error(ErrorCode::TooFast, "slow down");
+        let e = ServerMessage::error(RoomErrorCode::TooFast, "slow down");
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
             r#"{"type":"error","code":"too_fast","message":"slow down"}"#

@@ -23,7 +23,7 @@ use tauri::Runtime;
 use tokio::sync::{mpsc, watch};
 
 use super::limits::{self, Rate};
-use super::protocol::{self, ClientMessage, CloseReason, ErrorCode, ServerMessage};
+use super::protocol::{self, ClientMessage, CloseReason, RoomErrorCode, ServerMessage};
 use super::token::CodeRefusal;
 use super::{Seat, Shared, Stage};
 
@@ -260,7 +260,7 @@ async fn connection<R: Runtime>(socket: WebSocket, shared: Arc<Shared<R>>, peer:
         }
         tokio::select! {
             _ = &mut hello_deadline, if !hello => {
-                let _ = queue(&outbox, &ServerMessage::error(ErrorCode::OutOfOrder, "say hello first")).await;
+                let _ = queue(&outbox, &ServerMessage::error(RoomErrorCode::OutOfOrder, "say hello first")).await;
                 break;
             }
             changed = stage.changed() => {
@@ -288,7 +288,7 @@ async fn connection<R: Runtime>(socket: WebSocket, shared: Arc<Shared<R>>, peer:
                 let text = match incoming {
                     Some(Ok(Message::Text(text))) => text,
                     Some(Ok(Message::Binary(_))) => {
-                        if !queue(&outbox, &ServerMessage::error(ErrorCode::Malformed, "messages are JSON text")).await {
+                        if !queue(&outbox, &ServerMessage::error(RoomErrorCode::Malformed, "messages are JSON text")).await {
                             break;
                         }
                         continue;
@@ -297,7 +297,7 @@ async fn connection<R: Runtime>(socket: WebSocket, shared: Arc<Shared<R>>, peer:
                     Some(Ok(_)) => continue,
                 };
                 if !rate.take(Instant::now()) {
-                    if !queue(&outbox, &ServerMessage::error(ErrorCode::TooFast, "too many messages: this one was ignored")).await {
+                    if !queue(&outbox, &ServerMessage::error(RoomErrorCode::TooFast, "too many messages: this one was ignored")).await {
                         break;
                     }
                     continue;
@@ -345,11 +345,11 @@ fn handle<R: Runtime>(
     match message {
         ClientMessage::Hello { token, secret } => {
             if *hello {
-                return reply(ErrorCode::OutOfOrder, "hello was already said".into());
+                return reply(RoomErrorCode::OutOfOrder, "hello was already said".into());
             }
             if !shared.token_matches(&token) {
                 return refuse(
-                    ErrorCode::BadToken,
+                    RoomErrorCode::BadToken,
                     "this is not the room's current link: scan the QR code again",
                 );
             }
@@ -364,15 +364,15 @@ fn handle<R: Runtime>(
                     Step::Reply(Some(welcome))
                 }
                 None => refuse(
-                    ErrorCode::BadSecret,
+                    RoomErrorCode::BadSecret,
                     "you are not in this round: join it again",
                 ),
             }
         }
-        _ if !*hello => refuse(ErrorCode::OutOfOrder, "say hello first"),
+        _ if !*hello => refuse(RoomErrorCode::OutOfOrder, "say hello first"),
         ClientMessage::Join { name, perspective } => {
             if seat.is_some() {
-                return reply(ErrorCode::OutOfOrder, "you have already joined".into());
+                return reply(RoomErrorCode::OutOfOrder, "you have already joined".into());
             }
             match shared.join(name, perspective) {
                 Ok(found) => {
@@ -385,7 +385,7 @@ fn handle<R: Runtime>(
         }
         ClientMessage::Answer { change, answer } => {
             let Some(me) = seat.as_ref() else {
-                return reply(ErrorCode::OutOfOrder, "join the round first".into());
+                return reply(RoomErrorCode::OutOfOrder, "join the round first".into());
             };
             match shared.answer(&me.id, change, answer) {
                 // The new view arrives through the participant's watch.
