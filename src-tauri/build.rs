@@ -28,5 +28,10 @@ fn parallax_commands() -> &'static [&'static str] {
         "new_workshop",
         "open_sample",
         "export",
+        "room_interfaces",
+        "open_room",
+        "room_status",
+        "close_round",
+        "close_room",
     ]
 }

@@ -74,6 +74,7 @@ pub fn apply_edit<R: Runtime>(
     tracing::debug!("edit: {label}");
     keeper::changed(&app);
     retitle(&app, &session);
+    crate::room::workshop_changed(&app, &session);
     Ok(session.reply(touched.as_ref(), &state.viewer()))
 }
 
@@ -150,6 +151,7 @@ fn cross<R: Runtime>(
     );
     keeper::changed(app);
     retitle(app, &session);
+    crate::room::workshop_changed(app, &session);
     Ok(session.reply(crossed.only_change.as_ref(), &state.viewer()))
 }
 
@@ -186,7 +188,10 @@ pub async fn open_workshop<R: Runtime>(
     let Some(path) = dialogs::open_path(&app, state.dialog_override.as_ref()).await else {
         return get_workshop(app, state);
     };
-    replace_with(&app, &state, path)
+    let view = replace_with(&app, &state, path)?;
+    // A room open on the workshop that was replaced closes.
+    crate::room::workshop_changed(&app, &*state.lock()?);
+    Ok(view)
 }
 
 /// The title a new workshop starts with; the facilitator renames it in Prepare or the header.
@@ -244,7 +249,10 @@ pub async fn open_recent<R: Runtime>(
     if !settle_unsaved(&app, &state).await? {
         return get_workshop(app, state);
     }
-    replace_with(&app, &state, path)
+    let view = replace_with(&app, &state, path)?;
+    // A room open on the workshop that was replaced closes.
+    crate::room::workshop_changed(&app, &*state.lock()?);
+    Ok(view)
 }
 
 /// Presentation mode: the window fills the screen, or goes back.

@@ -157,6 +157,7 @@ pub async fn apply_import<R: Runtime>(
     let view = {
         let mut current = state.lock()?;
         *current = Session::new(Document::new(workshop), None, None);
+        crate::room::workshop_changed(&app, &current);
         show(&app, &current)
     };
     Ok(view)

@@ -12,6 +12,7 @@ pub mod importing;
 pub mod keeper;
 pub mod recent;
 pub mod rendering;
+pub mod room;
 pub mod screen;
 pub mod state;
 pub mod window;
@@ -92,6 +93,11 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
         commands::new_workshop,
         commands::open_sample,
         export::export,
+        room::commands::room_interfaces,
+        room::commands::open_room,
+        room::commands::room_status,
+        room::commands::close_round,
+        room::commands::close_room,
     ]
 }
 
@@ -101,6 +107,7 @@ pub fn with_parallax<R: Runtime>(builder: tauri::Builder<R>, state: AppState) ->
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .manage(importing::PendingImport(Default::default()))
+        .manage(room::RoomState::<R>::default())
         .invoke_handler(handlers())
         .on_window_event(guard_close)
 }
@@ -109,6 +116,8 @@ pub fn with_parallax<R: Runtime>(builder: tauri::Builder<R>, state: AppState) ->
 /// window lets go of its document's lock.
 fn guard_close<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
     if let WindowEvent::Destroyed = event {
+        // Nobody may place into a workshop whose window is gone.
+        room::close_now(window.app_handle());
         // The window is gone: let another Parallax edit the document straight away.
         if let Ok(mut session) = window.state::<AppState>().lock() {
             session.lock = None;

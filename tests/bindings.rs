@@ -43,6 +43,11 @@ fn generated() -> Vec<(String, String)> {
         parallax_app::export::ExportChoice,
         parallax_app::export::ExportProgress,
         parallax_app::export::ExportOutcome,
+        parallax_app::room::protocol::ClientMessage,
+        parallax_app::room::protocol::ServerMessage,
+        parallax_app::room::RoomStatus,
+        parallax_app::room::interfaces::NetworkChoice,
+        parallax_app::room::workshop::Round,
     );
     let mut files: Vec<(String, String)> = std::fs::read_dir(scratch.path())
         .expect("the scratch folder lists")
