@@ -82,13 +82,13 @@ test("a recent workshop opens from the start screen, and Back returns to the ope
 test("Import CSV… on the start screen opens the import preview, and applying it leaves", async () => {
   const { page, errors } = await h.page(undefined, { onStart: true });
   await page.getByRole("button", { name: /Import CSV…/ }).click();
-  const dialog = page.getByRole("dialog", { name: /Import changes\.csv/ });
+  const dialog = page.getByRole("dialog", { name: "Import jira-export" });
   await dialog.waitFor();
-  await dialog.getByRole("button", { name: /Open as a new workshop/ }).click();
+  await dialog.getByRole("button", { name: "Import" }).click();
   await page.getByRole("grid").waitFor();
   assert.match(
-    await page.getByRole("button", { name: /Workshop title: changes/ }).innerText(),
-    /changes/,
+    await page.getByRole("button", { name: /Workshop title: jira-export/ }).innerText(),
+    /jira-export/,
   );
   assert.equal(await fake(page, "questions"), 0);
   assert.deepEqual(errors, []);

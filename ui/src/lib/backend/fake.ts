@@ -367,7 +367,8 @@ export class FakeBackend implements Backend {
       throw { code: "cannot_open", message: preview?.problem ?? "no import" } as CommandError;
     }
     if (!this.settle()) return this.view();
-    this.lastImportSettings = clone(settings);
+    // As IPC does: the settings travel as JSON (a Svelte state proxy cannot be structured-cloned).
+    this.lastImportSettings = JSON.parse(JSON.stringify(settings)) as ImportSettings;
     const w = clone(sample as Workshop);
     w.title = preview.title;
     w.changes = preview.first;
