@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use parallax_engine::analysis::find_perspective;
+use parallax_engine::export::ChartStyle;
 use parallax_engine::export::{
     export_to_path, Chart, ChartSize, DeckOptions, ExportRequest, ImageFormat,
 };
@@ -54,6 +55,38 @@ pub struct Args {
     /// The date on the deck's title slide (default: the day of the latest placement).
     #[arg(long)]
     pub date: Option<String>,
+    #[command(flatten)]
+    pub deck: DeckArgs,
+}
+
+/// The deck's own choices (pptx only), kept apart from the chart flags above.
+#[derive(clap::Args)]
+pub struct DeckArgs {
+    /// How the deck's charts are written: `shapes` (native, editable; the default) or
+    /// `pictures`. A chart with more markers than the engine's limit is a picture either way.
+    #[arg(long, value_name = "pictures|shapes")]
+    pub charts: Option<String>,
+}
+
+impl DeckArgs {
+    fn any(&self) -> bool {
+        self.charts.is_some()
+    }
+
+    /// Puts the deck flags into a deck request.
+    fn apply(&self, request: &mut ExportRequest) -> Result<(), String> {
+        let ExportRequest::Deck(options) = request else {
+            if self.any() {
+                return Err("--charts applies to pptx only".into());
+            }
+            return Ok(());
+        };
+        if let Some(c) = &self.charts {
+            options.charts = ChartStyle::parse(c)
+                .ok_or_else(|| format!("--charts {c:?}: use pictures or shapes"))?;
+        }
+        Ok(())
+    }
 }
 
 fn perspective(w: &Workshop, name: &str) -> Result<PerspectiveId, String> {
@@ -160,6 +193,7 @@ fn request(args: &Args, w: &Workshop) -> Result<ExportRequest, String> {
         Format::Pptx => ExportRequest::Deck(DeckOptions {
             date: args.date.clone(),
             size: size.unwrap_or(ChartSize::UHD),
+            ..DeckOptions::default()
         }),
         Format::Csv => ExportRequest::Csv,
         Format::Json => ExportRequest::Json,
@@ -174,7 +208,8 @@ pub fn run(args: &Args) -> Result<String, String> {
     let loaded =
         parallax_engine::store::load_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let w = &loaded.workshop;
-    let request = request(args, w)?;
+    let mut request = request(args, w)?;
+    args.deck.apply(&mut request)?;
     // Never write over the workshop being exported (a slip of --out would lose it).
     if let (Ok(a), Ok(b)) = (
         std::fs::canonicalize(path),

@@ -309,6 +309,8 @@ fn the_deck_opens_in_python_pptx_and_libreoffice() {
         "pptx",
         "--date",
         "28 November 2026",
+        "--charts",
+        "pictures",
         "--out",
         s(&deck),
     ]);
@@ -368,4 +370,262 @@ fn the_deck_opens_in_python_pptx_and_libreoffice() {
     let pdf_bytes = std::fs::read(&pdf).unwrap();
     assert!(pdf_bytes.starts_with(b"%PDF"));
     assert_eq!(pdf_pages(&pdf_bytes), 8, "one PDF page per slide");
+}
+
+/// The python of the deck checks, or `None` (with a note) when `PARALLAX_PPTX_CHECK` is not 1.
+fn pptx_python() -> Option<PathBuf> {
+    if std::env::var("PARALLAX_PPTX_CHECK").as_deref() != Ok("1") {
+        eprintln!("PARALLAX_PPTX_CHECK is not 1: python-pptx and LibreOffice checks skipped");
+        return None;
+    }
+    Some(
+        std::env::var("PARALLAX_PPTX_PYTHON")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| workspace_root().join(".venv-check/bin/python")),
+    )
+}
+
+/// Runs a script of scripts/ with the check python; panics with its output when it fails.
+fn python_check(python: &Path, script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::new(python)
+        .arg(workspace_root().join("scripts").join(script))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", python.display()));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{script} failed:\n{text}");
+    text
+}
+
+/// Converts a deck to PDF with LibreOffice and returns the PDF's bytes.
+fn to_pdf(deck: &Path, work: &Path) -> Vec<u8> {
+    let pdf_dir = work.join("pdf");
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        work.join("lo-profile").display()
+    );
+    let convert = Command::new("soffice")
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(&pdf_dir)
+        .arg(deck)
+        .output()
+        .expect("soffice (Debian libreoffice-impress) must be installed");
+    let stem = deck.file_stem().unwrap().to_string_lossy().into_owned();
+    let pdf = pdf_dir.join(format!("{stem}.pdf"));
+    assert!(
+        convert.status.success() && pdf.is_file(),
+        "LibreOffice could not convert {}:\n{}{}",
+        deck.display(),
+        String::from_utf8_lossy(&convert.stdout),
+        String::from_utf8_lossy(&convert.stderr)
+    );
+    std::fs::read(&pdf).unwrap()
+}
+
+/// What the native chart slides must show, for scripts/check_deck_shapes.py: every change's
+/// marker in the cell of its placement, every arrow between the right markers.
+fn expected_shapes(w: &Workshop, pairs: &[(&str, &str)]) -> serde_json::Value {
+    use parallax_engine::export::text::{one_line, truncate_chars};
+    use parallax_engine::export::Chart;
+    let title = |c: &Chart| truncate_chars(&c.title(w).unwrap(), 90);
+    let name = |id: &str| {
+        one_line(
+            &w.perspective(&PerspectiveId::new(id))
+                .expect("perspective")
+                .name,
+        )
+    };
+    let marker = |who: &str, i: usize, cell: Cell| {
+        serde_json::json!({
+            "name": format!("{who}: {}", one_line(&w.changes[i].title)),
+            "number": i + 1,
+            "cell": [cell.likelihood, cell.impact],
+        })
+    };
+    let mut slides = Vec::new();
+    for p in &w.perspectives {
+        let who = one_line(&p.name);
+        let markers: Vec<_> = w
+            .changes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| Some(marker(&who, i, c.placements.get(&p.id)?.cell())))
+            .collect();
+        slides.push(serde_json::json!({
+            "title": title(&Chart::Matrix { perspective: p.id.clone() }),
+            "markers": markers,
+        }));
+    }
+    for (from, to) in pairs {
+        let (a, b) = (PerspectiveId::new(from), PerspectiveId::new(to));
+        let (na, nb) = (name(from), name(to));
+        let mut markers = Vec::new();
+        let mut arrows = Vec::new();
+        for (i, c) in w.changes.iter().enumerate() {
+            let (ca, cb) = (c.placements.get(&a), c.placements.get(&b));
+            if let Some(p) = ca {
+                markers.push(marker(&na, i, p.cell()));
+            }
+            if let Some(p) = cb {
+                markers.push(marker(&nb, i, p.cell()));
+            }
+            if let (Some(x), Some(y)) = (ca, cb) {
+                if x.cell() != y.cell() {
+                    let t = one_line(&c.title);
+                    arrows.push(serde_json::json!({
+                        "from": format!("{na}: {t}"),
+                        "to": format!("{nb}: {t}"),
+                    }));
+                }
+            }
+        }
+        slides.push(serde_json::json!({
+            "title": title(&Chart::Overlay { from: a, to: b }),
+            "markers": markers,
+            "arrows": arrows,
+        }));
+    }
+    let consensus: Vec<_> = w
+        .changes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some(marker("Consensus", i, c.consensus?)))
+        .collect();
+    slides.push(serde_json::json!({
+        "title": title(&Chart::Consensus),
+        "markers": consensus,
+    }));
+    let mut markers = Vec::new();
+    let mut arrows = Vec::new();
+    for (i, c) in w.changes.iter().enumerate() {
+        if let (Some(inh), Some(res)) = (c.consensus, c.residual) {
+            markers.push(marker("Inherent", i, inh));
+            markers.push(marker("Residual", i, res));
+            if inh != res {
+                let t = one_line(&c.title);
+                arrows.push(serde_json::json!({
+                    "from": format!("Inherent: {t}"),
+                    "to": format!("Residual: {t}"),
+                }));
+            }
+        }
+    }
+    slides.push(serde_json::json!({
+        "title": title(&Chart::Residual),
+        "markers": markers,
+        "arrows": arrows,
+    }));
+    serde_json::json!({ "slides": slides })
+}
+
+#[test]
+fn the_deck_charts_are_native_shapes_in_the_cells_of_their_placements() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    let deck = dir.path().join("shapes.pptx");
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "pptx",
+        "--charts",
+        "shapes",
+        "--out",
+        s(&deck),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    // Shapes, not pictures: no media at all in a deck this size.
+    let bytes = std::fs::read(&deck).unwrap();
+    assert!(!bytes.windows(10).any(|w| w == b"ppt/media/"));
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "pptx",
+        "--charts",
+        "drawings",
+        "--out",
+        s(&dir.path().join("x.pptx")),
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("pictures or shapes"), "{err}");
+
+    let Some(python) = pptx_python() else { return };
+    let expect = dir.path().join("expect.json");
+    let w = workshop();
+    std::fs::write(
+        &expect,
+        serde_json::to_vec(&expected_shapes(&w, &[("dev", "ops")])).unwrap(),
+    )
+    .unwrap();
+    python_check(
+        &python,
+        "check_deck_shapes.py",
+        &[deck.as_os_str(), expect.as_os_str()],
+    );
+    python_check(&python, "check_pptx.py", &[deck.as_os_str()]);
+    let pdf = to_pdf(&deck, dir.path());
+    assert_eq!(pdf_pages(&pdf), 8, "one PDF page per slide");
+}
+
+#[test]
+fn a_native_chart_renders_like_its_picture_and_a_moved_marker_is_caught() {
+    let Some(python) = pptx_python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    let decks: Vec<PathBuf> = ["shapes", "pictures"]
+        .iter()
+        .map(|kind| {
+            let deck = dir.path().join(format!("{kind}.pptx"));
+            let (code, _, err) = run(&[
+                "export",
+                s(&file),
+                "--format",
+                "pptx",
+                "--charts",
+                kind,
+                "--out",
+                s(&deck),
+            ]);
+            assert_eq!(code, Some(0), "{err}");
+            deck
+        })
+        .collect();
+    let script = workspace_root().join("scripts/compare_renders.py");
+    let compare = |slide: &str, extra: &[&str]| {
+        Command::new(&python)
+            .arg(&script)
+            .args([&decks[0], &decks[1]])
+            .args(["--slide", slide, "--color", "2f6fdf", "--color", "d9480f"])
+            .args(["--color", "2b8a3e", "--work"])
+            .arg(dir.path().join(format!("work-{slide}-{}", extra.len())))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // The overlay (slide 4) and inherent → residual (slide 7).
+    for slide in ["4", "7"] {
+        let out = compare(slide, &[]);
+        assert!(
+            out.status.success(),
+            "slide {slide}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // The same measure fails when one marker sits a cell off.
+    let moved = compare("4", &["--shift-marker", "Dev: Switch CDN provider"]);
+    let said = String::from_utf8_lossy(&moved.stdout);
+    assert_eq!(moved.status.code(), Some(1), "{said}");
+    assert!(said.contains("pixels in the shapes"), "{said}");
 }

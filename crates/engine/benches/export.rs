@@ -84,6 +84,7 @@ fn deck_20_slides(c: &mut Criterion) {
                 body: SlideBody::Picture {
                     png: png.clone(),
                     description: format!("Chart {}", k + 1),
+                    frame: None,
                 },
                 notes: format!("Notes for chart {}\nRationale one\nRationale two", k + 1),
             });

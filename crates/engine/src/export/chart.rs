@@ -11,7 +11,7 @@
 
 use plotters::prelude::*;
 
-use super::scene::{self, text_width, Align, Rgb, Scene, Shape, HEIGHT, WIDTH};
+use super::scene::{self, text_width, Align, MarkerKind, Part, Rgb, Scene, Shape, HEIGHT, WIDTH};
 use super::text::one_line;
 use super::ExportError;
 use crate::analysis::{analyse, Analysis, AnalysisError, AnalysisOptions, InherentSource};
@@ -181,7 +181,13 @@ impl Chart {
                     .collect::<Vec<_>>();
                 let unplaced = w.changes.len() - cards.len();
                 let subtitle = count_line(cards.len(), unplaced, "not placed by this perspective");
-                Ok(card_matrix(w, &title, &subtitle, &cards))
+                Ok(card_matrix(
+                    w,
+                    &title,
+                    &subtitle,
+                    &name(w, perspective)?,
+                    &cards,
+                ))
             }
             Chart::Consensus => {
                 let cards = w
@@ -192,7 +198,7 @@ impl Chart {
                     .collect::<Vec<_>>();
                 let missing = w.changes.len() - cards.len();
                 let subtitle = count_line(cards.len(), missing, "without a consensus yet");
-                Ok(card_matrix(w, &title, &subtitle, &cards))
+                Ok(card_matrix(w, &title, &subtitle, "Consensus", &cards))
             }
             Chart::Overlay { from, to } => overlay(w, &title, from, to),
             Chart::Gaps { from, to } => gaps(w, &title, from, to),
@@ -360,12 +366,14 @@ fn band_fill(color: &str) -> Rgb {
 /// Cells coloured by band with score and band name, level labels on both axes, band legend.
 /// Returns the y where the legend's free space starts.
 fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
+    let grid_start = s.next_index();
     for cell in g.cells() {
         let Some((x0, y0, x1, y1)) = g.rect(cell) else {
             continue;
         };
         let band = w.matrix.band_of(cell);
         let fill = band.map_or(Rgb(230, 230, 230), |b| band_fill(&b.color));
+        let rect = s.next_index();
         s.rect(x0, y0, x1, y1, Some(fill), Some((Rgb::WHITE, 3.0)));
         let label = match band {
             Some(b) => format!("{} · {}", cell.score(), one_line(&b.name)),
@@ -381,6 +389,12 @@ fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
             Align::End,
             x1 - x0 - 16.0,
         );
+        let label = (s.next_index() > rect + 1).then_some(rect + 1);
+        s.tag(Part::Cell {
+            rect,
+            label,
+            name: format!("Cell L{} × I{}", cell.likelihood, cell.impact),
+        });
     }
     let (cw, ch) = (g.cell_w(), g.cell_h());
     for l in 1..=g.likelihood {
@@ -454,7 +468,10 @@ fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
         Align::Middle,
     );
 
+    s.group_since(grid_start, "Matrix grid");
+
     // Band legend.
+    let legend_start = s.next_index();
     let mut y = GRID_Y0 + 14.0;
     s.text(
         LEGEND_X,
@@ -498,6 +515,7 @@ fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
         );
         y += 36.0;
     }
+    s.group_since(legend_start, "Legend: bands");
     y + 12.0
 }
 
@@ -523,7 +541,13 @@ fn empty_note(s: &mut Scene, text: &str) {
 }
 
 /// Cards (number and title) in their cells; a crowded cell shows what fits and "+N more".
-fn card_matrix(w: &Workshop, title: &str, subtitle: &str, cards: &[(usize, &str, Cell)]) -> Scene {
+fn card_matrix(
+    w: &Workshop,
+    title: &str,
+    subtitle: &str,
+    who: &str,
+    cards: &[(usize, &str, Cell)],
+) -> Scene {
     let mut s = Scene::default();
     header(&mut s, title, subtitle);
     let g = Grid::of(w);
@@ -558,6 +582,7 @@ fn card_matrix(w: &Workshop, title: &str, subtitle: &str, cards: &[(usize, &str,
         let (cx0, cx1) = (x0 + CELL_PAD, x1 - CELL_PAD);
         for (k, (n, t, _)) in here.iter().take(shown).enumerate() {
             let top = y0 + CELL_PAD + k as f64 * (card_h + GAP);
+            let shape = s.next_index();
             s.rect(
                 cx0,
                 top,
@@ -587,6 +612,14 @@ fn card_matrix(w: &Workshop, title: &str, subtitle: &str, cards: &[(usize, &str,
                     Align::Start,
                 );
             }
+            let labels = s.since(shape + 1);
+            s.tag(Part::Marker {
+                shape,
+                labels,
+                kind: MarkerKind::Card,
+                name: format!("{who}: {}", one_line(t)),
+                number: Some(*n),
+            });
         }
         if shown < here.len() {
             let more = format!("+{} more", here.len() - shown);
@@ -607,6 +640,7 @@ fn card_matrix(w: &Workshop, title: &str, subtitle: &str, cards: &[(usize, &str,
         empty_note(&mut s, "Nothing placed here yet");
     }
     let mut y = legend_y + 10.0;
+    let legend_start = s.next_index();
     s.text(LEGEND_X, y, "Cards", 22.0, true, Rgb::INK, Align::Start);
     y += 34.0;
     for line in [
@@ -617,6 +651,7 @@ fn card_matrix(w: &Workshop, title: &str, subtitle: &str, cards: &[(usize, &str,
         s.text(LEGEND_X, y, line, 18.0, false, Rgb::MUTED, Align::Start);
         y += 26.0;
     }
+    s.group_since(legend_start, "Legend: cards");
     s
 }
 
@@ -697,7 +732,20 @@ impl Marker {
     }
 }
 
-fn draw_marker(s: &mut Scene, marker: Marker, cx: f64, cy: f64, r: f64, fill: Rgb, label: &str) {
+/// Draws a marker and tags it; returns the index of its outline.
+#[allow(clippy::too_many_arguments)]
+fn draw_marker(
+    s: &mut Scene,
+    marker: Marker,
+    cx: f64,
+    cy: f64,
+    r: f64,
+    fill: Rgb,
+    label: &str,
+    name: String,
+    number: Option<usize>,
+) -> usize {
+    let shape = s.next_index();
     s.push(Shape::Polygon {
         points: marker.polygon(cx, cy, r),
         fill: Some(fill),
@@ -712,6 +760,15 @@ fn draw_marker(s: &mut Scene, marker: Marker, cx: f64, cy: f64, r: f64, fill: Rg
         };
         s.text(lx, ly, label, size, true, fill.text_on(), Align::Middle);
     }
+    let labels = s.since(shape + 1);
+    s.tag(Part::Marker {
+        shape,
+        labels,
+        kind: MarkerKind::Shape(marker),
+        name,
+        number,
+    });
+    shape
 }
 
 /// Slots for markers inside a cell, row by row.
@@ -801,8 +858,58 @@ fn between(a: (f64, f64), b: (f64, f64), r: f64) -> Option<((f64, f64), (f64, f6
     ))
 }
 
+/// Tags each drawn arrow with the markers it joins, and groups each change's markers with its
+/// arrow under the change's number and title. `arrows` holds ((line, head), from mark, to mark).
+fn tag_arrows(
+    s: &mut Scene,
+    w: &Workshop,
+    marks: &[Mark],
+    outline: &[Option<usize>],
+    arrows: &[((usize, usize), usize, usize)],
+    what: &str,
+) {
+    let mut by_change: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for &((line, head), a, b) in arrows {
+        let title = w
+            .changes
+            .get(marks[a].number - 1)
+            .map_or(String::new(), |c| one_line(&c.title));
+        s.tag(Part::Arrow {
+            line,
+            head,
+            from: outline[a],
+            to: outline[b],
+            name: format!("Arrow {what}: {title}"),
+        });
+        by_change
+            .entry(marks[a].number)
+            .or_default()
+            .extend([line, head]);
+    }
+    for (i, m) in marks.iter().enumerate() {
+        if let Some(o) = outline[i] {
+            by_change.entry(m.number).or_default().push(o);
+        }
+    }
+    for (number, mut shapes) in by_change {
+        if shapes.len() < 2 {
+            continue;
+        }
+        shapes.sort_unstable();
+        let title = w
+            .changes
+            .get(number - 1)
+            .map_or(String::new(), |c| one_line(&c.title));
+        s.tag(Part::Group {
+            name: format!("{number} {title}"),
+            shapes,
+        });
+    }
+}
+
 /// A numbered key of the changes shown, as many as fit below `y`, then "+N more".
 fn change_key(s: &mut Scene, w: &Workshop, mut y: f64, numbers: &[usize]) {
+    let start = s.next_index();
     s.text(LEGEND_X, y, "Changes", 22.0, true, Rgb::INK, Align::Start);
     y += 32.0;
     const LINE: f64 = 26.0;
@@ -848,6 +955,7 @@ fn change_key(s: &mut Scene, w: &Workshop, mut y: f64, numbers: &[usize]) {
             Align::Start,
         );
     }
+    s.group_since(start, "Key: changes");
 }
 
 const MARK_R: f64 = 17.0;
@@ -941,7 +1049,7 @@ fn overlay(
         arrow_rank.get(&m.number).copied().unwrap_or(usize::MAX)
     });
     // Arrows first, markers on top of them.
-    let mut arrows = Scene::default();
+    let mut arrows = Vec::new();
     for (i, m) in marks.iter().enumerate() {
         if m.series != 0 || !with_arrow.contains(&m.number) {
             continue;
@@ -949,17 +1057,22 @@ fn overlay(
         let partner = marks
             .iter()
             .position(|o| o.number == m.number && o.series == 1);
-        if let (Some(a), Some(Some(b))) = (pos[i], partner.map(|j| pos[j])) {
-            if let Some((p, q)) = between(a, b, MARK_R + 2.0) {
-                arrows.arrow(p, q, Rgb::INK, 3.0, 16.0);
+        if let (Some(a), Some(j)) = (pos[i], partner) {
+            if let Some(b) = pos[j] {
+                if let Some((p, q)) = between(a, b, MARK_R + 2.0) {
+                    if let Some(drawn) = s.arrow(p, q, Rgb::INK, 3.0, 16.0) {
+                        arrows.push((drawn, i, j));
+                    }
+                }
             }
         }
     }
-    s.shapes.extend(arrows.shapes);
+    let mut outline = vec![None; marks.len()];
     for (i, m) in marks.iter().enumerate() {
         if let Some((x, y)) = pos[i] {
             let (pi, p) = persp[m.series];
-            draw_marker(
+            let title = w.changes.get(m.number - 1).map_or("", |c| c.title.as_str());
+            outline[i] = Some(draw_marker(
                 &mut s,
                 Marker::for_index(pi),
                 x,
@@ -967,13 +1080,28 @@ fn overlay(
                 MARK_R,
                 Rgb::parse(&p.color),
                 &m.number.to_string(),
-            );
+                format!("{}: {}", one_line(&p.name), one_line(title)),
+                Some(m.number),
+            ));
         }
     }
+    tag_arrows(
+        &mut s,
+        w,
+        &marks,
+        &outline,
+        &arrows,
+        &format!(
+            "{} → {}",
+            one_line(&persp[0].1.name),
+            one_line(&persp[1].1.name)
+        ),
+    );
     if marks.is_empty() {
         empty_note(&mut s, "Neither perspective has placed a change yet");
     }
     y += 10.0;
+    let legend_start = s.next_index();
     s.text(
         LEGEND_X,
         y,
@@ -993,6 +1121,8 @@ fn overlay(
             MARK_R,
             Rgb::parse(&p.color),
             "",
+            format!("Legend: {}", one_line(&p.name)),
+            None,
         );
         s.text_fit(
             LEGEND_X + 50.0,
@@ -1018,6 +1148,7 @@ fn overlay(
         LEGEND_RIGHT - LEGEND_X - 50.0,
     );
     y += 44.0;
+    s.group_since(legend_start, "Legend: perspectives");
     // The key lists the changes with arrows first (most contested first), then the rest.
     numbers.sort_by_key(|n| (arrow_rank.get(n).copied().unwrap_or(usize::MAX), *n));
     change_key(&mut s, w, y, &numbers);
@@ -1089,25 +1220,41 @@ fn residual(w: &Workshop, title: &str) -> Scene {
     let g = Grid::of(w);
     let mut y = draw_grid(&mut s, w, &g);
     let pos = place_marks(&mut s, &g, &marks, MARK_SLOT, &|_| 0);
+    let mut arrows = Vec::new();
     for i in (0..marks.len()).step_by(2) {
         if let (Some(a), Some(b)) = (pos[i], pos.get(i + 1).copied().flatten()) {
             if let Some((p, q)) = between(a, b, MARK_R + 2.0) {
-                s.arrow(p, q, Rgb::INK, 3.0, 16.0);
+                if let Some(drawn) = s.arrow(p, q, Rgb::INK, 3.0, 16.0) {
+                    arrows.push((drawn, i, i + 1));
+                }
             }
         }
     }
     let inherent_fill = Rgb::WHITE;
     let residual_fill = Rgb(43, 138, 62);
+    let mut outline = vec![None; marks.len()];
     for (i, m) in marks.iter().enumerate() {
         if let Some((x, y)) = pos[i] {
-            let (marker, fill) = if m.series == 0 {
-                (Marker::Circle, inherent_fill)
+            let (marker, fill, what) = if m.series == 0 {
+                (Marker::Circle, inherent_fill, "Inherent")
             } else {
-                (Marker::Square, residual_fill)
+                (Marker::Square, residual_fill, "Residual")
             };
-            draw_marker(&mut s, marker, x, y, MARK_R, fill, &m.number.to_string());
+            let title = w.changes.get(m.number - 1).map_or("", |c| c.title.as_str());
+            outline[i] = Some(draw_marker(
+                &mut s,
+                marker,
+                x,
+                y,
+                MARK_R,
+                fill,
+                &m.number.to_string(),
+                format!("{what}: {}", one_line(title)),
+                Some(m.number),
+            ));
         }
     }
+    tag_arrows(&mut s, w, &marks, &outline, &arrows, "inherent → residual");
     if marks.is_empty() {
         empty_note(
             &mut s,
@@ -1115,6 +1262,7 @@ fn residual(w: &Workshop, title: &str) -> Scene {
         );
     }
     y += 10.0;
+    let legend_start = s.next_index();
     s.text(LEGEND_X, y, "Markers", 22.0, true, Rgb::INK, Align::Start);
     y += 40.0;
     draw_marker(
@@ -1125,6 +1273,8 @@ fn residual(w: &Workshop, title: &str) -> Scene {
         MARK_R,
         inherent_fill,
         "",
+        "Legend: inherent".into(),
+        None,
     );
     s.text(
         LEGEND_X + 50.0,
@@ -1144,6 +1294,8 @@ fn residual(w: &Workshop, title: &str) -> Scene {
         MARK_R,
         residual_fill,
         "",
+        "Legend: residual".into(),
+        None,
     );
     s.text(
         LEGEND_X + 50.0,
@@ -1163,6 +1315,7 @@ fn residual(w: &Workshop, title: &str) -> Scene {
         s.text(LEGEND_X, y, line, 18.0, false, Rgb::MUTED, Align::Start);
         y += 26.0;
     }
+    s.group_since(legend_start, "Legend: markers");
     y += 24.0;
     change_key(&mut s, w, y, &numbers);
     s
@@ -1288,6 +1441,7 @@ fn gaps(
     };
 
     // Grid lines and tick labels.
+    let axis_start = s.next_index();
     for v in -span..=span {
         let x = x_of(v);
         let (color, width) = if v == 0 {
@@ -1331,8 +1485,10 @@ fn gaps(
         Align::Start,
         px1 - zero + 120.0,
     );
+    s.group_since(axis_start, "Gap axis");
 
     for (k, r) in rows.iter().take(shown).enumerate() {
+        let row_start = s.next_index();
         let y0 = top + k as f64 * row_h;
         if k % 2 == 1 {
             s.rect(
@@ -1384,6 +1540,16 @@ fn gaps(
             };
             s.text(tx, (by0 + by1) / 2.0, txt, label_size, true, Rgb::INK, al);
         }
+        s.group_since(
+            row_start,
+            format!(
+                "{} {}: likelihood {}, impact {}",
+                r.number,
+                one_line(&r.title),
+                r.likelihood_gap,
+                r.impact_gap
+            ),
+        );
     }
     if shown < rows.len() {
         let y = top + shown as f64 * row_h + row_h / 2.0;
@@ -1427,6 +1593,7 @@ fn gaps(
     );
 
     // Legend.
+    let legend_start = s.next_index();
     let mut y = GRID_Y0 + 14.0;
     s.text(LEGEND_X, y, "Axes", 22.0, true, Rgb::INK, Align::Start);
     y += 40.0;
@@ -1463,6 +1630,7 @@ fn gaps(
         s.text(LEGEND_X, y, line, 18.0, false, Rgb::MUTED, Align::Start);
         y += 26.0;
     }
+    s.group_since(legend_start, "Legend: axes");
     Ok(s)
 }
 

@@ -5,7 +5,8 @@
 //! the date comes from the caller or from the latest placement.
 
 use super::chart::{self, analysis_error, pair_rows, Chart, ChartSize, ImageFormat};
-use super::pptx::{Deck, Slide, SlideBody};
+use super::pptx::{Deck, Slide, SlideBody, SLIDE_CX, SLIDE_CY};
+use super::shapes::{self, Frame, Mapping, MAX_NATIVE_MARKERS};
 use super::text::{one_line, truncate_chars};
 use super::ExportError;
 use crate::analysis::{analyse, Analysis, AnalysisOptions};
@@ -20,6 +21,30 @@ pub struct DeckOptions {
     /// The size the chart pictures are rendered at. Bitmap lines are not anti-aliased, so 4K
     /// keeps them crisp on a projector.
     pub size: ChartSize,
+    /// Charts as native, editable shapes or as pictures.
+    pub charts: ChartStyle,
+}
+
+/// How the deck's charts are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChartStyle {
+    /// PNG pictures, as exported on their own.
+    Pictures,
+    /// Native DrawingML shapes a person can edit; a chart with more than
+    /// [`MAX_NATIVE_MARKERS`] markers is still a picture.
+    #[default]
+    Shapes,
+}
+
+impl ChartStyle {
+    /// "pictures" or "shapes", as the command line names them.
+    pub fn parse(s: &str) -> Option<ChartStyle> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "pictures" | "picture" => Some(ChartStyle::Pictures),
+            "shapes" | "shape" => Some(ChartStyle::Shapes),
+            _ => None,
+        }
+    }
 }
 
 impl Default for DeckOptions {
@@ -27,6 +52,7 @@ impl Default for DeckOptions {
         DeckOptions {
             date: None,
             size: ChartSize::UHD,
+            charts: ChartStyle::Shapes,
         }
     }
 }
@@ -318,14 +344,34 @@ pub fn build_deck(
         let chart_title = truncate_chars(&chart.title(w)?, 90);
         step(format!("Drawing “{chart_title}”"), &mut done);
         let scene = chart.scene_for_slide(w)?;
-        let png = chart::render_scene(&scene, ImageFormat::Png, options.size)?;
-        deck.slides.push(Slide {
-            title: chart_title.clone(),
-            body: SlideBody::Picture {
+        let mut notes = notes_for(w, chart, &analysis);
+        let markers = shapes::marker_count(&scene);
+        let body = if options.charts == ChartStyle::Shapes && markers <= MAX_NATIVE_MARKERS {
+            let frame = Frame {
+                x: 0,
+                y: 0,
+                cx: SLIDE_CX,
+                cy: SLIDE_CY,
+            };
+            let (xml, _) = shapes::scene_xml(&scene, &Mapping::fit(frame, 0.0), 10)?;
+            SlideBody::Shapes { xml }
+        } else {
+            if options.charts == ChartStyle::Shapes {
+                notes = format!(
+                    "This chart is a picture, not editable shapes: it has {markers} markers, more than the {MAX_NATIVE_MARKERS} a slide of shapes holds comfortably.\n{notes}"
+                );
+            }
+            let png = chart::render_scene(&scene, ImageFormat::Png, options.size)?;
+            SlideBody::Picture {
                 png,
-                description: chart_title,
-            },
-            notes: notes_for(w, chart, &analysis),
+                description: chart_title.clone(),
+                frame: None,
+            }
+        };
+        deck.slides.push(Slide {
+            title: chart_title,
+            body,
+            notes,
         });
     }
 
@@ -364,8 +410,105 @@ pub fn build_deck(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::{Cell, Mitigation, MitigationId, Perspective, PerspectiveId, Placement};
+
+    /// The sample workshop placed by Dev, Ops and Security, with rationales, consensus,
+    /// mitigations and residuals.
+    pub(crate) fn meeting(perspectives: usize) -> Workshop {
+        let mut w = crate::sample::workshop();
+        if perspectives > 2 {
+            w.perspectives.push(Perspective {
+                id: PerspectiveId::new("sec"),
+                name: "Security".into(),
+                color: "#2b8a3e".into(),
+            });
+        }
+        let cells = [
+            ((4, 4), (2, 5), (3, 5)),
+            ((3, 2), (2, 4), (3, 2)),
+            ((1, 2), (2, 5), (1, 3)),
+            ((3, 3), (4, 3), (5, 4)),
+            ((2, 3), (4, 4), (2, 3)),
+            ((2, 2), (3, 4), (2, 2)),
+            ((1, 1), (3, 4), (4, 5)),
+            ((1, 2), (1, 2), (1, 2)),
+        ];
+        for (i, (c, (dev, ops, sec))) in w.changes.iter_mut().zip(cells).enumerate() {
+            for (who, (l, im)) in [("dev", dev), ("ops", ops), ("sec", sec)]
+                .into_iter()
+                .take(perspectives)
+            {
+                c.placements.insert(
+                    PerspectiveId::new(who),
+                    Placement {
+                        likelihood: l,
+                        impact: im,
+                        rationale: format!("{who} thinks so because of case {i}"),
+                        placed_at_ms: 1_764_320_000_000,
+                    },
+                );
+            }
+            c.consensus = Some(Cell::new(dev.0.max(ops.0), dev.1.max(ops.1)));
+            if i % 2 == 0 {
+                c.residual = Some(Cell::new(1, dev.1.min(ops.1)));
+                c.mitigations.push(Mitigation {
+                    id: MitigationId("m1".into()),
+                    text: "Canary with automated rollback".into(),
+                    owner: "Ops".into(),
+                    lowers: crate::Axis::Likelihood,
+                });
+            }
+        }
+        w
+    }
+
+    #[test]
+    fn a_chart_with_too_many_markers_is_a_picture_with_a_note_saying_why() {
+        let w = crate::export::chart::tests::placed(400, 3);
+        let options = DeckOptions {
+            size: ChartSize::HD,
+            ..DeckOptions::default()
+        };
+        let bytes = build_deck(&w, &options, &mut |_| {}).unwrap();
+        crate::export::pptx::tests::check_package(&bytes);
+        let parts = crate::export::pptx::tests::unzip(&bytes);
+        let pictures = parts.keys().filter(|k| k.starts_with("ppt/media/")).count();
+        // The overlay and the residual chart hold hundreds of markers; the card matrices and
+        // the gap chart stay shapes.
+        assert_eq!(pictures, 2);
+        let notes: Vec<String> = parts
+            .iter()
+            .filter(|(k, _)| k.starts_with("ppt/notesSlides/notesSlide") && k.ends_with(".xml"))
+            .map(|(_, v)| String::from_utf8(v.clone()).unwrap())
+            .filter(|n| n.contains("not editable shapes"))
+            .collect();
+        assert_eq!(notes.len(), 2);
+        assert!(notes[0].contains(&format!("more than the {MAX_NATIVE_MARKERS}")));
+    }
+
+    /// Writes sample decks into `$PARALLAX_DUMP_DECK` for a person to open.
+    #[test]
+    fn dump_decks_for_a_person_to_look_at() {
+        let Some(dir) = std::env::var_os("PARALLAX_DUMP_DECK") else {
+            return;
+        };
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, charts) in [
+            ("shapes", ChartStyle::Shapes),
+            ("pictures", ChartStyle::Pictures),
+        ] {
+            let options = DeckOptions {
+                charts,
+                size: ChartSize::HD,
+                ..DeckOptions::default()
+            };
+            let bytes = build_deck(&meeting(3), &options, &mut |_| {}).unwrap();
+            std::fs::write(dir.join(format!("{name}.pptx")), bytes).unwrap();
+        }
+    }
 
     #[test]
     fn days_are_formatted_in_utc() {
@@ -386,6 +529,7 @@ mod tests {
         let options = DeckOptions {
             date: Some("28 November 2026".into()),
             size: ChartSize::HD,
+            charts: ChartStyle::Pictures,
         };
         let bytes = build_deck(&w, &options, &mut |p| steps.push(p)).unwrap();
         crate::export::pptx::tests::check_package(&bytes);

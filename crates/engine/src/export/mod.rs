@@ -18,12 +18,13 @@ pub mod json;
 pub mod markdown;
 pub mod pptx;
 pub mod scene;
+pub mod shapes;
 pub mod text;
 
 use std::path::{Path, PathBuf};
 
 pub use chart::{render, Chart, ChartSize, ImageFormat};
-pub use deck::{build_deck, DeckOptions, DeckProgress};
+pub use deck::{build_deck, ChartStyle, DeckOptions, DeckProgress};
 
 /// Why an export failed. Bad requests (an unknown perspective, a chart that does not apply) are
 /// the user's to fix; the others are bugs or the disk's doing.

@@ -15,6 +15,7 @@ use std::io::Write;
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
+use super::shapes::{Frame, Mapping};
 use super::text::paragraph;
 use super::ExportError;
 
@@ -30,12 +31,19 @@ pub const EMU_PER_PT: i64 = 12_700;
 pub enum SlideBody {
     /// A title slide: the lines under the big title (date, perspectives…).
     Cover { lines: Vec<String> },
-    /// A PNG that fills the slide; the title is laid over its top band.
+    /// A PNG of a chart; without a frame it fills the slide and the title is laid over its
+    /// top band.
     Picture {
         png: Vec<u8>,
         /// Alternative text for screen readers.
         description: String,
+        /// Where the picture goes and how much of its top (in canvas pixels of 1080) is cut
+        /// off; `None`: the whole slide.
+        frame: Option<(Frame, f64)>,
     },
+    /// A chart as native shapes: a fragment of the shape tree (from `shapes::scene_xml`, with
+    /// ids from 10 up), already escaped.
+    Shapes { xml: String },
     /// A table: the first row is the header.
     Table {
         rows: Vec<Vec<String>>,
@@ -127,11 +135,30 @@ fn text_box(id: u32, lines: &[String], x: i64, y: i64, cx: i64, cy: i64, size: u
     )
 }
 
-fn picture(id: u32, rel: &str, description: &str) -> String {
+fn picture(id: u32, rel: &str, description: &str, frame: Option<(Frame, f64)>) -> String {
+    let (f, crop) = match frame {
+        Some((frame, crop_top)) => (Mapping::fit(frame, crop_top).visible(), crop_top),
+        None => (
+            Frame {
+                x: 0,
+                y: 0,
+                cx: SLIDE_CX,
+                cy: SLIDE_CY,
+            },
+            0.0,
+        ),
+    };
+    // The cut-off top band, in thousandths of a percent of the picture's height.
+    let top = (crop / super::scene::HEIGHT * 100_000.0).round() as i64;
+    let src = if top > 0 {
+        format!("<a:srcRect t=\"{top}\"/>")
+    } else {
+        String::new()
+    };
     format!(
-        "<p:pic><p:nvPicPr><p:cNvPr id=\"{id}\" name=\"Chart {id}\" descr=\"{}\"/><p:cNvPicPr><a:picLocks noChangeAspect=\"1\"/></p:cNvPicPr><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed=\"{rel}\"/><a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr>{}<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></p:spPr></p:pic>",
+        "<p:pic><p:nvPicPr><p:cNvPr id=\"{id}\" name=\"Chart {id}\" descr=\"{}\"/><p:cNvPicPr><a:picLocks noChangeAspect=\"1\"/></p:cNvPicPr><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed=\"{rel}\"/>{src}<a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr>{}<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></p:spPr></p:pic>",
         quick_xml::escape::escape(super::text::one_line(description)),
-        xfrm(0, 0, SLIDE_CX, SLIDE_CY)
+        xfrm(f.x, f.y, f.cx, f.cy)
     )
 }
 
@@ -220,9 +247,28 @@ fn slide_xml(slide: &Slide, image_rel: Option<&str>) -> String {
                 2200,
             ));
         }
-        SlideBody::Picture { description, .. } => {
+        SlideBody::Picture {
+            description, frame, ..
+        } => {
             // The picture fills the slide; the title sits where the chart leaves room for it.
-            tree.push_str(&picture(3, image_rel.unwrap_or("rId2"), description));
+            tree.push_str(&picture(
+                3,
+                image_rel.unwrap_or("rId2"),
+                description,
+                *frame,
+            ));
+            tree.push_str(&title_shape(
+                2,
+                &slide.title,
+                SLIDE_CX * 60 / 1920,
+                SLIDE_CY * 18 / 1080,
+                SLIDE_CX - 2 * SLIDE_CX * 60 / 1920,
+                SLIDE_CY * 68 / 1080,
+                2400,
+            ));
+        }
+        SlideBody::Shapes { xml } => {
+            tree.push_str(xml);
             tree.push_str(&title_shape(
                 2,
                 &slide.title,
@@ -632,6 +678,7 @@ pub(crate) mod tests {
                     body: SlideBody::Picture {
                         png: tiny_png(),
                         description: "alt \"text\"".into(),
+                        frame: None,
                     },
                     notes: String::new(),
                 },
