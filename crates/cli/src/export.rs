@@ -66,24 +66,37 @@ pub struct DeckArgs {
     /// `pictures`. A chart with more markers than the engine's limit is a picture either way.
     #[arg(long, value_name = "pictures|shapes")]
     pub charts: Option<String>,
+    /// A pair of perspectives to compare (overlay, gaps, contested table), by name or id:
+    /// `--pair Dev:Ops`, repeatable (default: every pair once).
+    #[arg(long = "pair", value_name = "FROM:TO")]
+    pub pairs: Vec<String>,
 }
 
 impl DeckArgs {
     fn any(&self) -> bool {
-        self.charts.is_some()
+        self.charts.is_some() || !self.pairs.is_empty()
     }
 
     /// Puts the deck flags into a deck request.
     fn apply(&self, request: &mut ExportRequest) -> Result<(), String> {
         let ExportRequest::Deck(options) = request else {
             if self.any() {
-                return Err("--charts applies to pptx only".into());
+                return Err("--charts and --pair apply to pptx only".into());
             }
             return Ok(());
         };
         if let Some(c) = &self.charts {
             options.charts = ChartStyle::parse(c)
                 .ok_or_else(|| format!("--charts {c:?}: use pictures or shapes"))?;
+        }
+        for pair in &self.pairs {
+            let (from, to) = pair
+                .split_once(':')
+                .filter(|(a, b)| !a.trim().is_empty() && !b.trim().is_empty())
+                .ok_or_else(|| format!("--pair {pair:?}: write two perspectives as FROM:TO"))?;
+            options
+                .pairs
+                .push((from.trim().to_owned(), to.trim().to_owned()));
         }
         Ok(())
     }

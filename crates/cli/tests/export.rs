@@ -629,3 +629,62 @@ fn a_native_chart_renders_like_its_picture_and_a_moved_marker_is_caught() {
     assert_eq!(moved.status.code(), Some(1), "{said}");
     assert!(said.contains("pixels in the shapes"), "{said}");
 }
+
+#[test]
+fn pairs_are_chosen_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    let deck = dir.path().join("pair.pptx");
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "pptx",
+        "--pair",
+        "Ops:dev",
+        "--out",
+        s(&deck),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    if let Some(python) = pptx_python() {
+        let out = python_check(
+            &python,
+            "check_pptx.py",
+            &[
+                deck.as_os_str(),
+                "--title".as_ref(),
+                "Ops vs Dev".as_ref(),
+                "--title".as_ref(),
+                "Where Ops and Dev disagree".as_ref(),
+            ],
+        );
+        assert!(!out.contains("Dev vs Ops"), "{out}");
+    }
+    for (pair, wanted) in [("Dev:QA", "QA"), ("Dev", "FROM:TO"), ("Dev:Dev", "itself")] {
+        let (code, _, err) = run(&[
+            "export",
+            s(&file),
+            "--format",
+            "pptx",
+            "--pair",
+            pair,
+            "--out",
+            s(&dir.path().join("bad.pptx")),
+        ]);
+        assert_eq!(code, Some(1), "{pair}");
+        assert!(err.contains(wanted), "{pair}: {err}");
+        assert!(!dir.path().join("bad.pptx").exists());
+    }
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "csv",
+        "--pair",
+        "Dev:Ops",
+        "--out",
+        s(&dir.path().join("x.csv")),
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("pptx only"), "{err}");
+}

@@ -4,13 +4,13 @@
 //! the numbers come from `crate::analysis`. It only reads the workshop and never reads a clock:
 //! the date comes from the caller or from the latest placement.
 
-use super::chart::{self, analysis_error, pair_rows, Chart, ChartSize, ImageFormat};
+use super::chart::{self, analyse_pair, analysis_error, pair_rows, Chart, ChartSize, ImageFormat};
 use super::pptx::{Deck, Slide, SlideBody, SLIDE_CX, SLIDE_CY};
 use super::shapes::{self, Frame, Mapping, MAX_NATIVE_MARKERS};
 use super::text::{one_line, truncate_chars};
 use super::ExportError;
-use crate::analysis::{analyse, Analysis, AnalysisOptions};
-use crate::{Millis, Workshop};
+use crate::analysis::{analyse, find_perspective, Analysis, AnalysisOptions};
+use crate::{Millis, PerspectiveId, Workshop};
 
 /// How to build the deck.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,9 @@ pub struct DeckOptions {
     pub size: ChartSize,
     /// Charts as native, editable shapes or as pictures.
     pub charts: ChartStyle,
+    /// The pairs of perspectives compared (overlay, gaps and contested table each), by name
+    /// or id, first → second. Empty: every pair once, in perspective order.
+    pub pairs: Vec<(String, String)>,
 }
 
 /// How the deck's charts are written.
@@ -53,8 +56,42 @@ impl Default for DeckOptions {
             date: None,
             size: ChartSize::UHD,
             charts: ChartStyle::Shapes,
+            pairs: Vec::new(),
         }
     }
+}
+
+/// The pairs a deck compares: those asked for (each perspective found by name or id), or
+/// every pair once in perspective order.
+pub fn resolve_pairs(
+    w: &Workshop,
+    asked: &[(String, String)],
+) -> Result<Vec<(PerspectiveId, PerspectiveId)>, ExportError> {
+    if asked.is_empty() {
+        let p = &w.perspectives;
+        return Ok((0..p.len())
+            .flat_map(|i| (i + 1..p.len()).map(move |j| (p[i].id.clone(), p[j].id.clone())))
+            .collect());
+    }
+    let find = |name: &str| {
+        find_perspective(w, name)
+            .map(|p| p.id.clone())
+            .map_err(analysis_error)
+    };
+    let mut out: Vec<(PerspectiveId, PerspectiveId)> = Vec::new();
+    for (a, b) in asked {
+        let (a, b) = (find(a)?, find(b)?);
+        if a == b {
+            return Err(ExportError::NotApplicable(format!(
+                "a pair compares two different perspectives, not {} with itself",
+                a.0
+            )));
+        }
+        if !out.contains(&(a.clone(), b.clone())) {
+            out.push((a, b));
+        }
+    }
+    Ok(out)
 }
 
 /// Where the deck build is, for a progress bar: `done` of `total` steps, and what is next.
@@ -302,8 +339,35 @@ pub fn build_deck(
     progress: &mut dyn FnMut(DeckProgress),
 ) -> Result<Vec<u8>, ExportError> {
     let analysis = default_analysis(w)?;
-    let charts = Chart::all(w);
-    let total = charts.len() + 2;
+    let pairs = resolve_pairs(w, &options.pairs)?;
+    let mut charts: Vec<Chart> = w
+        .perspectives
+        .iter()
+        .map(|p| Chart::Matrix {
+            perspective: p.id.clone(),
+        })
+        .collect();
+    for (from, to) in &pairs {
+        charts.push(Chart::Overlay {
+            from: from.clone(),
+            to: to.clone(),
+        });
+        charts.push(Chart::Gaps {
+            from: from.clone(),
+            to: to.clone(),
+        });
+    }
+    charts.push(Chart::Consensus);
+    charts.push(Chart::Residual);
+    // One contested table per pair (the default analysis' when there is no pair).
+    let mut tables = Vec::new();
+    for (from, to) in &pairs {
+        tables.push(analyse_pair(w, from.clone(), to.clone())?);
+    }
+    if tables.is_empty() {
+        tables.push(default_analysis(w)?);
+    }
+    let total = charts.len() + tables.len() + 1;
     let mut done = 0;
     let mut step = |label: String, done: &mut usize| {
         progress(DeckProgress {
@@ -324,13 +388,28 @@ pub fn build_deck(
         &format!("Perspectives: {}", names.join(", ")),
         200,
     ));
-    cover_lines.push(format!(
-        "{} changes · {} compared by {} and {}",
-        w.changes.len(),
-        analysis.compared,
-        one_line(analysis.pair.from),
-        one_line(analysis.pair.to)
-    ));
+    if let [only] = tables.as_slice() {
+        cover_lines.push(format!(
+            "{} changes · {} compared by {} and {}",
+            w.changes.len(),
+            only.compared,
+            one_line(only.pair.from),
+            one_line(only.pair.to)
+        ));
+    } else {
+        let names: Vec<String> = tables
+            .iter()
+            .map(|a| format!("{} & {}", one_line(a.pair.from), one_line(a.pair.to)))
+            .collect();
+        cover_lines.push(truncate_chars(
+            &format!(
+                "{} changes · compared in pairs: {}",
+                w.changes.len(),
+                names.join(", ")
+            ),
+            200,
+        ));
+    }
     let mut deck = Deck {
         title: title.clone(),
         slides: vec![Slide {
@@ -344,7 +423,12 @@ pub fn build_deck(
         let chart_title = truncate_chars(&chart.title(w)?, 90);
         step(format!("Drawing “{chart_title}”"), &mut done);
         let scene = chart.scene_for_slide(w)?;
-        let mut notes = notes_for(w, chart, &analysis);
+        let mut notes = match chart {
+            Chart::Overlay { from, to } | Chart::Gaps { from, to } => {
+                notes_for(w, chart, &analyse_pair(w, from.clone(), to.clone())?)
+            }
+            _ => notes_for(w, chart, &analysis),
+        };
         let markers = shapes::marker_count(&scene);
         let body = if options.charts == ChartStyle::Shapes && markers <= MAX_NATIVE_MARKERS {
             let frame = Frame {
@@ -375,29 +459,40 @@ pub fn build_deck(
         });
     }
 
-    step(
-        "Writing the table of contested changes".to_owned(),
-        &mut done,
-    );
-    let mut table_notes = vec![analysis.summary.clone()];
-    for entry in analysis.queue.iter().take(10) {
-        table_notes.push(format!("{} {}", entry.position + 1, one_line(entry.title)));
-        table_notes.extend(rationales(w, entry.position));
+    let several = tables.len() > 1;
+    for analysis in &tables {
+        let pair = format!(
+            "{} vs {}",
+            one_line(analysis.pair.from),
+            one_line(analysis.pair.to)
+        );
+        step(
+            format!("Writing the table of contested changes ({pair})"),
+            &mut done,
+        );
+        let mut table_notes = vec![analysis.summary.clone()];
+        for entry in analysis.queue.iter().take(10) {
+            table_notes.push(format!("{} {}", entry.position + 1, one_line(entry.title)));
+            table_notes.extend(rationales(w, entry.position));
+        }
+        let rows = contested_table(w, analysis);
+        let mut table_title = if rows.len() > 1 {
+            format!("The {} most contested changes", rows.len() - 1)
+        } else {
+            "No contested changes yet".to_owned()
+        };
+        if several {
+            table_title = truncate_chars(&format!("{table_title}: {pair}"), 90);
+        }
+        deck.slides.push(Slide {
+            title: table_title,
+            body: SlideBody::Table {
+                rows,
+                widths: vec![1, 8, 3, 2, 3, 2],
+            },
+            notes: table_notes.join("\n"),
+        });
     }
-    let rows = contested_table(w, &analysis);
-    let table_title = if rows.len() > 1 {
-        format!("The {} most contested changes", rows.len() - 1)
-    } else {
-        "No contested changes yet".to_owned()
-    };
-    deck.slides.push(Slide {
-        title: table_title,
-        body: SlideBody::Table {
-            rows,
-            widths: vec![1, 8, 3, 2, 3, 2],
-        },
-        notes: table_notes.join("\n"),
-    });
 
     step("Packing the deck".to_owned(), &mut done);
     let bytes = deck.to_bytes()?;
@@ -488,6 +583,79 @@ pub(crate) mod tests {
         assert!(notes[0].contains(&format!("more than the {MAX_NATIVE_MARKERS}")));
     }
 
+    #[test]
+    fn three_perspectives_compare_every_pair_or_the_pairs_asked_for() {
+        let w = meeting(3);
+        let slides = |pairs: Vec<(String, String)>| {
+            let options = DeckOptions {
+                pairs,
+                charts: ChartStyle::Shapes,
+                ..DeckOptions::default()
+            };
+            let bytes = build_deck(&w, &options, &mut |_| {}).unwrap();
+            let parts = crate::export::pptx::tests::unzip(&bytes);
+            let mut titles = Vec::new();
+            for i in 1.. {
+                let Some(x) = parts.get(&format!("ppt/slides/slide{i}.xml")) else {
+                    break;
+                };
+                let x = String::from_utf8(x.clone()).unwrap();
+                let title = x.split("<p:ph type=\"title\"/>").nth(1).unwrap();
+                let t = title
+                    .split("<a:t>")
+                    .nth(1)
+                    .unwrap()
+                    .split("</a:t>")
+                    .next()
+                    .unwrap();
+                titles.push(t.to_owned());
+            }
+            titles
+        };
+        let all = slides(Vec::new());
+        for pair in ["Dev vs Ops", "Dev vs Security", "Ops vs Security"] {
+            assert!(all.iter().any(|t| t.starts_with(pair)), "{pair}: {all:?}");
+            assert!(
+                all.iter()
+                    .any(|t| t.ends_with(&format!("most contested changes: {pair}"))),
+                "{all:?}"
+            );
+        }
+        let asked = slides(vec![("Security".into(), "dev".into())]);
+        assert!(
+            asked.iter().any(|t| t.starts_with("Security vs Dev")),
+            "{asked:?}"
+        );
+        assert!(
+            !asked.iter().any(|t| t.starts_with("Dev vs Ops")),
+            "{asked:?}"
+        );
+        assert_eq!(
+            asked
+                .iter()
+                .filter(|t| t.contains("most contested"))
+                .count(),
+            1
+        );
+
+        let bad = DeckOptions {
+            pairs: vec![("Dev".into(), "QA".into())],
+            ..DeckOptions::default()
+        };
+        assert!(matches!(
+            build_deck(&w, &bad, &mut |_| {}),
+            Err(ExportError::UnknownPerspective(_))
+        ));
+        let same = DeckOptions {
+            pairs: vec![("Dev".into(), "dev".into())],
+            ..DeckOptions::default()
+        };
+        assert!(matches!(
+            build_deck(&w, &same, &mut |_| {}),
+            Err(ExportError::NotApplicable(_))
+        ));
+    }
+
     /// Writes sample decks into `$PARALLAX_DUMP_DECK` for a person to open.
     #[test]
     fn dump_decks_for_a_person_to_look_at() {
@@ -530,6 +698,7 @@ pub(crate) mod tests {
             date: Some("28 November 2026".into()),
             size: ChartSize::HD,
             charts: ChartStyle::Pictures,
+            pairs: Vec::new(),
         };
         let bytes = build_deck(&w, &options, &mut |p| steps.push(p)).unwrap();
         crate::export::pptx::tests::check_package(&bytes);
