@@ -77,9 +77,11 @@ impl Mapping {
         (l * self.k).round() as i64
     }
 
-    /// A font size in canvas pixels as hundredths of a point (1 pt = 12 700 EMU).
+    /// A font size in canvas pixels as hundredths of a point (1 pt = 12 700 EMU). A chart's
+    /// size is the height of the embedded font's ascent + descent (ab_glyph's scale), more than
+    /// its em, which is what a point size names.
     pub fn font(&self, px: f64) -> i64 {
-        (px * self.k / 127.0).round().max(100.0) as i64
+        (px * em_per_px() * self.k / 127.0).round().max(100.0) as i64
     }
 
     /// Where the visible canvas lands on the slide (the picture of the same chart goes there).
@@ -91,6 +93,22 @@ impl Mapping {
             cy: self.len(HEIGHT - self.crop_top),
         }
     }
+}
+
+/// The em of the embedded font per pixel of chart text size (about 0.86 for DejaVu Sans).
+fn em_per_px() -> f64 {
+    use ab_glyph::Font;
+    static RATIO: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *RATIO.get_or_init(|| {
+        ab_glyph::FontRef::try_from_slice(super::fonts::bytes(false))
+            .ok()
+            .and_then(|f| {
+                let em = f64::from(f.units_per_em()?);
+                Some(em / f64::from(f.height_unscaled()))
+            })
+            .filter(|r| r.is_finite() && *r > 0.0)
+            .unwrap_or(1.0)
+    })
 }
 
 /// The markers and cards of changes on a chart (legend samples do not count).
@@ -477,8 +495,9 @@ impl Writer<'_> {
                         }),
                     ) => {
                         let b = bbox_of(m, [*x0, *y0, *x1, *y1]);
-                        // The chart's line breaks, kept (another font would break elsewhere);
-                        // a longer title typed in still wraps inside the card.
+                        // The chart's line breaks, kept and never added to: office suites
+                        // lay text out a few per cent wider than the embedded font measures,
+                        // and a wrapped third line would spill out of the card.
                         let runs: Vec<String> = texts
                             .iter()
                             .map(|(t, size, bold, color, _)| run(t, m.font(*size), *bold, *color))
@@ -493,7 +512,7 @@ impl Writer<'_> {
                         };
                         let body = text_body(
                             &Body {
-                                wrap: true,
+                                wrap: false,
                                 anchor: "ctr",
                                 insets: (m.len(7.0), 0, 0, 0),
                             },
