@@ -10,6 +10,7 @@ fn parallax_commands() -> &'static [&'static str] {
     &[
         "start",
         "get_workshop",
+        "set_viewer",
         "apply_edit",
         "undo",
         "redo",
@@ -24,6 +25,8 @@ fn parallax_commands() -> &'static [&'static str] {
         "apply_import",
         "recent_files",
         "open_recent",
+        "new_workshop",
+        "open_sample",
         "export",
     ]
 }

@@ -1,14 +1,15 @@
 //! The commands the web UI may call. Each is thin: it parses its arguments, takes the state lock,
 //! calls the engine, and maps errors to `{ code, message }`. No workshop logic lives here.
 
-use parallax_engine::analysis::{analyse, AnalysisOptions};
+use parallax_engine::analysis::{analyse, Analysis, AnalysisOptions};
 use parallax_engine::document::{Crossed, StepsError};
-use parallax_engine::{Document, Edit, Millis};
+use parallax_engine::view::Viewer;
+use parallax_engine::{sample, Document, Edit, Matrix, Millis, PerspectiveId, Template, Workshop};
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::clock::now;
 use crate::error::{CommandError, ErrorCode};
-use crate::files::{replace_with, save_flow, settle_unsaved};
+use crate::files::{replace_with, save_flow, settle_unsaved, start_afresh};
 use crate::state::{AppState, EditReply, WorkshopView};
 use crate::window::{retitle, show};
 use crate::{dialogs, keeper, recent};
@@ -39,6 +40,27 @@ pub fn get_workshop<R: Runtime>(
     Ok(show(&app, &session))
 }
 
+/// Whose placements the window shows while they are hidden: the facilitator placing for
+/// `active` (a perspective id), or for none. Replies with the view as that viewer may see it.
+#[tauri::command]
+pub fn set_viewer<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    active: Option<PerspectiveId>,
+) -> Result<WorkshopView, CommandError> {
+    let session = state.lock()?;
+    if let Some(id) = &active {
+        if session.doc.workshop().perspective(id).is_none() {
+            return Err(CommandError::new(
+                ErrorCode::BadRequest,
+                format!("there is no perspective \"{id}\" in this workshop"),
+            ));
+        }
+    }
+    state.set_viewer(Viewer::Facilitator { active });
+    Ok(show(&app, &session))
+}
+
 /// Applies one edit; replies with the one change it touched, or the whole workshop.
 #[tauri::command]
 pub fn apply_edit<R: Runtime>(
@@ -52,7 +74,7 @@ pub fn apply_edit<R: Runtime>(
     tracing::debug!("edit: {label}");
     keeper::changed(&app);
     retitle(&app, &session);
-    Ok(session.reply(touched.as_ref()))
+    Ok(session.reply(touched.as_ref(), &state.viewer()))
 }
 
 /// Undoes the newest step; replies like an edit: the one change it touched, the whole workshop,
@@ -128,7 +150,7 @@ fn cross<R: Runtime>(
     );
     keeper::changed(app);
     retitle(app, &session);
-    Ok(session.reply(crossed.only_change.as_ref()))
+    Ok(session.reply(crossed.only_change.as_ref(), &state.viewer()))
 }
 
 /// Saves to the document's file, asking where first if it has none (or is read-only).
@@ -165,6 +187,31 @@ pub async fn open_workshop<R: Runtime>(
         return get_workshop(app, state);
     };
     replace_with(&app, &state, path)
+}
+
+/// The title a new workshop starts with; the facilitator renames it in Prepare or the header.
+pub const NEW_WORKSHOP_TITLE: &str = "New workshop";
+
+/// A new, empty workshop on the matrix of `template` (with Dev and Ops), after settling unsaved
+/// changes. Nothing in it is unsaved until it is edited. Null when the user cancelled.
+#[tauri::command]
+pub async fn new_workshop<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    template: Template,
+) -> Result<Option<WorkshopView>, CommandError> {
+    let workshop = Workshop::new(NEW_WORKSHOP_TITLE, Matrix::from_template(template));
+    start_afresh(&app, &state, workshop).await
+}
+
+/// The sample workshop, after settling unsaved changes; untouched, so it never asks to be saved.
+/// Null when the user cancelled.
+#[tauri::command]
+pub async fn open_sample<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<WorkshopView>, CommandError> {
+    start_afresh(&app, &state, sample::workshop()).await
 }
 
 /// Recently opened workshops, newest first.
@@ -215,22 +262,22 @@ pub fn set_fullscreen<R: Runtime>(app: AppHandle<R>, on: bool) -> Result<(), Com
 }
 
 /// The analysis of the open workshop for a pair of perspectives (ids or names; the first two
-/// when not given), as the JSON of `parallax_engine::analysis::Analysis`. It is serialised while
-/// the lock is held because the analysis borrows the workshop.
+/// when not given). It is computed under the lock and returned after it: the analysis owns what
+/// it shows, so serialising it for the UI does not hold the workshop.
 #[tauri::command]
 pub fn analyze(
     state: State<'_, AppState>,
     from: Option<String>,
     to: Option<String>,
-) -> Result<serde_json::Value, CommandError> {
-    let session = state.lock()?;
+) -> Result<Analysis, CommandError> {
     let options = AnalysisOptions {
         from,
         to,
         ..AnalysisOptions::default()
     };
-    let analysis = analyse(session.doc.workshop(), &options)
-        .map_err(|e| CommandError::new(ErrorCode::BadRequest, e.to_string()))?;
-    serde_json::to_value(&analysis)
-        .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))
+    let analysis = {
+        let session = state.lock()?;
+        analyse(session.doc.workshop(), &options)
+    };
+    analysis.map_err(|e| CommandError::new(ErrorCode::BadRequest, e.to_string()))
 }

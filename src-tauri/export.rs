@@ -1,15 +1,16 @@
 //! The Export command: the UI says what to export ("the deck", "the overlay chart as PNG"), Rust
 //! asks where (a native save dialog — a path to write never comes from the web side), and the
 //! engine renders it on a worker thread while progress flows back over an IPC channel. The
-//! rendering itself is all the engine's; this only translates the choice and owns the thread.
+//! rendering itself is all the engine's, and so is the choice of chart (the engine's
+//! `ChartRequest`, with its defaults and refusals); this only translates the choice and owns the
+//! thread.
 
 use std::path::PathBuf;
 
-use parallax_engine::analysis::find_perspective;
 use parallax_engine::export::{
-    export_to_path, Chart, ChartSize, DeckOptions, ExportRequest, ImageFormat,
+    export_to_path, ChartRequest, ChartSize, DeckOptions, ExportRequest, ImageFormat,
 };
-use parallax_engine::{PerspectiveId, Workshop};
+use parallax_engine::Workshop;
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -33,29 +34,13 @@ pub enum ExportKind {
     Markdown,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum ChartKind {
-    Matrix,
-    Overlay,
-    Gaps,
-    Consensus,
-    Residual,
-}
-
 /// What the user chose in the Export dialog.
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
 pub struct ExportChoice {
     pub kind: ExportKind,
-    /// For PNG and SVG.
+    /// For PNG and SVG: which chart, resolved by the engine (none: the engine's default chart).
     #[ts(optional = nullable)]
-    pub chart: Option<ChartKind>,
-    /// The perspective of a matrix chart, or the `from` side of a comparison (id or name).
-    #[ts(optional = nullable)]
-    pub perspective: Option<String>,
-    /// The `to` side of a comparison (id or name).
-    #[ts(optional = nullable)]
-    pub other: Option<String>,
+    pub chart: Option<ChartRequest>,
     /// 3840×2160 instead of 1920×1080 for pictures.
     #[serde(default)]
     pub uhd: bool,
@@ -80,23 +65,6 @@ fn bad(message: impl Into<String>) -> CommandError {
     CommandError::new(ErrorCode::BadRequest, message)
 }
 
-fn perspective(
-    w: &Workshop,
-    given: Option<&str>,
-    fallback: usize,
-) -> Result<PerspectiveId, CommandError> {
-    match given {
-        Some(name) => find_perspective(w, name)
-            .map(|p| p.id.clone())
-            .map_err(|e| bad(e.to_string())),
-        None => w
-            .perspectives
-            .get(fallback)
-            .map(|p| p.id.clone())
-            .ok_or_else(|| bad("the workshop has too few perspectives for this chart")),
-    }
-}
-
 /// The engine request for a choice, and the file extension it writes.
 pub fn request_for(
     w: &Workshop,
@@ -107,36 +75,13 @@ pub fn request_for(
     } else {
         ChartSize::HD
     };
-    let chart = || -> Result<Chart, CommandError> {
-        let from = || perspective(w, choice.perspective.as_deref(), 0);
-        let to = |from: &PerspectiveId| -> Result<PerspectiveId, CommandError> {
-            match choice.other.as_deref() {
-                Some(_) => perspective(w, choice.other.as_deref(), 1),
-                None => w
-                    .perspectives
-                    .iter()
-                    .find(|p| &p.id != from)
-                    .map(|p| p.id.clone())
-                    .ok_or_else(|| bad("comparing needs two perspectives")),
-            }
-        };
-        Ok(match choice.chart.unwrap_or(ChartKind::Overlay) {
-            ChartKind::Matrix => Chart::Matrix {
-                perspective: from()?,
-            },
-            ChartKind::Overlay => {
-                let from = from()?;
-                let to = to(&from)?;
-                Chart::Overlay { from, to }
-            }
-            ChartKind::Gaps => {
-                let from = from()?;
-                let to = to(&from)?;
-                Chart::Gaps { from, to }
-            }
-            ChartKind::Consensus => Chart::Consensus,
-            ChartKind::Residual => Chart::Residual,
-        })
+    let chart = || {
+        choice
+            .chart
+            .clone()
+            .unwrap_or_default()
+            .resolve(w)
+            .map_err(|e| bad(e.to_string()))
     };
     Ok(match choice.kind {
         ExportKind::Deck => (ExportRequest::Deck(DeckOptions::default()), "pptx"),
@@ -202,9 +147,9 @@ pub async fn export<R: Runtime>(
     let (request, extension) = request_for(&workshop, &choice)?;
     let stem = match choice.kind {
         ExportKind::Png | ExportKind::Svg => format!(
-            "{} - {:?}",
+            "{} - {}",
             workshop.title,
-            choice.chart.unwrap_or(ChartKind::Overlay)
+            choice.chart.as_ref().map(|c| c.kind).unwrap_or_default()
         )
         .to_lowercase(),
         _ => workshop.title.clone(),
@@ -232,4 +177,60 @@ pub async fn export<R: Runtime>(
         files: written.iter().map(|p| p.display().to_string()).collect(),
         cancelled: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use parallax_engine::export::{Chart, ChartKind};
+    use parallax_engine::PerspectiveId;
+
+    use super::*;
+
+    fn choice(json: serde_json::Value) -> ExportChoice {
+        serde_json::from_value(json).expect("the UI's shape of a choice")
+    }
+
+    #[test]
+    fn the_dialogs_choice_is_resolved_by_the_engine() {
+        let w = parallax_engine::sample::workshop();
+        let id = PerspectiveId::new;
+        // No chart said: the engine's default, the overlay of the first two perspectives.
+        let (request, ext) = request_for(&w, &choice(serde_json::json!({"kind": "png"}))).unwrap();
+        assert_eq!(ext, "png");
+        assert!(matches!(
+            request,
+            ExportRequest::Chart { chart: Chart::Overlay { from, to }, .. }
+                if from == id("dev") && to == id("ops")
+        ));
+        assert_eq!(ChartKind::default(), ChartKind::Overlay);
+        // The UI sends ids; the engine resolves them.
+        let (request, _) = request_for(
+            &w,
+            &choice(serde_json::json!({
+                "kind": "svg",
+                "chart": {"kind": "gaps", "perspectives": ["ops", "dev"]},
+            })),
+        )
+        .unwrap();
+        assert!(matches!(
+            request,
+            ExportRequest::Chart { chart: Chart::Gaps { from, to }, .. }
+                if from == id("ops") && to == id("dev")
+        ));
+    }
+
+    #[test]
+    fn the_same_perspective_twice_is_a_bad_request_before_any_dialog() {
+        let w = parallax_engine::sample::workshop();
+        let err = request_for(
+            &w,
+            &choice(serde_json::json!({
+                "kind": "png",
+                "chart": {"kind": "overlay", "perspectives": ["dev", "dev"]},
+            })),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, ErrorCode::BadRequest);
+        assert!(err.message.contains("with itself"), "{}", err.message);
+    }
 }

@@ -1,12 +1,13 @@
-//! The open workshop's file: opening one in place of the current workshop, saving (asking where
-//! when needed), and settling unsaved changes before the workshop is closed or replaced. These are
-//! the flows the commands, the CSV import and a second launch share. The disk work is the engine's
+//! The open workshop's file: opening one in place of the current workshop, putting a workshop the
+//! app made (a new one, the sample) in its place, saving (asking where when needed), and settling
+//! unsaved changes before the workshop is closed or replaced. These are the flows the commands,
+//! the CSV import, the start screen and a second launch share. The disk work is the engine's
 //! (`store`); this module orders the steps and asks the user. It must never write a document
 //! anywhere but through `store::save`, and never reach up into the commands.
 
 use std::path::{Path, PathBuf};
 
-use parallax_engine::{store, Document};
+use parallax_engine::{store, Document, Workshop};
 use tauri::{AppHandle, Runtime};
 
 use crate::clock::now;
@@ -178,6 +179,32 @@ pub fn replace_with<R: Runtime>(
     crate::state::warm_save_memo(app);
     state.remember_current();
     Ok(view)
+}
+
+/// A workshop the app made (a new one from a template, the sample), with no file yet. Nothing in
+/// it is unsaved: the user has not touched it, so replacing or closing it asks nothing. Its first
+/// edit makes it unsaved, as in any document.
+pub fn untouched_session(workshop: Workshop) -> Session {
+    Session::new(Document::opened(workshop), None, None)
+}
+
+/// Puts `workshop`, made by the app, in place of the open one after settling unsaved changes.
+/// None when the user cancelled: the open workshop stays as it was.
+pub async fn start_afresh<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    workshop: Workshop,
+) -> Result<Option<WorkshopView>, CommandError> {
+    if !settle_unsaved(app, state).await? {
+        return Ok(None);
+    }
+    let view = {
+        let mut current = state.lock()?;
+        *current = untouched_session(workshop);
+        show(app, &current)
+    };
+    crate::state::warm_save_memo(app);
+    Ok(Some(view))
 }
 
 /// Reads a workshop file into a session, or says what is wrong with it and where. The file is

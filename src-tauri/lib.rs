@@ -1,5 +1,5 @@
 //! The Parallax desktop shell: builds the Tauri app, registers plugins and commands, and decides
-//! which workshop the window opens with (a file named on the command line, else the sample).
+//! which workshop the window opens with (a file named on the command line, else the untouched sample behind the start screen).
 //! It must never hold workshop logic: that is the engine's.
 
 pub mod clock;
@@ -18,7 +18,7 @@ pub mod window;
 
 use std::path::PathBuf;
 
-use parallax_engine::{sample, Document};
+use parallax_engine::sample;
 use std::sync::atomic::Ordering;
 
 use tauri::{Manager, Runtime, WindowEvent};
@@ -26,10 +26,11 @@ use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
 use crate::state::{AppState, Session};
 
-/// The first session: the file given on the command line, or the sample workshop.
-/// On a bad file the sample opens and the problem is returned to be shown.
+/// The first session: the file given on the command line, or the sample workshop, untouched
+/// (nothing unsaved), behind the start screen. On a bad file the sample is there and the problem
+/// is returned to be shown.
 pub fn initial_session(file: Option<PathBuf>) -> (Session, Option<String>) {
-    let sample = || Session::new(Document::new(sample::workshop()), None, None);
+    let sample = || files::untouched_session(sample::workshop());
     match file {
         None => (sample(), None),
         Some(path) => match files::open_session(path) {
@@ -73,6 +74,7 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
     tauri::generate_handler![
         commands::start,
         commands::get_workshop,
+        commands::set_viewer,
         commands::apply_edit,
         commands::undo,
         commands::redo,
@@ -87,6 +89,8 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
         importing::apply_import,
         commands::recent_files,
         commands::open_recent,
+        commands::new_workshop,
+        commands::open_sample,
         export::export,
     ]
 }
@@ -230,7 +234,9 @@ pub fn run() {
             if let Some(problem) = problem {
                 tracing::warn!("{problem}");
                 app.dialog()
-                    .message(format!("{problem}\n\nThe sample workshop is open instead."))
+                    .message(format!(
+                        "{problem}\n\nChoose another workshop on the start screen."
+                    ))
                     .title("Cannot open the workshop")
                     .kind(MessageDialogKind::Error)
                     .show(|_| {});

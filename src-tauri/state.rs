@@ -7,6 +7,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use parallax_engine::store::recovery::RecoveryKey;
 use parallax_engine::store::{Fingerprint, LockGuard, SaveMemo};
+use parallax_engine::view::{Progress, Viewer};
 use parallax_engine::{Change, ChangeId, Document, DocumentStatus, Workshop};
 use serde::Serialize;
 use ts_rs::TS;
@@ -85,18 +86,19 @@ impl Session {
         format!("{name}{marker}{ro} — Parallax")
     }
 
-    /// The reply to an edit that touched `touched` alone (or the whole workshop when None).
-    pub fn reply(&self, touched: Option<&ChangeId>) -> EditReply {
+    /// The reply to an edit that touched `touched` alone (or the whole workshop when None), as
+    /// `viewer` may see it.
+    pub fn reply(&self, touched: Option<&ChangeId>, viewer: &Viewer) -> EditReply {
         let w = self.doc.workshop();
         let change = touched.and_then(|id| {
             let index = w.change_index(id)?;
             Some(ChangeAt {
                 index: u32::try_from(index).ok()?,
-                change: w.changes[index].clone(),
+                change: w.change_seen_by(index, viewer)?,
             })
         });
         EditReply {
-            workshop: change.is_none().then(|| w.clone()),
+            workshop: change.is_none().then(|| w.seen_by(viewer)),
             change,
             ..self.unchanged_reply()
         }
@@ -105,21 +107,28 @@ impl Session {
     /// The reply to a step that changed nothing (nothing to undo): the status alone, so the UI
     /// keeps its workshop.
     pub fn unchanged_reply(&self) -> EditReply {
+        let w = self.doc.workshop();
         EditReply {
             status: self.doc.status(),
             file_name: self.file_name(),
             read_only: self.read_only.clone(),
             workshop: None,
             change: None,
+            hidden: w.is_hidden(),
+            progress: w.progress(),
         }
     }
 
-    pub fn view(&self) -> WorkshopView {
+    /// Everything `viewer` may see of the open workshop.
+    pub fn view(&self, viewer: &Viewer) -> WorkshopView {
+        let w = self.doc.workshop();
         WorkshopView {
-            workshop: self.doc.workshop().clone(),
+            workshop: w.seen_by(viewer),
             status: self.doc.status(),
             file_name: self.file_name(),
             read_only: self.read_only.clone(),
+            hidden: w.is_hidden(),
+            progress: w.progress(),
         }
     }
 }
@@ -176,6 +185,11 @@ pub struct EditReply {
     pub change: Option<ChangeAt>,
     #[ts(optional = nullable)]
     pub workshop: Option<Workshop>,
+    /// True while placements are hidden (blind mode, not yet revealed): the workshop above then
+    /// holds only the viewer's own perspective's placements.
+    pub hidden: bool,
+    /// How far each perspective has got; safe to show while placements are hidden.
+    pub progress: Vec<Progress>,
 }
 
 /// A change and its position in the workshop.
@@ -185,7 +199,7 @@ pub struct ChangeAt {
     pub change: Change,
 }
 
-/// Everything the UI shows of the open workshop.
+/// Everything the UI shows of the open workshop, as the window's viewer may see it.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct WorkshopView {
     pub workshop: Workshop,
@@ -194,6 +208,10 @@ pub struct WorkshopView {
     pub file_name: Option<String>,
     #[ts(optional = nullable)]
     pub read_only: Option<String>,
+    /// True while placements are hidden (blind mode, not yet revealed).
+    pub hidden: bool,
+    /// How far each perspective has got; safe to show while placements are hidden.
+    pub progress: Vec<Progress>,
 }
 
 pub struct AppState {
@@ -210,6 +228,10 @@ pub struct AppState {
     pub autosave_generation: AtomicU64,
     /// Set by the UI's first call, which offers recovered work once.
     pub started: AtomicBool,
+    /// Who the window shows the workshop to: the facilitator, placing for the active
+    /// perspective. Kept apart from the session so that it outlives a workshop replaced by
+    /// another. Lock order: the session first, then this, never the other way round.
+    viewer: Mutex<Viewer>,
 }
 
 impl AppState {
@@ -222,6 +244,7 @@ impl AppState {
             data_dir: OnceLock::new(),
             autosave_generation: AtomicU64::new(0),
             started: AtomicBool::new(false),
+            viewer: Mutex::new(Viewer::Facilitator { active: None }),
         }
     }
 
@@ -232,6 +255,20 @@ impl AppState {
         };
         if let Some(path) = &session.path {
             crate::recent::remember(dir, path, &session.doc.workshop().title);
+        }
+    }
+
+    /// Who the window shows the workshop to.
+    pub fn viewer(&self) -> Viewer {
+        self.viewer
+            .lock()
+            .map(|v| v.clone())
+            .unwrap_or(Viewer::Facilitator { active: None })
+    }
+
+    pub fn set_viewer(&self, viewer: Viewer) {
+        if let Ok(mut v) = self.viewer.lock() {
+            *v = viewer;
         }
     }
 

@@ -4,7 +4,7 @@
 
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::state::{Session, WorkshopView};
+use crate::state::{AppState, Session, WorkshopView};
 
 /// Keeps the window title in step with the document (name and unsaved marker).
 pub fn retitle<R: Runtime>(app: &AppHandle<R>, session: &Session) {
@@ -15,8 +15,9 @@ pub fn retitle<R: Runtime>(app: &AppHandle<R>, session: &Session) {
     }
 }
 
-/// The window title brought up to date, and the whole view for the UI.
+/// The window title brought up to date, and the whole view for the UI, as the window's viewer
+/// may see it.
 pub fn show<R: Runtime>(app: &AppHandle<R>, session: &Session) -> WorkshopView {
     retitle(app, session);
-    session.view()
+    session.view(&app.state::<AppState>().viewer())
 }

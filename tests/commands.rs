@@ -53,7 +53,11 @@ impl Harness {
                 .build()
                 .expect("a mock window"),
         };
-        Harness { _app: app, window }
+        let h = Harness { _app: app, window };
+        // As the window does at start: it places for a perspective (Ops: most tests place for
+        // it). While placing is blind, the view holds that perspective's placements only.
+        let _ = h.call("set_viewer", json!({ "active": "ops" }));
+        h
     }
 
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -103,9 +107,71 @@ fn the_window_opens_on_the_sample() {
     assert_eq!(view["workshop"]["changes"].as_array().unwrap().len(), 8);
     assert_eq!(view["file_name"], Value::Null);
     assert_eq!(
-        view["status"]["dirty"], true,
-        "a never-saved workshop is unsaved"
+        view["status"]["dirty"], false,
+        "the sample nobody touched has nothing unsaved"
     );
+    assert!(!h.title().contains(" •"), "{}", h.title());
+}
+
+#[test]
+fn the_sample_and_a_new_workshop_are_untouched_and_replacing_them_asks_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    saved_sample(dir.path());
+    // Every question about unsaved changes is answered "cancel": a question would keep the
+    // workshop that is open.
+    let h = Harness::answering(dir.path(), None, Unsaved::Cancel);
+    let opened = h.ok("open_workshop", json!({}));
+    assert_eq!(
+        opened["file_name"], "w.parallax",
+        "the sample at start was replaced without a question"
+    );
+
+    let sample = h.ok("open_sample", json!({}));
+    assert_eq!(sample["workshop"]["title"], "Sample: platform changes");
+    assert_eq!(sample["file_name"], Value::Null);
+    assert_eq!(sample["status"]["dirty"], false);
+    assert!(!h.title().contains(" •"), "{}", h.title());
+
+    let new = h.ok("new_workshop", json!({ "template": "3x3" }));
+    assert_eq!(new["workshop"]["title"], "New workshop");
+    assert_eq!(
+        new["workshop"]["matrix"]["likelihood"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(new["workshop"]["changes"], json!([]));
+    assert_eq!(new["workshop"]["perspectives"][1]["name"], "Ops");
+    assert_eq!(new["status"]["dirty"], false);
+    assert_eq!(h.ok("recent_files", json!({})), json!([]));
+
+    let again = h.ok("open_workshop", json!({}));
+    assert_eq!(
+        again["file_name"], "w.parallax",
+        "the new workshop asked nothing"
+    );
+
+    // Once touched, a workshop the app made is unsaved like any other: "cancel" keeps it.
+    h.ok("open_sample", json!({}));
+    let reply = h.ok("apply_edit", place_ops_4_2());
+    assert_eq!(reply["status"]["dirty"], true);
+    assert_eq!(
+        h.ok("new_workshop", json!({ "template": "5x5" })),
+        Value::Null,
+        "cancelled: nothing replaced"
+    );
+    let kept = h.ok("get_workshop", json!({}));
+    assert_eq!(kept["workshop"]["title"], "Sample: platform changes");
+    assert_eq!(
+        kept["workshop"]["changes"][2]["placements"]["ops"]["impact"],
+        2
+    );
+    assert_eq!(h.ok("open_sample", json!({})), Value::Null);
+    let err = h
+        .call("new_workshop", json!({ "template": "6x6" }))
+        .unwrap_err();
+    assert!(err.to_string().contains("6x6"), "{err}");
 }
 
 #[test]
@@ -205,6 +271,7 @@ fn place(change: &str, likelihood: u8, impact: u8) -> Value {
 fn the_history_lists_the_steps_and_several_are_undone_in_one_command() {
     let dir = tempfile::tempdir().unwrap();
     let h = Harness::new(dir.path(), None);
+    h.ok("set_viewer", json!({ "active": "dev" }));
     h.ok("apply_edit", place("c1", 1, 1));
     h.ok("apply_edit", place("c2", 2, 2));
     h.ok("apply_edit", place("c3", 3, 3));
@@ -469,6 +536,62 @@ fn save_as_onto_a_workshop_another_parallax_holds_is_refused_before_writing() {
 }
 
 #[test]
+fn the_window_is_sent_only_what_its_viewer_may_see_while_placing_is_blind() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    h.ok("apply_edit", place_ops_4_2());
+    h.ok("apply_edit", place("c1", 2, 2));
+
+    // Placing for Dev: the reply to an edit of Ops' placement carries nothing of it.
+    let dev = h.ok("set_viewer", json!({ "active": "dev" }));
+    assert_eq!(dev["hidden"], true);
+    let text = dev["workshop"].to_string();
+    assert!(
+        !text.contains("no automated rollback"),
+        "no Ops rationale: {text}"
+    );
+    assert!(dev["workshop"]["changes"][2]["placements"]["ops"].is_null());
+    let ops_progress = dev["progress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["perspective"] == "ops")
+        .unwrap()
+        .clone();
+    assert_eq!(ops_progress["placed"], 1, "progress is still told: {dev}");
+    let reply = h.ok("apply_edit", place("c1", 3, 3));
+    assert!(
+        reply["change"]["change"]["placements"]["ops"].is_null(),
+        "{reply}"
+    );
+    let undo = h.ok("undo", json!({}));
+    assert!(!undo.to_string().contains("\"ops\":{"), "{undo}");
+
+    // No active perspective: no placements at all; an unknown one is refused.
+    let none = h.ok("set_viewer", json!({ "active": null }));
+    assert!(none["workshop"]["changes"][2]["placements"]
+        .as_object()
+        .unwrap()
+        .is_empty());
+    let err = h
+        .call("set_viewer", json!({ "active": "nobody" }))
+        .unwrap_err();
+    assert_eq!(err["code"], "bad_request");
+
+    // After Reveal every viewer sees everything.
+    h.ok(
+        "apply_edit",
+        json!({ "edit": { "kind": "set_phase", "phase": "revealed" } }),
+    );
+    let dev = h.ok("set_viewer", json!({ "active": "dev" }));
+    assert_eq!(dev["hidden"], false);
+    assert_eq!(
+        dev["workshop"]["changes"][2]["placements"]["ops"]["impact"],
+        2
+    );
+}
+
+#[test]
 fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     let dir = tempfile::tempdir().unwrap();
     let path = saved_sample(dir.path());
@@ -599,40 +722,83 @@ fn a_csv_is_previewed_before_it_replaces_anything() {
          Rotate keys,standard,SEC-2,1,1,,,bob\n",
     )
     .unwrap();
+    let data = tempfile::tempdir().unwrap();
     let h = Harness::new(dir.path(), None);
+    h.window
+        .state::<AppState>()
+        .data_dir
+        .set(data.path().to_path_buf())
+        .unwrap();
     let preview = h.ok("preview_import", json!({}));
-    assert_eq!(preview["file_name"], "changes.csv");
+    assert_eq!(preview["title"], "changes");
+    assert_eq!(preview["source"], "parallax");
+    assert_eq!(preview["delimiter"], "comma");
     assert_eq!(preview["changes"], 2);
     assert_eq!(preview["perspectives"][0]["name"], "Dev");
     assert_eq!(preview["perspectives"][0]["placements"], 2);
     assert_eq!(preview["perspectives"][1]["placements"], 1);
-    assert_eq!(preview["ignored_columns"], json!(["Assignee"]));
+    assert_eq!(preview["columns"][7]["header"], "Assignee");
+    assert_eq!(preview["columns"][7]["role"], json!({ "role": "ignored" }));
     assert_eq!(preview["first"][1]["title"], "Rotate keys");
     // Nothing changed yet.
     let view = h.ok("get_workshop", json!({}));
     assert_eq!(view["workshop"]["title"], "Sample: platform changes");
-    let view = h.ok("apply_import", json!({}));
+    // The facilitator reads Assignee as the ticket instead: previewed again, then applied.
+    let mut columns: Vec<Value> = preview["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["role"].clone())
+        .collect();
+    columns[2] = json!({ "role": "ignored" });
+    columns[7] = json!({ "role": "ticket" });
+    let settings = json!({ "columns": columns, "types": [] });
+    let again = h.ok("preview_import", json!({ "settings": settings }));
+    assert_eq!(again["first"][0]["ticket"], "ann");
+    let view = h.ok("apply_import", json!({ "settings": settings }));
     assert_eq!(view["workshop"]["title"], "changes");
+    assert_eq!(view["workshop"]["changes"][1]["ticket"], "bob");
     assert_eq!(
         view["workshop"]["changes"][0]["placements"]["ops"]["likelihood"],
         4
     );
     assert_eq!(view["status"]["dirty"], true);
 
+    // The same header again: the mapping is remembered on this machine.
     std::fs::write(
         dir.path().join("later.csv"),
-        "Title,Ops likelihood,Ops impact\nBad,2,9\n",
+        "Title,Type,Ticket,Dev likelihood,Dev impact,Ops likelihood,Ops impact,Assignee
+         Bad,normal,OPS-9,2,9,,,cy
+",
     )
     .unwrap();
-    let err = h.call("preview_import", json!({})).unwrap_err();
-    assert_eq!(err["code"], "cannot_open");
+    let preview = h.ok("preview_import", json!({}));
+    assert_eq!(preview["columns"][7]["role"], json!({ "role": "ticket" }));
+    // A level that is not one is the preview's problem (the mapping can be changed), and
+    // applying it is refused.
     assert!(
-        err["message"]
+        preview["problem"]
             .as_str()
             .unwrap()
-            .contains("line 2, column \"Ops impact\""),
-        "{err}"
+            .contains("line 2, column \"Dev impact\""),
+        "{preview}"
     );
+    let err = h
+        .call(
+            "apply_import",
+            json!({ "settings": { "columns": columns, "types": [] } }),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "cannot_open");
+    // The file is kept for another try: with the level columns ignored it imports.
+    for role in &mut columns[3..7] {
+        *role = json!({ "role": "ignored" });
+    }
+    let view = h.ok(
+        "apply_import",
+        json!({ "settings": { "columns": columns, "types": [] } }),
+    );
+    assert_eq!(view["workshop"]["changes"][0]["title"], "Bad");
 }
 
 #[test]
@@ -645,4 +811,30 @@ fn an_edit_of_the_whole_workshop_replies_with_the_whole_workshop() {
     );
     assert_eq!(reply["change"], Value::Null);
     assert_eq!(reply["workshop"]["changes"][3]["id"], "c1");
+}
+
+#[test]
+fn analyze_returns_the_engines_analysis_and_refuses_an_unknown_perspective() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    h.ok("apply_edit", place_ops_4_2());
+    let got = h.ok("analyze", json!({ "from": "ops", "to": "Dev" }));
+    let expected = {
+        let state = h.window.state::<AppState>();
+        let session = state.lock().unwrap();
+        let options = parallax_engine::analysis::AnalysisOptions {
+            from: Some("ops".into()),
+            to: Some("Dev".into()),
+            ..Default::default()
+        };
+        let a = parallax_engine::analysis::analyse(session.doc.workshop(), &options).unwrap();
+        serde_json::to_value(a).unwrap()
+    };
+    assert_eq!(got, expected);
+    assert_eq!(got["pair"]["from"], "Ops");
+    assert_eq!(got["perspectives"][1]["placed"], 1);
+    let err = h
+        .call("analyze", json!({ "from": "qa", "to": null }))
+        .unwrap_err();
+    assert_eq!(err["code"], "bad_request");
 }

@@ -123,3 +123,11 @@ export function cardSelector(changeTitle, perspectiveId) {
 export function cellSelector(likelihood, impact) {
   return `[role="gridcell"][data-likelihood="${likelihood}"][data-impact="${impact}"]`;
 }
+
+/** The window opens on the start screen: chooses the sample there and waits for its matrix. */
+export async function openSample(browser, timeout = 20000) {
+  const sample = await browser.$("//button[contains(., 'Sample workshop')]");
+  await sample.waitForExist({ timeout, timeoutMsg: "the start screen did not appear" });
+  await sample.click();
+  await (await browser.$('[role="grid"]')).waitForExist({ timeout });
+}

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { APP, startDriver } from "./driver.mjs";
+import { APP, startDriver, openSample } from "./driver.mjs";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "parallax-e2e-single-"));
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -77,7 +77,7 @@ test("a second launch with a file hands it to the running window and ends", asyn
 
   const browser = await driver.session();
   try {
-    await (await browser.$('[role="grid"]')).waitForExist({ timeout: 20000 });
+    await openSample(browser);
     assert.doesNotMatch(await browser.getTitle(), /handed-over/);
 
     // Without the hand-over the second process would open a window of its own and keep running.

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startDriver } from "./driver.mjs";
+import { startDriver, openSample } from "./driver.mjs";
 
 let xvfb;
 let driver;
@@ -41,6 +41,7 @@ before(async () => {
     DISPLAY: screen.display,
   });
   browser = await driver.session();
+  await openSample(browser, 30000);
 });
 after(async () => {
   await browser?.deleteSession().catch(() => {});

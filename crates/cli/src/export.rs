@@ -5,12 +5,12 @@
 
 use std::path::PathBuf;
 
-use parallax_engine::analysis::find_perspective;
-use parallax_engine::export::ChartStyle;
+use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use parallax_engine::export::{
-    export_to_path, Chart, ChartSize, DeckOptions, ExportRequest, ImageFormat,
+    export_to_path, ChartKind, ChartRequest, ChartSize, ChartStyle, DeckOptions, ExportRequest,
+    ImageFormat,
 };
-use parallax_engine::{PerspectiveId, Workshop};
+use parallax_engine::Workshop;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -22,13 +22,10 @@ pub enum Format {
     Md,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ChartKind {
-    Matrix,
-    Overlay,
-    Gaps,
-    Consensus,
-    Residual,
+/// `--chart`: the engine's chart kinds, by the names the engine gives them.
+fn chart_kind() -> impl clap::builder::TypedValueParser<Value = ChartKind> {
+    PossibleValuesParser::new(ChartKind::ALL.map(ChartKind::name))
+        .try_map(|s| s.parse::<ChartKind>())
 }
 
 #[derive(clap::Args)]
@@ -41,11 +38,12 @@ pub struct Args {
     /// Where to write it. The Markdown report puts its chart images beside it.
     #[arg(long)]
     pub out: PathBuf,
-    /// Which chart, for png and svg (default: matrix).
-    #[arg(long, value_enum)]
+    /// Which chart, for png and svg (default: overlay).
+    #[arg(long, value_parser = chart_kind())]
     pub chart: Option<ChartKind>,
-    /// A perspective by name or id: once for the matrix (default: the first perspective), twice
-    /// (from, then to) for overlay and gaps (default: the first two).
+    /// A perspective by name or id: once for the matrix (default: the first perspective); for
+    /// overlay and gaps from, then to (default: the first two; from alone is compared with the
+    /// first other perspective).
     #[arg(long = "perspective", value_name = "NAME")]
     pub perspectives: Vec<String>,
     /// Image size for png, svg, pptx and md: 1920x1080 or 3840x2160 (default: 1920x1080 for
@@ -102,71 +100,6 @@ impl DeckArgs {
     }
 }
 
-fn perspective(w: &Workshop, name: &str) -> Result<PerspectiveId, String> {
-    find_perspective(w, name)
-        .map(|p| p.id.clone())
-        .map_err(|e| e.to_string())
-}
-
-fn chart(w: &Workshop, kind: ChartKind, names: &[String]) -> Result<Chart, String> {
-    let pair = |what: &str| -> Result<(PerspectiveId, PerspectiveId), String> {
-        match names {
-            [] => match w.perspectives.as_slice() {
-                [a, b, ..] => Ok((a.id.clone(), b.id.clone())),
-                _ => Err(format!("the {what} chart needs two perspectives")),
-            },
-            [from, to] => {
-                let (from, to) = (perspective(w, from)?, perspective(w, to)?);
-                if from == to {
-                    return Err(format!(
-                        "the {what} chart compares two different perspectives"
-                    ));
-                }
-                Ok((from, to))
-            }
-            _ => Err(format!(
-                "the {what} chart compares two perspectives: give --perspective twice (from, then to), or not at all for the first two"
-            )),
-        }
-    };
-    Ok(match kind {
-        ChartKind::Matrix => {
-            let perspective = match names {
-                [] => w
-                    .perspectives
-                    .first()
-                    .map(|p| p.id.clone())
-                    .ok_or("the workshop has no perspective")?,
-                [one] => perspective(w, one)?,
-                _ => {
-                    return Err(
-                        "the matrix chart shows one perspective: give --perspective once".into(),
-                    )
-                }
-            };
-            Chart::Matrix { perspective }
-        }
-        ChartKind::Overlay => {
-            let (from, to) = pair("overlay")?;
-            Chart::Overlay { from, to }
-        }
-        ChartKind::Gaps => {
-            let (from, to) = pair("gaps")?;
-            Chart::Gaps { from, to }
-        }
-        ChartKind::Consensus | ChartKind::Residual => {
-            if !names.is_empty() {
-                return Err("the consensus and residual charts show no single perspective: drop --perspective".into());
-            }
-            if kind == ChartKind::Consensus {
-                Chart::Consensus
-            } else {
-                Chart::Residual
-            }
-        }
-    })
-}
-
 fn request(args: &Args, w: &Workshop) -> Result<ExportRequest, String> {
     let size = match &args.size {
         None => None,
@@ -191,11 +124,12 @@ fn request(args: &Args, w: &Workshop) -> Result<ExportRequest, String> {
     }
     Ok(match args.format {
         Format::Png | Format::Svg => ExportRequest::Chart {
-            chart: chart(
-                w,
-                args.chart.unwrap_or(ChartKind::Matrix),
-                &args.perspectives,
-            )?,
+            chart: ChartRequest {
+                kind: args.chart.unwrap_or_default(),
+                perspectives: args.perspectives.clone(),
+            }
+            .resolve(w)
+            .map_err(|e| e.to_string())?,
             format: if args.format == Format::Png {
                 ImageFormat::Png
             } else {

@@ -1,25 +1,30 @@
 //! `parallax-cli import CHANGES.csv --out FILE.parallax [--template 5x5|4x4|3x3] [--title T]
-//! [--force]`: builds a workshop from a CSV of changes (the rules are in the engine's `import`
-//! module) and writes it through the engine's durable save. It never overwrites an existing file
-//! without `--force`, never overwrites the CSV it reads, and never writes anything when the CSV
-//! has a problem.
+//! [--column "Summary=title"]… [--delimiter comma|semicolon|tab] [--encoding E] [--force]`:
+//! builds a workshop from a CSV of changes (the rules, recognition and warnings are the
+//! engine's `import` module; docs/import.md) and writes it through the engine's durable save.
+//! It prints the mapping it used and every warning, never overwrites an existing file without
+//! `--force`, never overwrites the CSV it reads, and never writes anything when the CSV has a
+//! problem.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use parallax_engine::import::{import_csv, ImportOptions, MAX_CSV_BYTES};
+use parallax_engine::import::{
+    import_csv, preview, read_csv_file, ColumnRole, Delimiter, ImportOptions, ImportPreview,
+    ImportSettings, TextEncoding,
+};
 use parallax_engine::{store, Millis, Template};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The CSV of changes (UTF-8, comma-separated, with a header row).
+    /// The CSV of changes, with a header row: a Jira or ServiceNow export, or Parallax's own
+    /// columns.
     ///
-    /// Columns (header names ignore case and surrounding spaces): `title` (required),
-    /// `description`, `type` (standard, normal or emergency), `ticket`, `tags` (separated by `;`
-    /// or `,`), and for each perspective P the pair `P likelihood` and `P impact`: a level
-    /// number or label, both empty for "not placed". Perspectives are created in the order of
-    /// their columns (Dev and Ops when there are none). Other columns are ignored and listed.
+    /// Recognised: Parallax's `title`, `description`, `type` (standard, normal or emergency),
+    /// `ticket`, `tags` and per perspective P `P likelihood` and `P impact`; Jira's Summary,
+    /// Issue key, Issue Type, Labels, Component/s and Description; ServiceNow's
+    /// short_description, number, type and description. Other columns are ignored; the
+    /// mapping used is printed.
     pub csv: PathBuf,
     /// Where to write the new workshop.
     #[arg(long)]
@@ -30,6 +35,17 @@ pub struct Args {
     /// The workshop's title (default: the CSV's file name without its extension).
     #[arg(long)]
     pub title: Option<String>,
+    /// What a column becomes, by its header name: "Summary=title", "Risk=Ops impact",
+    /// "Labels=ignored". Roles: title, description, type, ticket, tags, ignored,
+    /// "<perspective> likelihood", "<perspective> impact". Repeat for several columns.
+    #[arg(long = "column", value_name = "HEADER=ROLE", value_parser = parse_column)]
+    pub columns: Vec<(String, ColumnRole)>,
+    /// The field separator (default: detected): comma, semicolon or tab.
+    #[arg(long, value_parser = parse_delimiter)]
+    pub delimiter: Option<Delimiter>,
+    /// The text encoding (default: detected): utf-8, utf-16le, utf-16be or windows-1252.
+    #[arg(long, value_parser = parse_encoding)]
+    pub encoding: Option<TextEncoding>,
     /// Replace FILE.parallax if it exists.
     #[arg(long)]
     pub force: bool,
@@ -39,23 +55,26 @@ fn parse_template(s: &str) -> Result<Template, String> {
     s.parse()
 }
 
+fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
+    s.parse()
+}
+
+fn parse_encoding(s: &str) -> Result<TextEncoding, String> {
+    s.parse()
+}
+
+fn parse_column(s: &str) -> Result<(String, ColumnRole), String> {
+    let (header, role) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("'{s}': write HEADER=ROLE, e.g. \"Summary=title\""))?;
+    Ok((header.trim().to_owned(), role.parse()?))
+}
+
 fn now() -> Millis {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| Millis::try_from(d.as_millis()).unwrap_or(Millis::MAX))
         .unwrap_or(0)
-}
-
-fn read_csv(path: &Path) -> Result<Vec<u8>, String> {
-    let shown = path.display();
-    let file = std::fs::File::open(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    let mut bytes = Vec::new();
-    // Read one byte past the limit so that the engine sees (and names) a file that is too big.
-    let limit = u64::try_from(MAX_CSV_BYTES).unwrap_or(u64::MAX);
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    Ok(bytes)
 }
 
 /// True when both paths name the same existing file.
@@ -64,6 +83,72 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    words(a) == words(b)
+}
+
+/// The recognised roles with the `--column` overrides applied (every column of that name).
+fn overridden(
+    preview: &ImportPreview,
+    columns: &[(String, ColumnRole)],
+) -> Result<Vec<ColumnRole>, String> {
+    let mut roles: Vec<ColumnRole> = preview.columns.iter().map(|c| c.role.clone()).collect();
+    for (header, role) in columns {
+        let mut found = false;
+        for (i, c) in preview.columns.iter().enumerate() {
+            if same_name(&c.header, header) {
+                roles[i] = role.clone();
+                found = true;
+            }
+        }
+        if !found {
+            let names: Vec<String> = preview
+                .columns
+                .iter()
+                .map(|c| format!("{:?}", c.header))
+                .collect();
+            return Err(format!(
+                "--column {header:?}: the file has no such column; it has {}",
+                names.join(", ")
+            ));
+        }
+    }
+    Ok(roles)
+}
+
+/// How the file was read and what each column became, one line each, then the warnings.
+fn describe(csv: &Path, p: &ImportPreview) -> String {
+    let mut out = format!(
+        "{}: read as {}, {}-separated; columns recognised as {}:\n",
+        csv.display(),
+        p.encoding.name(),
+        p.delimiter.name(),
+        p.source.name()
+    );
+    for c in &p.columns {
+        out.push_str(&format!("  {:?} → {}\n", c.header, c.role));
+    }
+    for t in p.types.iter().filter(|t| !t.known) {
+        out.push_str(&format!(
+            "  type {:?} → {} ({} row{}; not a change type)\n",
+            t.value,
+            format!("{:?}", t.change_type).to_lowercase(),
+            t.rows,
+            if t.rows == 1 { "" } else { "s" }
+        ));
+    }
+    for w in &p.warnings {
+        out.push_str(&format!("warning: {w}\n"));
+    }
+    out
 }
 
 pub fn run(args: &Args) -> Result<String, String> {
@@ -81,7 +166,7 @@ pub fn run(args: &Args) -> Result<String, String> {
             out.display()
         ));
     }
-    let bytes = read_csv(&args.csv)?;
+    let bytes = read_csv_file(&args.csv).map_err(|e| e.to_string())?;
     let title = match &args.title {
         Some(t) => t.clone(),
         None => args
@@ -90,21 +175,29 @@ pub fn run(args: &Args) -> Result<String, String> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
     };
-    let imported = import_csv(
-        &bytes,
-        &ImportOptions {
-            title,
-            template: args.template,
-            now: now(),
+    let in_csv = |e: parallax_engine::import::ImportError| format!("{}: {e}", args.csv.display());
+    let mut options = ImportOptions {
+        title,
+        template: args.template,
+        now: now(),
+        settings: ImportSettings {
+            delimiter: args.delimiter,
+            encoding: args.encoding,
+            ..ImportSettings::default()
         },
-    )
-    .map_err(|e| format!("{}: {e}", args.csv.display()))?;
+    };
+    if !args.columns.is_empty() {
+        let recognised = preview(&bytes, &options).map_err(in_csv)?;
+        options.settings.columns = Some(overridden(&recognised, &args.columns)?);
+    }
+    let imported = import_csv(&bytes, &options).map_err(in_csv)?;
     store::save_path(out, &imported.workshop).map_err(|e| e.to_string())?;
 
     let w = &imported.workshop;
     let names: Vec<&str> = w.perspectives.iter().map(|p| p.name.as_str()).collect();
     let placements = imported.placements();
-    let mut line = format!(
+    let mut text = describe(&args.csv, &imported.preview);
+    text.push_str(&format!(
         "{}: imported {} change{}, {} perspectives ({}) and {} placement{} on a {}×{} matrix",
         out.display(),
         w.changes.len(),
@@ -115,14 +208,11 @@ pub fn run(args: &Args) -> Result<String, String> {
         if placements == 1 { "" } else { "s" },
         w.matrix.likelihood.len(),
         w.matrix.impact.len(),
-    );
-    if !imported.ignored_columns.is_empty() {
-        let ignored: Vec<String> = imported
-            .ignored_columns
-            .iter()
-            .map(|c| format!("{c:?}"))
-            .collect();
-        line.push_str(&format!("; ignored columns: {}", ignored.join(", ")));
+    ));
+    let ignored = imported.ignored_columns();
+    if !ignored.is_empty() {
+        let ignored: Vec<String> = ignored.iter().map(|c| format!("{c:?}")).collect();
+        text.push_str(&format!("; ignored columns: {}", ignored.join(", ")));
     }
-    Ok(line)
+    Ok(text)
 }

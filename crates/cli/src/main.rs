@@ -2,6 +2,8 @@
 //! Each subcommand lives in its own module and only calls the engine. Exit codes: 0 success,
 //! 1 bad input (a message on stderr). It must never panic on any input and never modify a file
 //! it only reads; every command that writes a workshop uses the engine's durable save.
+//! Everything it prints goes through `terminal::safe` here: no message can carry an escape
+//! sequence from a file to the terminal.
 
 use std::process::ExitCode;
 
@@ -11,6 +13,7 @@ mod check;
 mod export;
 mod import;
 mod summary;
+mod terminal;
 
 #[derive(Parser)]
 #[command(
@@ -40,9 +43,14 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version are successes; anything else is bad input (exit 1, not clap's 2).
-            let code = if e.use_stderr() { 1 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // An error quotes the arguments, which may be file names from a glob: plain text,
+            // made safe.
+            eprintln!("{}", terminal::safe(e.render().to_string().trim_end()));
+            return ExitCode::from(1);
         }
     };
     let result = match cli.command {
@@ -58,7 +66,7 @@ fn main() -> ExitCode {
             // as an error.
             if !out.is_empty() {
                 use std::io::Write as _;
-                if let Err(e) = writeln!(std::io::stdout().lock(), "{out}") {
+                if let Err(e) = writeln!(std::io::stdout().lock(), "{}", terminal::safe(&out)) {
                     if e.kind() != std::io::ErrorKind::BrokenPipe {
                         eprintln!("cannot write the output: {e}");
                         return ExitCode::from(1);
@@ -68,7 +76,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("{message}");
+            eprintln!("{}", terminal::safe(&message));
             ExitCode::from(1)
         }
     }

@@ -32,7 +32,7 @@ pub fn run(args: &Args) -> Result<String, String> {
         to: args.to.clone(),
         ..AnalysisOptions::default()
     };
-    let analysis = analysis::analyse(&loaded.workshop, &options)
+    let analysis = analysis::analyse_whole(&loaded.workshop, &options)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     if args.json {
         serde_json::to_string_pretty(&analysis)

@@ -217,3 +217,88 @@ fn random_bytes_never_make_check_panic() {
         );
     }
 }
+
+/// What `check` printed, as bytes, holds nothing a terminal would act on: no control character
+/// but the line break (C0, DEL, C1 — in UTF-8 a C1 is 0xC2 then 0x80..=0x9F) and no
+/// bidirectional override or isolate.
+fn terminal_safe(bytes: &[u8]) -> Result<(), String> {
+    if let Some(b) = bytes
+        .iter()
+        .find(|&&b| (b < 0x20 && b != b'\n') || b == 0x7f)
+    {
+        return Err(format!("byte 0x{b:02x}"));
+    }
+    if bytes
+        .windows(2)
+        .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
+    {
+        return Err("a C1 control".into());
+    }
+    let text = String::from_utf8_lossy(bytes);
+    if let Some(c) = text
+        .chars()
+        .find(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+    {
+        return Err(format!("U+{:04X}", u32::from(c)));
+    }
+    Ok(())
+}
+
+#[test]
+fn escape_sequences_from_a_hostile_file_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = parallax_engine::store::to_bytes(&parallax_engine::sample::workshop()).unwrap();
+    let sample: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    // An OSC that retitles the window and a CSI that clears the screen, in a key; a CSI, a C1
+    // CSI, DEL and a right-to-left override in a value; a carriage return and an override in
+    // the title of a file that is otherwise valid.
+    let evil = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{7f}\u{202E}";
+    let mut key = sample.clone();
+    key["changes"][0][format!("note{evil}")] = serde_json::json!(1);
+    let mut value = sample.clone();
+    value["phase"] = serde_json::json!(format!("done{evil}"));
+    let mut title = sample;
+    title["title"] = serde_json::json!("Q3\r\u{202E}weiver \u{2066}changes\u{2069}\tok");
+    let mut seen = Vec::new();
+    for (name, v, code) in [
+        ("key.parallax", key, 1),
+        ("value.parallax", value, 1),
+        (&*format!("name{evil}.parallax"), title.clone(), 0),
+        ("title.parallax", title, 0),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+        let out = cli().arg("check").arg(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{name}: {out:?}");
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            if let Err(what) = terminal_safe(bytes) {
+                panic!(
+                    "{name}: {stream} carries {what}: {:?}",
+                    String::from_utf8_lossy(bytes)
+                );
+            }
+        }
+        seen.push(
+            String::from_utf8_lossy(if code == 0 { &out.stdout } else { &out.stderr }).into_owned(),
+        );
+    }
+    // What was there is shown, escaped, not dropped.
+    assert!(
+        seen[0].contains(
+            "unknown field `note\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m\\u007f\\u202e`"
+        ),
+        "{}",
+        seen[0]
+    );
+    assert!(
+        seen[1].contains("unknown variant `done\\u001b]0;pwned"),
+        "{}",
+        seen[1]
+    );
+    assert!(seen[2].contains("name\\u001b]0;pwned"), "{}", seen[2]);
+    assert!(
+        seen[3].contains("\"Q3\\u000d\\u202eweiver \\u2066changes\\u2069\\u0009ok\""),
+        "{}",
+        seen[3]
+    );
+}

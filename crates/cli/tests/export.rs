@@ -202,7 +202,7 @@ fn bad_input_exits_1_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let file = saved(dir.path());
     let out = dir.path().join("x.png");
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 10] = [
         (
             &["--format", "png", "--perspective", "Security"],
             "no perspective is called \"Security\"",
@@ -216,7 +216,7 @@ fn bad_input_exits_1_with_a_clear_message() {
                 "--perspective",
                 "Dev",
             ],
-            "drop --perspective",
+            "the consensus chart shows the room's cells, not a perspective: give none",
         ),
         (
             &[
@@ -226,8 +226,25 @@ fn bad_input_exits_1_with_a_clear_message() {
                 "overlay",
                 "--perspective",
                 "Dev",
+                "--perspective",
+                "Ops",
+                "--perspective",
+                "Dev",
             ],
-            "give --perspective twice",
+            "give two (from, then to), one, or none, not 3",
+        ),
+        (
+            &[
+                "--format",
+                "svg",
+                "--chart",
+                "matrix",
+                "--perspective",
+                "Dev",
+                "--perspective",
+                "Ops",
+            ],
+            "the matrix chart shows one perspective",
         ),
         (
             &[
@@ -257,7 +274,7 @@ fn bad_input_exits_1_with_a_clear_message() {
         (&["--format", "gif"], "invalid value 'gif'"),
         (
             &["--format", "png", "--chart", "pie"],
-            "invalid value 'pie'",
+            "invalid value 'pie' for '--chart <CHART>'",
         ),
     ];
     for (extra, message) in cases {
@@ -295,6 +312,68 @@ fn bad_input_exits_1_with_a_clear_message() {
     assert_eq!(code, Some(1));
     assert!(err.contains("refusing"), "{err}");
     assert_eq!(std::fs::read(&file).unwrap(), before);
+}
+
+/// The app and the command line draw the same chart when nothing more is said: the overlay of
+/// the first two perspectives; one `--perspective` on a comparison is compared with the first
+/// other perspective.
+#[test]
+fn the_default_chart_is_the_overlay_of_the_first_two_perspectives() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    let svg = dir.path().join("default.svg");
+    let (code, _, err) = run(&["export", s(&file), "--format", "svg", "--out", s(&svg)]);
+    assert_eq!(code, Some(0), "{err}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.contains("Dev vs Ops: the same changes"),
+        "not the overlay"
+    );
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "svg",
+        "--chart",
+        "gaps",
+        "--perspective",
+        "ops",
+        "--out",
+        s(&svg),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("Where Ops and Dev disagree"), "not Ops → Dev");
+}
+
+#[test]
+fn the_same_perspective_on_both_sides_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    let out = dir.path().join("same.png");
+    for chart in ["overlay", "gaps"] {
+        let (code, stdout, err) = run(&[
+            "export",
+            s(&file),
+            "--format",
+            "png",
+            "--chart",
+            chart,
+            "--perspective",
+            "Ops",
+            "--perspective",
+            "ops",
+            "--out",
+            s(&out),
+        ]);
+        assert_eq!(code, Some(1), "{chart}: {stdout}");
+        assert_eq!(
+            err.trim_end(),
+            "cannot compare \"Ops\" with itself: choose two different perspectives",
+            "{chart}"
+        );
+        assert!(!out.exists(), "{chart} wrote a file");
+    }
 }
 
 #[test]

@@ -38,8 +38,17 @@ fn a_jira_style_csv_becomes_a_valid_workshop() {
     let out = import(&fixture("changes.csv"), &out_path, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("read as utf-8, comma-separated; columns recognised as Parallax:\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  \"Dev likelihood\" → Dev likelihood\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  \"Assignee\" → ignored\n"), "{stdout}");
     assert_eq!(
-        stdout.trim(),
+        stdout.trim().lines().last().unwrap(),
         format!(
             "{}: imported 4 changes, 3 perspectives (Dev, Ops, Security) and 9 placements on a \
              5×5 matrix; ignored columns: \"Assignee\"",
@@ -192,8 +201,14 @@ fn hostile_bytes_exit_1_never_a_panic() {
         let err = stderr(&out);
         assert!(!err.contains("panicked"), "input {i}: {err}");
         if out.status.code() == Some(0) {
-            // Only the unterminated quote is readable: one change titled with the rest.
+            // Only the unterminated quote is readable: one change titled with the rest, and
+            // a warning naming the line where the quote opened.
             assert_eq!(i, 3, "input {i} should have been refused");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                stdout.contains("warning: line 2: a quote opens here and is never closed"),
+                "{stdout}"
+            );
             std::fs::remove_file(&out_path).unwrap();
         } else {
             assert_eq!(out.status.code(), Some(1), "input {i}: {err}");
@@ -203,4 +218,171 @@ fn hostile_bytes_exit_1_never_a_panic() {
             );
         }
     }
+}
+
+fn export(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../engine/tests/fixtures/import")
+        .join(name)
+}
+
+#[test]
+fn a_real_jira_export_imports_and_the_mapping_is_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("w.parallax");
+    let out = import(&export("jira.csv"), &out_path, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "read as utf-8, comma-separated; columns recognised as Jira:",
+        "  \"Summary\" → title",
+        "  \"Issue key\" → ticket",
+        "  \"Issue Type\" → type",
+        "  \"Component/s\" → tags",
+        "  \"Labels\" → tags",
+        "  \"Description\" → description",
+        "  \"Custom field (Story Points)\" → ignored",
+        "  type \"Story\" → normal (1 row; not a change type)",
+    ] {
+        assert!(stdout.contains(line), "{line:?} missing from:\n{stdout}");
+    }
+    let w = store::load_path(&out_path).unwrap().workshop;
+    assert_eq!(w.changes.len(), 4);
+    assert_eq!(w.changes[0].tags, ["database", "platform", "upgrade"]);
+}
+
+#[test]
+fn servicenow_semicolons_and_utf16_import_too() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, recognised, changes) in [
+        (
+            "servicenow.csv",
+            "read as utf-8, comma-separated; columns recognised as ServiceNow",
+            3,
+        ),
+        (
+            "excel-semicolon-1252.csv",
+            "read as windows-1252, semicolon-separated; columns recognised as Parallax",
+            2,
+        ),
+        ("utf16le-bom.csv", "read as utf-16le, tab-separated", 2),
+    ] {
+        let out_path = dir.path().join(format!("{name}.parallax"));
+        let out = import(&export(name), &out_path, &[]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(recognised), "{name}: {stdout}");
+        let w = store::load_path(&out_path).unwrap().workshop;
+        assert_eq!(w.changes.len(), changes, "{name}");
+    }
+    let w = store::load_path(&dir.path().join("excel-semicolon-1252.csv.parallax"))
+        .unwrap()
+        .workshop;
+    assert_eq!(w.changes[1].title, "Größere Festplatten für München");
+}
+
+#[test]
+fn columns_delimiter_and_encoding_can_be_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sheet.csv");
+    std::fs::write(&csv, b"Name;Risk;Odds;Team\nCaf\xe9 move;4;2;Ops\n").unwrap();
+    let out_path = dir.path().join("w.parallax");
+    let out = import(&csv, &out_path, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no column is mapped to title"),
+        "{}",
+        stderr(&out)
+    );
+    let out = import(
+        &csv,
+        &out_path,
+        &[
+            "--column",
+            "name=title",
+            "--column",
+            "Risk=Ops impact",
+            "--column",
+            "Odds=Ops likelihood",
+            "--delimiter",
+            ";",
+            "--encoding",
+            "windows-1252",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("  \"Risk\" → Ops impact\n"), "{stdout}");
+    let w = store::load_path(&out_path).unwrap().workshop;
+    assert_eq!(w.changes[0].title, "Café move");
+    let ops = &w.changes[0].placements[&PerspectiveId::new("ops")];
+    assert_eq!((ops.likelihood, ops.impact), (2, 4));
+
+    std::fs::remove_file(&out_path).unwrap();
+    let out = import(&csv, &out_path, &["--column", "Nope=title"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("--column \"Nope\": the file has no such column"),
+        "{}",
+        stderr(&out)
+    );
+    let out = import(&csv, &out_path, &["--column", "Name=priority"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("unknown role 'priority'"),
+        "{}",
+        stderr(&out)
+    );
+    let out = import(&csv, &out_path, &["--delimiter", "|"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("unknown delimiter"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!out_path.exists());
+}
+
+#[test]
+fn a_broken_quote_is_printed_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("w.parallax");
+    let out = import(&export("broken-quote.csv"), &out_path, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("warning: line 3: a quote opens here and is never closed"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_fifo_is_refused_instead_of_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("changes.csv");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let mut child = cli()
+        .arg("import")
+        .arg(&fifo)
+        .arg("--out")
+        .arg(dir.path().join("w.parallax"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("the import waited on the FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains("not a regular file"), "{err}");
 }

@@ -73,7 +73,7 @@ fn run<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
     let options = AnalysisOptions::default();
     let mut group = c.benchmark_group(clock);
     group.bench_function("full analysis, 1000 changes × 3 perspectives", |b| {
-        b.iter(|| analysis::analyse(black_box(&w), black_box(&options)))
+        b.iter(|| analysis::analyse_whole(black_box(&w), black_box(&options)))
     });
 
     let mut doc = Document::new(workshop(1_000));

@@ -1,5 +1,5 @@
 //! One edit applied to a 1,000-change workshop through `Document::apply` (validation, the edit,
-//! its inverse, the undo step and the timestamped history entry), plus an undo. Target: at most
+//! its inverse and the undo step), plus an undo. Target: at most
 //! 50 µs per edit. Each is measured in wall time and (on Linux) in the CPU time of the benchmark
 //! thread, which stays honest when other builds load the machine.
 //! Run: `cargo bench -p parallax-engine --bench edit`.

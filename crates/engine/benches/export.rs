@@ -85,6 +85,7 @@ fn deck_20_slides(c: &mut Criterion) {
                     png: png.clone(),
                     description: format!("Chart {}", k + 1),
                     frame: None,
+                    crop_top: 0.0,
                 },
                 notes: format!("Notes for chart {}\nRationale one\nRationale two", k + 1),
             });

@@ -100,15 +100,19 @@ impl Change {
 }
 
 impl Change {
-    /// A mitigation id not used on this change yet: `m<N>` with N one past the highest in use.
+    /// A mitigation id not used on this change yet: `m<N>` with N one past the highest in use,
+    /// or, should a file already use `m18446744073709551615`, the lowest `m<N>` that is free.
     pub fn next_mitigation_id(&self) -> MitigationId {
-        let highest = self
-            .mitigations
-            .iter()
-            .filter_map(|m| m.id.0.strip_prefix('m')?.parse::<u64>().ok())
-            .max()
-            .unwrap_or(0);
-        MitigationId(format!("m{}", highest.saturating_add(1)))
+        let numbers = || {
+            self.mitigations
+                .iter()
+                .filter_map(|m| m.id.0.strip_prefix('m')?.parse::<u64>().ok())
+        };
+        let next = numbers().max().unwrap_or(0).checked_add(1).or_else(|| {
+            let used: std::collections::HashSet<u64> = numbers().collect();
+            (1..).find(|n| !used.contains(n))
+        });
+        MitigationId(format!("m{}", next.unwrap_or(1)))
     }
 
     pub fn mitigation_index(&self, id: &MitigationId) -> Option<usize> {

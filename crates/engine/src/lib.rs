@@ -18,6 +18,7 @@ pub mod placement;
 pub mod sample;
 pub mod store;
 pub mod validate;
+pub mod view;
 pub mod workshop;
 
 pub use change::{Change, ChangeId, ChangeType};
@@ -30,6 +31,7 @@ pub use perspective::{Perspective, PerspectiveId};
 pub use placement::{Cell, Placement};
 pub use store::{LoadError, Loaded, SaveError};
 pub use validate::ValidationError;
+pub use view::{Progress, Viewer};
 pub use workshop::{Phase, Workshop};
 
 /// Milliseconds since the Unix epoch. The engine never reads the clock: callers stamp edits.

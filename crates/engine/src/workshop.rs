@@ -69,6 +69,7 @@ impl Workshop {
     }
 
     /// True while the perspectives must not see each other's placements: blind mode, still placing.
+    /// What each viewer then sees is decided in `view.rs`.
     pub fn is_hidden(&self) -> bool {
         self.blind && self.phase == Phase::Placing
     }
@@ -82,99 +83,35 @@ impl Workshop {
             .count()
     }
 
-    /// The workshop as `viewer` may see it: while placing in blind mode, every other
-    /// perspective's placements are withheld, and so are the consensus and residual cells (they
-    /// would anchor the room just as much); once revealed, or with blind mode off, everything.
-    /// The facilitator's screen follows the same rule (ui/src/lib/workshop.ts
-    /// `visiblePerspectives`, and Compare and Converge wait for Reveal). The result is a view for
-    /// showing only: never apply edits to it or save it, or the withheld placements would be lost.
-    /// Returns None when `viewer` is not a perspective of this workshop.
-    pub fn seen_by(&self, viewer: &PerspectiveId) -> Option<Workshop> {
-        self.perspective(viewer)?;
-        let mut view = self.clone();
-        if self.is_hidden() {
-            for change in &mut view.changes {
-                change.placements.retain(|p, _| p == viewer);
-                change.consensus = None;
-                change.residual = None;
-            }
-        }
-        Some(view)
-    }
-
-    /// A change id not used yet: `c<N>` with N one past the highest in use.
+    /// A change id not used yet: `c<N>` with N one past the highest in use, or, should a file
+    /// already use `c18446744073709551615`, the lowest `c<N>` that is free.
     pub fn next_change_id(&self) -> ChangeId {
-        let highest = self
-            .changes
-            .iter()
-            .filter_map(|c| c.id.0.strip_prefix('c')?.parse::<u64>().ok())
-            .max()
-            .unwrap_or(0);
-        ChangeId(format!("c{}", highest + 1))
+        let numbers = || {
+            self.changes
+                .iter()
+                .filter_map(|c| c.id.0.strip_prefix('c')?.parse::<u64>().ok())
+        };
+        let next = numbers().max().unwrap_or(0).checked_add(1).or_else(|| {
+            let used: std::collections::HashSet<u64> = numbers().collect();
+            (1..).find(|n| !used.contains(n))
+        });
+        ChangeId(format!("c{}", next.unwrap_or(1)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{sample, Cell, Placement};
-
-    fn placed(w: &mut Workshop, change: usize, who: &str, l: u8, i: u8) {
-        w.changes[change].placements.insert(
-            PerspectiveId::new(who),
-            Placement {
-                likelihood: l,
-                impact: i,
-                rationale: format!("{who} says so"),
-                placed_at_ms: 1,
-            },
-        );
-    }
+    use crate::sample;
 
     #[test]
-    fn a_blind_view_withholds_the_other_perspectives() {
+    fn a_new_change_id_is_always_free() {
         let mut w = sample::workshop();
-        placed(&mut w, 0, "dev", 1, 2);
-        placed(&mut w, 0, "ops", 4, 4);
-        placed(&mut w, 1, "ops", 3, 3);
-        w.changes[0].consensus = Some(Cell::new(2, 2));
-        w.changes[0].residual = Some(Cell::new(1, 2));
-        let dev = PerspectiveId::new("dev");
-        let ops = PerspectiveId::new("ops");
-
-        let seen = w.seen_by(&dev).unwrap();
-        assert_eq!(seen.changes[0].placements.len(), 1);
-        assert_eq!(
-            seen.changes[0].placements[&dev],
-            w.changes[0].placements[&dev]
-        );
-        assert!(seen.changes[1].placements.is_empty());
-        assert_eq!(seen.changes[0].consensus, None);
-        assert_eq!(seen.changes[0].residual, None);
-        let json = serde_json::to_string(&seen).unwrap();
-        assert!(
-            !json.contains("ops says so"),
-            "nothing of Ops leaks: {json}"
-        );
-        assert_eq!(w.placed_count(&ops), 2, "progress is still countable");
-
-        let seen = w.seen_by(&ops).unwrap();
-        assert_eq!(seen.changes[1].placements.len(), 1);
-        assert!(!seen.changes[0].placements.contains_key(&dev));
-
-        w.phase = Phase::Revealed;
-        assert_eq!(
-            w.seen_by(&dev).unwrap(),
-            w,
-            "revealed: everything is visible"
-        );
-        w.phase = Phase::Placing;
-        w.blind = false;
-        assert_eq!(
-            w.seen_by(&dev).unwrap(),
-            w,
-            "open placing: everything is visible"
-        );
-        assert!(w.seen_by(&PerspectiveId::new("sec")).is_none());
+        let n = w.changes.len();
+        assert_eq!(w.next_change_id(), ChangeId(format!("c{}", n + 1)));
+        w.changes[0].id = ChangeId(format!("c{}", u64::MAX));
+        let next = w.next_change_id();
+        assert!(w.change(&next).is_none(), "{next:?}");
+        assert_eq!(next, ChangeId("c1".into()));
     }
 }

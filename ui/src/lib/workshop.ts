@@ -32,20 +32,10 @@ export function placementOf(change: Change, perspective: string): Placement | un
   return change.placements[perspective];
 }
 
-export function placedCount(workshop: Workshop, perspective: string): number {
-  return workshop.changes.filter((c) => placementOf(c, perspective) !== undefined).length;
-}
-
 /** Shapes that tell perspectives apart without colour (greyscale, colour blindness). */
 export const MARKERS = ["●", "■", "▲", "◆", "★", "⬟", "✚", "⬢"];
 
 export function markerOf(workshop: Workshop, perspective: Perspective): string {
   const i = workshop.perspectives.findIndex((p) => p.id === perspective.id);
   return MARKERS[i % MARKERS.length] ?? "●";
-}
-
-/** Perspectives whose placements may be shown while `active` is placing. */
-export function visiblePerspectives(workshop: Workshop, active: string): Perspective[] {
-  if (workshop.phase === "revealed" || !workshop.blind) return workshop.perspectives;
-  return workshop.perspectives.filter((p) => p.id === active);
 }

@@ -38,13 +38,19 @@ export async function start() {
   return {
     url,
     browser,
-    async page(viewport = { width: 1280, height: 720 }) {
+    /** A page on the sample workshop (chosen on the start screen), or on the start screen. */
+    async page(viewport = { width: 1280, height: 720 }, { onStart = false } = {}) {
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();
       const errors = [];
       page.on("pageerror", (e) => errors.push(e));
       page.on("console", (m) => m.type() === "error" && errors.push(new Error(m.text())));
       await page.goto(url);
+      if (onStart) {
+        await page.getByRole("heading", { name: "New workshop" }).waitFor();
+        return { page, errors };
+      }
+      await page.getByRole("button", { name: /Sample workshop/ }).click();
       await page.getByRole("grid").waitFor();
       return { page, errors };
     },

@@ -168,7 +168,10 @@ async function headerFits(page) {
   const boxes = await page.locator("header button, header input, header h1").evaluateAll((els) =>
     els.map((e) => {
       const r = e.getBoundingClientRect();
-      return { name: e.getAttribute("aria-label") ?? e.textContent?.trim(), r: r.toJSON() };
+      // A control inside another listed element (the title's button in its heading) is part of
+      // it, not over it.
+      const inside = els.some((o) => o !== e && o.contains(e));
+      return { name: e.getAttribute("aria-label") ?? e.textContent?.trim(), r: r.toJSON(), inside };
     }),
   );
   for (const { name, r } of boxes) {
@@ -176,6 +179,7 @@ async function headerFits(page) {
   }
   for (let a = 0; a < boxes.length; a++) {
     for (let b = a + 1; b < boxes.length; b++) {
+      if (boxes[a].inside || boxes[b].inside) continue;
       const [x, y] = [boxes[a].r, boxes[b].r];
       const overlap =
         x.left < y.right - 1 &&

@@ -246,23 +246,6 @@ test("export: the dialog asks the backend for the chosen chart and shows the out
   await dialog.waitFor({ state: "detached" });
 });
 
-test("import: the CSV preview shows the mapping and opens only on request", async () => {
-  const { page } = await h.page();
-  await step(page, "Prepare");
-  await page.getByRole("button", { name: "Import CSV…" }).click();
-  const dialog = page.getByRole("dialog", { name: "Import changes.csv" });
-  await dialog.waitFor();
-  assert.match(await dialog.innerText(), /Ignored columns: Assignee/);
-  assert.match(await dialog.innerText(), /Dev\s+2 of 2/);
-  assert.deepEqual(await axe(page), []);
-  await dialog.getByRole("button", { name: "Cancel" }).click();
-  assert.match(await page.locator("#changes-title").innerText(), /8/);
-  await page.getByRole("button", { name: "Import CSV…" }).click();
-  await page.getByRole("button", { name: "Open as a new workshop" }).click();
-  await page.locator("ol.list").getByText("Rotate keys").waitFor();
-  assert.match(await page.locator("#changes-title").innerText(), /2/);
-});
-
 test("prepare: level words and bands are edited in place and shown on the matrix", async () => {
   const { page } = await h.page();
   await step(page, "Prepare");

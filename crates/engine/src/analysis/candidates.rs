@@ -48,13 +48,13 @@ pub enum Judged {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct Candidate<'w> {
-    pub change: &'w ChangeId,
-    pub title: &'w str,
+pub struct Candidate {
+    pub change: ChangeId,
+    pub title: String,
     pub judged: Judged,
     pub cell: Cell,
     pub score: u32,
-    pub band: Option<&'w str>,
+    pub band: Option<String>,
     pub placed_by: usize,
     pub likelihood_spread: u8,
     pub impact_spread: u8,
@@ -64,15 +64,11 @@ pub struct Candidate<'w> {
     pub reason: String,
 }
 
-pub fn standard_change_candidates<'w>(w: &'w Workshop, rule: &CandidateRule) -> Vec<Candidate<'w>> {
+pub fn standard_change_candidates(w: &Workshop, rule: &CandidateRule) -> Vec<Candidate> {
     candidates_on(w, &Grid::new(w), rule)
 }
 
-pub(crate) fn candidates_on<'w>(
-    w: &'w Workshop,
-    grid: &Grid,
-    rule: &CandidateRule,
-) -> Vec<Candidate<'w>> {
+pub(crate) fn candidates_on(w: &Workshop, grid: &Grid, rule: &CandidateRule) -> Vec<Candidate> {
     let m = &w.matrix;
     let allowed_bands = usize::from(rule.max_band) + 1;
     let ceiling = m
@@ -136,12 +132,12 @@ pub(crate) fn candidates_on<'w>(
                 s.impact
             );
             Some(Candidate {
-                change: &change.id,
-                title: &change.title,
+                change: change.id.clone(),
+                title: change.title.clone(),
                 judged,
                 cell,
                 score: cell.score(),
-                band,
+                band: band.map(str::to_owned),
                 placed_by: s.placed_by,
                 likelihood_spread: s.likelihood,
                 impact_spread: s.impact,

@@ -49,17 +49,17 @@ impl Dominant {
 /// One change seen by the pair. Gaps are `to − from` in levels; every gap field is null unless
 /// `placed` is `both`.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct ChangeGap<'w> {
-    pub change: &'w ChangeId,
-    pub title: &'w str,
+pub struct ChangeGap {
+    pub change: ChangeId,
+    pub title: String,
     pub placed: PlacedBy,
     pub from: Option<Cell>,
     pub to: Option<Cell>,
     pub likelihood_gap: Option<i8>,
     pub impact_gap: Option<i8>,
     pub score_gap: Option<i32>,
-    pub from_band: Option<&'w str>,
-    pub to_band: Option<&'w str>,
+    pub from_band: Option<String>,
+    pub to_band: Option<String>,
     pub band_differs: Option<bool>,
     pub dominant: Option<Dominant>,
 }
@@ -144,24 +144,24 @@ pub(crate) fn band_name(matrix: &Matrix, cell: Cell) -> Option<&str> {
 }
 
 /// Compares one change between `from` and `to`.
-pub fn compare_change<'w>(
-    matrix: &'w Matrix,
-    change: &'w Change,
+pub fn compare_change(
+    matrix: &Matrix,
+    change: &Change,
     from: &PerspectiveId,
     to: &PerspectiveId,
-) -> ChangeGap<'w> {
+) -> ChangeGap {
     let a = change.placements.get(from).map(|p| p.cell());
     let b = change.placements.get(to).map(|p| p.cell());
     gap_of(matrix, change, a, b)
 }
 
 /// The gap of one change given the pair's two cells (`None`: not placed).
-pub(crate) fn gap_of<'w>(
-    matrix: &'w Matrix,
-    change: &'w Change,
+pub(crate) fn gap_of(
+    matrix: &Matrix,
+    change: &Change,
     a: Option<Cell>,
     b: Option<Cell>,
-) -> ChangeGap<'w> {
+) -> ChangeGap {
     let placed = match (a, b) {
         (Some(_), Some(_)) => PlacedBy::Both,
         (Some(_), None) => PlacedBy::FromOnly,
@@ -169,16 +169,16 @@ pub(crate) fn gap_of<'w>(
         (None, None) => PlacedBy::Neither,
     };
     let mut gap = ChangeGap {
-        change: &change.id,
-        title: &change.title,
+        change: change.id.clone(),
+        title: change.title.clone(),
         placed,
         from: a,
         to: b,
         likelihood_gap: None,
         impact_gap: None,
         score_gap: None,
-        from_band: a.and_then(|c| band_name(matrix, c)),
-        to_band: b.and_then(|c| band_name(matrix, c)),
+        from_band: a.and_then(|c| band_name(matrix, c)).map(str::to_owned),
+        to_band: b.and_then(|c| band_name(matrix, c)).map(str::to_owned),
         band_differs: None,
         dominant: None,
     };
@@ -195,14 +195,14 @@ pub(crate) fn gap_of<'w>(
 }
 
 /// The per-axis view, from the change gaps of the pair and every perspective's placements.
-pub fn axis_agreement(w: &Workshop, gaps: &[ChangeGap<'_>], axis: Axis) -> AxisAgreement {
+pub fn axis_agreement(w: &Workshop, gaps: &[ChangeGap], axis: Axis) -> AxisAgreement {
     axis_agreement_on(w, &Grid::new(w), gaps, axis)
 }
 
 pub(crate) fn axis_agreement_on(
     w: &Workshop,
     grid: &Grid,
-    gaps: &[ChangeGap<'_>],
+    gaps: &[ChangeGap],
     axis: Axis,
 ) -> AxisAgreement {
     let levels = w.matrix.max_level(axis);

@@ -4,11 +4,18 @@
 //! makes up a number for an undefined statistic.
 //!
 //! Entry point: [`analyse`] with [`AnalysisOptions`] (which pair, which candidate rule) gives an
-//! [`Analysis`], serialisable as is (it is what `parallax-cli summary --json` prints and what the
-//! UI receives). The parts are usable on their own: [`compare_change`], [`axis_agreement`],
+//! [`Analysis`], a typed value serialisable as is (it is what `parallax-cli summary --json`
+//! prints and what the UI receives, its TypeScript generated with ts-rs). It keeps the blind rule
+//! (see `view.rs`): while the room is placing in blind mode it returns `hidden: true` and nothing
+//! computed from the placements (no gaps, statistics, queue, inherent or residual risk,
+//! candidates), only each perspective's progress. The parts are usable on their own: [`compare_change`], [`axis_agreement`],
 //! [`discussion_queue`], [`inherent_residual`], [`standard_change_candidates`],
 //! [`summary_sentence`], and the bare statistics [`quadratic_weighted_kappa`] and
 //! [`ordinal_krippendorff_alpha`].
+//!
+//! The result owns its names, titles and ids rather than borrowing the workshop, so the app can
+//! compute it under its lock and hand it over after; the copies cost a few string clones per
+//! analysis, nothing a person notices.
 
 mod candidates;
 mod gap;
@@ -60,29 +67,33 @@ pub struct AnalysisOptions {
 
 /// The pair compared: gaps are `to − from`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct Pair<'w> {
+pub struct Pair {
     /// Perspective names, as people read them.
-    pub from: &'w str,
-    pub to: &'w str,
-    pub from_id: &'w PerspectiveId,
-    pub to_id: &'w PerspectiveId,
+    pub from: String,
+    pub to: String,
+    pub from_id: PerspectiveId,
+    pub to_id: PerspectiveId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct PerspectiveCount<'w> {
-    pub id: &'w PerspectiveId,
-    pub name: &'w str,
+pub struct PerspectiveCount {
+    pub id: PerspectiveId,
+    pub name: String,
     /// How many changes this perspective has placed.
     pub placed: usize,
 }
 
 /// The whole analysis of a workshop for one pair of perspectives. Floats are never NaN or
-/// infinite; an undefined value is null with a reason beside it. It borrows names, titles and
-/// ids from the workshop: a view, computed in well under a millisecond, never stored.
+/// infinite; an undefined value is null with a reason beside it. It owns the names, titles and
+/// ids it shows, copied from the workshop: a view, never stored.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct Analysis<'w> {
-    pub perspectives: Vec<PerspectiveCount<'w>>,
-    pub pair: Pair<'w>,
+pub struct Analysis {
+    /// True in blind mode before Reveal: everything below that comes from the placements is
+    /// empty, zero or null (with `hidden_until_reveal` as the reason), and the summary says so.
+    /// `perspectives` still counts each one's placements: progress is always safe to show.
+    pub hidden: bool,
+    pub perspectives: Vec<PerspectiveCount>,
+    pub pair: Pair,
     /// Changes in the workshop.
     pub total_changes: usize,
     /// Changes placed by both perspectives of the pair.
@@ -94,11 +105,11 @@ pub struct Analysis<'w> {
     /// `band_differs / compared`; null when nothing is compared.
     pub band_differs_share: Option<f64>,
     /// Every change, in workshop order.
-    pub changes: Vec<ChangeGap<'w>>,
-    pub queue: Vec<QueueEntry<'w>>,
-    pub inherent_residual: Vec<InherentResidual<'w>>,
+    pub changes: Vec<ChangeGap>,
+    pub queue: Vec<QueueEntry>,
+    pub inherent_residual: Vec<InherentResidual>,
     pub candidate_rule: CandidateRule,
-    pub candidates: Vec<Candidate<'w>>,
+    pub candidates: Vec<Candidate>,
     /// The sentence for the facilitator.
     pub summary: String,
 }
@@ -137,7 +148,7 @@ pub fn find_perspective<'w>(
     })
 }
 
-fn resolve_pair<'w>(
+pub(crate) fn resolve_pair<'w>(
     w: &'w Workshop,
     options: &AnalysisOptions,
 ) -> Result<(&'w Perspective, &'w Perspective), AnalysisError> {
@@ -169,18 +180,46 @@ fn resolve_pair<'w>(
     Ok((from, to))
 }
 
-/// The full analysis of `w` for the pair and rule in `options`.
-pub fn analyse<'w>(
-    w: &'w Workshop,
-    options: &AnalysisOptions,
-) -> Result<Analysis<'w>, AnalysisError> {
+/// The analysis of `w` for the pair and rule in `options`, as a screen may show it: in blind
+/// mode before Reveal, only what the blind rule lets through (see [`Analysis::hidden`]).
+pub fn analyse(w: &Workshop, options: &AnalysisOptions) -> Result<Analysis, AnalysisError> {
+    compute(w, options, w.is_hidden())
+}
+
+/// The analysis of everything `w` holds, blind mode or not: for exports and the command line,
+/// which hand whoever holds the file what the file already holds (its placements are in every
+/// export). Never for a screen during a round: that is [`analyse`].
+pub fn analyse_whole(w: &Workshop, options: &AnalysisOptions) -> Result<Analysis, AnalysisError> {
+    compute(w, options, false)
+}
+
+fn compute(w: &Workshop, options: &AnalysisOptions, hide: bool) -> Result<Analysis, AnalysisError> {
     let (from, to) = resolve_pair(w, options)?;
     let grid = Grid::new(w);
+    let pair = Pair {
+        from: from.name.clone(),
+        to: to.name.clone(),
+        from_id: from.id.clone(),
+        to_id: to.id.clone(),
+    };
+    let perspectives = w
+        .perspectives
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PerspectiveCount {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            placed: grid.placed(i),
+        })
+        .collect();
+    if hide {
+        return Ok(hidden(w, perspectives, pair, options.candidate_rule));
+    }
     let column = |p: &Perspective| w.perspectives.iter().position(|q| q.id == p.id);
     let (fi, ti) = (column(from), column(to));
     let cell =
         |row: &[Option<Cell>], i: Option<usize>| i.and_then(|i| row.get(i).copied().flatten());
-    let changes: Vec<ChangeGap<'w>> = w
+    let changes: Vec<ChangeGap> = w
         .changes
         .iter()
         .zip(grid.rows())
@@ -194,24 +233,10 @@ pub fn analyse<'w>(
         .filter(|g| g.band_differs == Some(true))
         .count();
     let summary = summary_sentence(&from.name, &to.name, &likelihood, &impact, w.changes.len());
-    let perspectives = w
-        .perspectives
-        .iter()
-        .enumerate()
-        .map(|(i, p)| PerspectiveCount {
-            id: &p.id,
-            name: &p.name,
-            placed: grid.placed(i),
-        })
-        .collect();
     Ok(Analysis {
+        hidden: false,
         perspectives,
-        pair: Pair {
-            from: &from.name,
-            to: &to.name,
-            from_id: &from.id,
-            to_id: &to.id,
-        },
+        pair,
         total_changes: w.changes.len(),
         compared,
         band_differs,
@@ -232,10 +257,56 @@ pub fn analyse<'w>(
     })
 }
 
+/// The analysis while placements are hidden: progress and the pair's names, nothing else.
+fn hidden(
+    w: &Workshop,
+    perspectives: Vec<PerspectiveCount>,
+    pair: Pair,
+    candidate_rule: CandidateRule,
+) -> Analysis {
+    let axis = |axis: Axis| {
+        let undefined = || Some(UndefinedReason::from(Undefined::HiddenUntilReveal));
+        AxisAgreement {
+            axis,
+            levels: w.matrix.max_level(axis),
+            compared: 0,
+            to_higher: 0,
+            to_lower: 0,
+            same: 0,
+            mean_signed_gap: None,
+            mean_abs_gap: None,
+            weighted_kappa: None,
+            weighted_kappa_undefined: undefined(),
+            alpha_changes: 0,
+            krippendorff_alpha: None,
+            krippendorff_alpha_undefined: undefined(),
+        }
+    };
+    Analysis {
+        hidden: true,
+        perspectives,
+        pair,
+        total_changes: w.changes.len(),
+        compared: 0,
+        likelihood: axis(Axis::Likelihood),
+        impact: axis(Axis::Impact),
+        band_differs: 0,
+        band_differs_share: None,
+        changes: Vec::new(),
+        queue: Vec::new(),
+        inherent_residual: Vec::new(),
+        candidate_rule,
+        candidates: Vec::new(),
+        summary: "Placements stay hidden until the facilitator reveals them; the comparison \
+                  appears then."
+            .to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Cell, Change, Matrix, Perspective, Placement};
+    use crate::{Cell, Change, Matrix, Perspective, Phase, Placement};
 
     fn place(c: &mut Change, who: &str, l: u8, i: u8) {
         c.placements.insert(
@@ -252,6 +323,7 @@ mod tests {
     /// Seven changes on the 5×5 matrix, Dev, Ops and Security; see each comment.
     fn workshop() -> Workshop {
         let mut w = Workshop::new("t", Matrix::default());
+        w.phase = Phase::Revealed;
         w.perspectives
             .push(Perspective::new("sec", "Security", "#2b8a3e"));
         let mut cs: Vec<Change> = (1..=7)
@@ -287,7 +359,7 @@ mod tests {
     fn unplaced_changes_are_reported_as_such_never_as_zero_gaps() {
         let w = workshop();
         let a = analyse(&w, &AnalysisOptions::default()).unwrap();
-        assert_eq!((a.pair.from, a.pair.to), ("Dev", "Ops"));
+        assert_eq!((a.pair.from.as_str(), a.pair.to.as_str()), ("Dev", "Ops"));
         assert_eq!(a.changes[1].placed, PlacedBy::FromOnly);
         assert_eq!(a.changes[2].placed, PlacedBy::Neither);
         for g in &a.changes[1..3] {
@@ -301,7 +373,10 @@ mod tests {
             (c1.likelihood_gap, c1.impact_gap, c1.score_gap),
             (Some(2), Some(0), Some(8))
         );
-        assert_eq!((c1.from_band, c1.to_band), (Some("medium"), Some("high")));
+        assert_eq!(
+            (c1.from_band.as_deref(), c1.to_band.as_deref()),
+            (Some("medium"), Some("high"))
+        );
         assert_eq!(
             (c1.band_differs, c1.dominant),
             (Some(true), Some(Dominant::Likelihood))
@@ -409,9 +484,15 @@ mod tests {
             )
             .map(|a| (a.pair.from, a.pair.to))
         };
-        assert_eq!(by(Some("security"), None), Ok(("Security", "Dev")));
-        assert_eq!(by(None, Some("dev")), Ok(("Ops", "Dev")));
-        assert_eq!(by(Some("ops"), Some("SEC")), Ok(("Ops", "Security")));
+        assert_eq!(
+            by(Some("security"), None),
+            Ok(("Security".into(), "Dev".into()))
+        );
+        assert_eq!(by(None, Some("dev")), Ok(("Ops".into(), "Dev".into())));
+        assert_eq!(
+            by(Some("ops"), Some("SEC")),
+            Ok(("Ops".into(), "Security".into()))
+        );
         assert!(matches!(
             by(Some("qa"), None),
             Err(AnalysisError::UnknownPerspective { .. })
@@ -427,7 +508,7 @@ mod tests {
         let w = workshop();
         let a = analyse(&w, &AnalysisOptions::default()).unwrap();
         let (dev, ops) = (PerspectiveId::new("dev"), PerspectiveId::new("ops"));
-        let gaps: Vec<ChangeGap<'_>> = w
+        let gaps: Vec<ChangeGap> = w
             .changes
             .iter()
             .map(|c| compare_change(&w.matrix, c, &dev, &ops))
@@ -456,6 +537,7 @@ mod tests {
             ),
         ) {
             let mut w = Workshop::new("p", Matrix::default());
+            w.phase = Phase::Revealed;
             for k in 2..perspectives {
                 w.perspectives.push(Perspective::new(&format!("p{k}"), &format!("P{k}"), "#000000"));
             }
@@ -486,7 +568,8 @@ mod tests {
 
     #[test]
     fn an_empty_workshop_analyses_with_everything_undefined() {
-        let w = Workshop::new("empty", Matrix::default());
+        let mut w = Workshop::new("empty", Matrix::default());
+        w.blind = false;
         let a = analyse(&w, &AnalysisOptions::default()).unwrap();
         assert_eq!(a.likelihood.weighted_kappa, None);
         assert_eq!(
@@ -500,5 +583,76 @@ mod tests {
             a.summary,
             "The workshop has no changes yet, so there is nothing to compare."
         );
+    }
+
+    #[test]
+    fn before_reveal_in_blind_mode_nothing_of_the_placements_comes_out() {
+        let mut w = workshop();
+        w.phase = Phase::Placing;
+        let a = analyse(&w, &AnalysisOptions::default()).unwrap();
+        assert!(a.hidden);
+        assert!(a.changes.is_empty() && a.queue.is_empty());
+        assert!(a.inherent_residual.is_empty() && a.candidates.is_empty());
+        assert_eq!(
+            (a.compared, a.band_differs, a.band_differs_share),
+            (0, 0, None)
+        );
+        for axis in [&a.likelihood, &a.impact] {
+            assert_eq!(
+                (
+                    axis.compared,
+                    axis.to_higher,
+                    axis.to_lower,
+                    axis.same,
+                    axis.alpha_changes
+                ),
+                (0, 0, 0, 0, 0)
+            );
+            assert_eq!((axis.mean_signed_gap, axis.mean_abs_gap), (None, None));
+            assert_eq!((axis.weighted_kappa, axis.krippendorff_alpha), (None, None));
+            assert_eq!(
+                axis.weighted_kappa_undefined.as_ref().map(|u| u.code),
+                Some(Undefined::HiddenUntilReveal)
+            );
+        }
+        let placed: Vec<usize> = a.perspectives.iter().map(|p| p.placed).collect();
+        assert_eq!(placed, [6, 5, 4], "progress is still there");
+        assert_eq!((a.pair.from.as_str(), a.total_changes), ("Dev", 7));
+        // Nothing in it changes when the placements move: it says nothing about them.
+        let json = serde_json::to_string(&a).unwrap();
+        let mut moved = w.clone();
+        for c in &mut moved.changes {
+            for p in c.placements.values_mut() {
+                p.likelihood = 1;
+                p.impact = 1;
+            }
+            c.consensus = c.consensus.map(|_| Cell::new(5, 5));
+            c.residual = c.residual.map(|_| Cell::new(5, 5));
+        }
+        let again = analyse(&moved, &AnalysisOptions::default()).unwrap();
+        assert_eq!(serde_json::to_string(&again).unwrap(), json);
+        assert!(json.contains(r#""hidden":true"#), "{json}");
+
+        w.blind = false;
+        let open = analyse(&w, &AnalysisOptions::default()).unwrap();
+        assert!(
+            !open.hidden && open.compared == 5,
+            "blind mode off: everything"
+        );
+        w.blind = true;
+        w.phase = Phase::Revealed;
+        let revealed = analyse(&w, &AnalysisOptions::default()).unwrap();
+        assert!(
+            !revealed.hidden && !revealed.queue.is_empty(),
+            "revealed: everything"
+        );
+        w.phase = Phase::Placing;
+        let mut whole = analyse_whole(&w, &AnalysisOptions::default()).unwrap();
+        assert!(
+            !whole.hidden,
+            "exports and the command line see the whole file"
+        );
+        whole.hidden = true;
+        assert_ne!(whole, analyse(&w, &AnalysisOptions::default()).unwrap());
     }
 }

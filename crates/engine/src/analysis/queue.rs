@@ -19,11 +19,11 @@ use super::grid::Grid;
 use crate::{ChangeId, Matrix, Workshop};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct QueueEntry<'w> {
+pub struct QueueEntry {
     /// 1-based place in the queue.
     pub rank: usize,
-    pub change: &'w ChangeId,
-    pub title: &'w str,
+    pub change: ChangeId,
+    pub title: String,
     /// 0-based position of the change in the workshop (the last tie-break).
     pub position: usize,
     /// How many perspectives placed it.
@@ -88,12 +88,12 @@ pub(crate) fn spread(matrix: &Matrix, row: &[Option<crate::Cell>]) -> Option<Spr
 }
 
 /// The queue, ordered as the module comment says.
-pub fn discussion_queue(w: &Workshop) -> Vec<QueueEntry<'_>> {
+pub fn discussion_queue(w: &Workshop) -> Vec<QueueEntry> {
     queue_on(w, &Grid::new(w))
 }
 
-pub(crate) fn queue_on<'w>(w: &'w Workshop, grid: &Grid) -> Vec<QueueEntry<'w>> {
-    let queue: Vec<QueueEntry<'w>> = w
+pub(crate) fn queue_on(w: &Workshop, grid: &Grid) -> Vec<QueueEntry> {
+    let queue: Vec<QueueEntry> = w
         .changes
         .iter()
         .zip(grid.rows())
@@ -103,8 +103,8 @@ pub(crate) fn queue_on<'w>(w: &'w Workshop, grid: &Grid) -> Vec<QueueEntry<'w>> 
             let level_spread = s.likelihood.saturating_add(s.impact);
             (level_spread > 0).then(|| QueueEntry {
                 rank: 0,
-                change: &change.id,
-                title: &change.title,
+                change: change.id.clone(),
+                title: change.title.clone(),
                 position,
                 placed_by: s.placed_by,
                 likelihood_spread: s.likelihood,
@@ -120,7 +120,7 @@ pub(crate) fn queue_on<'w>(w: &'w Workshop, grid: &Grid) -> Vec<QueueEntry<'w>> 
     // significant first: 255 − level spread, 255 − band spread, 65535 − score spread (a score is
     // at most 7 × 7), position (at most validate::MAX_CHANGES). Positions are unique, so the
     // keys are distinct and the order is total.
-    let key = |e: &QueueEntry<'_>| {
+    let key = |e: &QueueEntry| {
         (u64::from(u8::MAX - e.level_spread) << 56)
             | (u64::from(u8::MAX - e.band_spread) << 48)
             | (u64::from(u16::MAX - u16::try_from(e.score_spread).unwrap_or(u16::MAX)) << 32)
@@ -128,9 +128,8 @@ pub(crate) fn queue_on<'w>(w: &'w Workshop, grid: &Grid) -> Vec<QueueEntry<'w>> 
     };
     let mut keys: Vec<(u64, usize)> = queue.iter().enumerate().map(|(i, e)| (key(e), i)).collect();
     keys.sort_unstable();
-    let mut slots: Vec<Option<QueueEntry<'w>>> = queue.into_iter().map(Some).collect();
-    let mut queue: Vec<QueueEntry<'w>> =
-        keys.iter().filter_map(|&(_, i)| slots[i].take()).collect();
+    let mut slots: Vec<Option<QueueEntry>> = queue.into_iter().map(Some).collect();
+    let mut queue: Vec<QueueEntry> = keys.iter().filter_map(|&(_, i)| slots[i].take()).collect();
     for (i, entry) in queue.iter_mut().enumerate() {
         entry.rank = i + 1;
     }

@@ -22,22 +22,22 @@ pub enum InherentSource {
 
 /// A cell with its score and band; `perspective` is set when it is one perspective's placement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct RatedCell<'w> {
-    pub perspective: Option<&'w PerspectiveId>,
+pub struct RatedCell {
+    pub perspective: Option<PerspectiveId>,
     pub likelihood: u8,
     pub impact: u8,
     pub score: u32,
-    pub band: Option<&'w str>,
+    pub band: Option<String>,
 }
 
-impl<'w> RatedCell<'w> {
-    fn new(matrix: &'w Matrix, perspective: Option<&'w PerspectiveId>, cell: Cell) -> Self {
+impl RatedCell {
+    fn new(matrix: &Matrix, perspective: Option<&PerspectiveId>, cell: Cell) -> Self {
         RatedCell {
-            perspective,
+            perspective: perspective.cloned(),
             likelihood: cell.likelihood,
             impact: cell.impact,
             score: cell.score(),
-            band: band_name(matrix, cell),
+            band: band_name(matrix, cell).map(str::to_owned),
         }
     }
 }
@@ -62,29 +62,29 @@ pub struct Reduction {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct InherentResidual<'w> {
-    pub change: &'w ChangeId,
-    pub title: &'w str,
+pub struct InherentResidual {
+    pub change: ChangeId,
+    pub title: String,
     pub inherent_source: InherentSource,
     /// The consensus alone, or every placement in perspective order.
-    pub inherent: Vec<RatedCell<'w>>,
-    pub residual: Option<RatedCell<'w>>,
+    pub inherent: Vec<RatedCell>,
+    pub residual: Option<RatedCell>,
     pub likelihood_mitigations: usize,
     pub impact_mitigations: usize,
     /// Null without a residual or without any inherent cell.
     pub reduction: Option<Reduction>,
 }
 
-pub fn inherent_residual<'w>(w: &'w Workshop, change: &'w Change) -> InherentResidual<'w> {
+pub fn inherent_residual(w: &Workshop, change: &Change) -> InherentResidual {
     inherent_residual_on(w, change, &row_of(w, change))
 }
 
 /// `row`: the change's cell per perspective, in workshop order.
-pub(crate) fn inherent_residual_on<'w>(
-    w: &'w Workshop,
-    change: &'w Change,
+pub(crate) fn inherent_residual_on(
+    w: &Workshop,
+    change: &Change,
     row: &[Option<Cell>],
-) -> InherentResidual<'w> {
+) -> InherentResidual {
     let m = &w.matrix;
     let (inherent_source, inherent, baseline) = if let Some(c) = change.consensus {
         (
@@ -93,7 +93,7 @@ pub(crate) fn inherent_residual_on<'w>(
             Some((Baseline::Consensus, c)),
         )
     } else {
-        let cells: Vec<RatedCell<'w>> = w
+        let cells: Vec<RatedCell> = w
             .perspectives
             .iter()
             .zip(row)
@@ -130,8 +130,8 @@ pub(crate) fn inherent_residual_on<'w>(
             .count()
     };
     InherentResidual {
-        change: &change.id,
-        title: &change.title,
+        change: change.id.clone(),
+        title: change.title.clone(),
         inherent_source,
         inherent,
         residual: change.residual.map(|c| RatedCell::new(m, None, c)),

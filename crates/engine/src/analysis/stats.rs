@@ -25,6 +25,8 @@ pub enum Undefined {
     NoVariation,
     /// A guard: the arithmetic did not give a finite number (never expected).
     NotFinite,
+    /// Blind mode, before Reveal: the placements it would be computed from are withheld.
+    HiddenUntilReveal,
 }
 
 impl Undefined {
@@ -41,6 +43,9 @@ impl Undefined {
                 "every placement is at the same level, so there is no variation to agree or disagree about"
             }
             Undefined::NotFinite => "the statistic could not be computed as a finite number",
+            Undefined::HiddenUntilReveal => {
+                "the placements stay hidden until the facilitator reveals them"
+            }
         }
     }
 }

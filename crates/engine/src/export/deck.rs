@@ -5,11 +5,11 @@
 //! the date comes from the caller or from the latest placement.
 
 use super::chart::{self, analyse_pair, analysis_error, pair_rows, Chart, ChartSize, ImageFormat};
-use super::pptx::{Deck, Slide, SlideBody, SLIDE_CX, SLIDE_CY};
-use super::shapes::{self, Frame, Mapping, MAX_NATIVE_MARKERS};
+use super::pptx::{Deck, Frame, Slide, SlideBody, SLIDE_CX, SLIDE_CY};
+use super::shapes::{self, Mapping, MAX_NATIVE_MARKERS};
 use super::text::{one_line, truncate_chars};
 use super::ExportError;
-use crate::analysis::{analyse, find_perspective, Analysis, AnalysisOptions};
+use crate::analysis::{analyse_whole, find_perspective, Analysis, AnalysisOptions};
 use crate::{Millis, PerspectiveId, Workshop};
 
 /// How to build the deck.
@@ -156,8 +156,8 @@ fn signed(v: Option<i8>) -> String {
 }
 
 /// The analysis of the first two perspectives, when the workshop has two.
-pub fn default_analysis(w: &Workshop) -> Result<Analysis<'_>, ExportError> {
-    analyse(w, &AnalysisOptions::default()).map_err(analysis_error)
+pub fn default_analysis(w: &Workshop) -> Result<Analysis, ExportError> {
+    analyse_whole(w, &AnalysisOptions::default()).map_err(analysis_error)
 }
 
 /// "Dev (L2 × I4): the rollback is scripted" lines for one change, every perspective that gave a
@@ -285,7 +285,7 @@ fn notes_for(w: &Workshop, chart: &Chart, analysis: &Analysis) -> String {
             if !analysis.candidates.is_empty() {
                 lines.push("Standard-change candidates:".to_owned());
                 for c in &analysis.candidates {
-                    lines.push(format!("  {}: {}", one_line(c.title), one_line(&c.reason)));
+                    lines.push(format!("  {}: {}", one_line(&c.title), one_line(&c.reason)));
                 }
             }
             if lines.is_empty() {
@@ -322,7 +322,7 @@ pub fn contested_table(w: &Workshop, analysis: &Analysis) -> Vec<Vec<String>> {
             .unwrap_or_else(|| "–".to_owned());
         rows.push(vec![
             (entry.position + 1).to_string(),
-            truncate_chars(&one_line(entry.title), 60),
+            truncate_chars(&one_line(&entry.title), 60),
             signed(gap.and_then(|g| g.likelihood_gap)),
             signed(gap.and_then(|g| g.impact_gap)),
             one_line(&bands),
@@ -393,13 +393,13 @@ pub fn build_deck(
             "{} changes · {} compared by {} and {}",
             w.changes.len(),
             only.compared,
-            one_line(only.pair.from),
-            one_line(only.pair.to)
+            one_line(&only.pair.from),
+            one_line(&only.pair.to)
         ));
     } else {
         let names: Vec<String> = tables
             .iter()
-            .map(|a| format!("{} & {}", one_line(a.pair.from), one_line(a.pair.to)))
+            .map(|a| format!("{} & {}", one_line(&a.pair.from), one_line(&a.pair.to)))
             .collect();
         cover_lines.push(truncate_chars(
             &format!(
@@ -450,6 +450,7 @@ pub fn build_deck(
                 png,
                 description: chart_title.clone(),
                 frame: None,
+                crop_top: 0.0,
             }
         };
         deck.slides.push(Slide {
@@ -463,8 +464,8 @@ pub fn build_deck(
     for analysis in &tables {
         let pair = format!(
             "{} vs {}",
-            one_line(analysis.pair.from),
-            one_line(analysis.pair.to)
+            one_line(&analysis.pair.from),
+            one_line(&analysis.pair.to)
         );
         step(
             format!("Writing the table of contested changes ({pair})"),
@@ -472,7 +473,7 @@ pub fn build_deck(
         );
         let mut table_notes = vec![analysis.summary.clone()];
         for entry in analysis.queue.iter().take(10) {
-            table_notes.push(format!("{} {}", entry.position + 1, one_line(entry.title)));
+            table_notes.push(format!("{} {}", entry.position + 1, one_line(&entry.title)));
             table_notes.extend(rationales(w, entry.position));
         }
         let rows = contested_table(w, analysis);
@@ -644,7 +645,7 @@ pub(crate) mod tests {
         };
         assert!(matches!(
             build_deck(&w, &bad, &mut |_| {}),
-            Err(ExportError::UnknownPerspective(_))
+            Err(ExportError::UnknownPerspective { .. })
         ));
         let same = DeckOptions {
             pairs: vec![("Dev".into(), "dev".into())],

@@ -9,9 +9,9 @@ use std::collections::HashMap;
 
 use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont};
 
+use super::error::ExportError;
 use super::fonts;
-use super::scene::{Align, Rgb};
-use super::ExportError;
+use super::style::{Align, Rgb};
 
 struct Glyph {
     /// Offset of the bitmap's top-left corner from the pen position on the baseline.

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::ExportError;
-use crate::analysis::{analyse, AnalysisOptions};
+use crate::analysis::{analyse_whole, AnalysisOptions};
 use crate::Workshop;
 
 pub const FORMAT: &str = "parallax-export";
@@ -16,7 +16,8 @@ struct ExportOut<'a> {
     format: &'static str,
     schema_version: u32,
     workshop: &'a Workshop,
-    /// The analysis as its own serialisation gives it.
+    /// Kept as a `serde_json::Value`, whose maps sort their keys: the export has always listed
+    /// the analysis' fields alphabetically, and embedding the typed value would reorder them.
     analysis: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     analysis_unavailable: Option<String>,
@@ -24,7 +25,7 @@ struct ExportOut<'a> {
 
 /// Pretty JSON text ending in a newline.
 pub fn to_json(w: &Workshop) -> Result<String, ExportError> {
-    let (analysis, analysis_unavailable) = match analyse(w, &AnalysisOptions::default()) {
+    let (analysis, analysis_unavailable) = match analyse_whole(w, &AnalysisOptions::default()) {
         Ok(a) => (
             Some(serde_json::to_value(&a).map_err(|e| ExportError::Encode(format!("json: {e}")))?),
             None,

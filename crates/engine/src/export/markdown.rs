@@ -124,8 +124,8 @@ pub fn report(w: &Workshop, stem: &str, size: ChartSize) -> Result<MarkdownRepor
     t.push_str(&format!("{}\n\n", md(&analysis.summary)));
     t.push_str(&format!(
         "Gaps are {} − {} in levels; {} of {} changes were placed by both.\n\n",
-        md(analysis.pair.to),
-        md(analysis.pair.from),
+        md(&analysis.pair.to),
+        md(&analysis.pair.from),
         analysis.compared,
         analysis.total_changes
     ));
@@ -233,7 +233,7 @@ pub fn report(w: &Workshop, stem: &str, size: ChartSize) -> Result<MarkdownRepor
         t.push_str("None yet.\n");
     }
     for c in &analysis.candidates {
-        t.push_str(&format!("- {}: {}\n", md(c.title), md(&c.reason)));
+        t.push_str(&format!("- {}: {}\n", md(&c.title), md(&c.reason)));
     }
     Ok(MarkdownReport { text: t, images })
 }

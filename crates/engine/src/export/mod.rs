@@ -3,6 +3,8 @@
 //! always escaped for the format it lands in.
 //!
 //! The entry points for the app and the command line:
+//! - [`ChartRequest::resolve`]: the chart a person asked for (kind, perspectives, defaults and
+//!   refusals), decided here for the app and the command line alike;
 //! - [`chart::Chart`] with [`chart::render`]: one chart as PNG or SVG bytes;
 //! - [`deck::build_deck`]: the whole .pptx, with a progress callback;
 //! - [`csv::to_csv`], [`json::to_json`], [`markdown::report`]: the data;
@@ -12,6 +14,7 @@
 pub mod chart;
 pub mod csv;
 pub mod deck;
+mod error;
 pub mod fonts;
 pub mod glyphs;
 pub mod json;
@@ -19,34 +22,14 @@ pub mod markdown;
 pub mod pptx;
 pub mod scene;
 pub mod shapes;
+pub mod style;
 pub mod text;
 
 use std::path::{Path, PathBuf};
 
-pub use chart::{render, Chart, ChartSize, ImageFormat};
+pub use chart::{render, Chart, ChartKind, ChartRequest, ChartSize, ImageFormat};
 pub use deck::{build_deck, ChartStyle, DeckOptions, DeckProgress};
-
-/// Why an export failed. Bad requests (an unknown perspective, a chart that does not apply) are
-/// the user's to fix; the others are bugs or the disk's doing.
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error("no perspective {0:?} in this workshop")]
-    UnknownPerspective(String),
-    #[error("{0}")]
-    NotApplicable(String),
-    #[error("chart layout failed: {0}")]
-    Layout(String),
-    #[error("drawing the chart failed: {0}")]
-    Render(String),
-    #[error("encoding failed: {0}")]
-    Encode(String),
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-}
+pub use error::ExportError;
 
 /// Writes `bytes` to `path` atomically and durably: a temporary file beside it, fsynced, renamed
 /// over the target. On failure the file that was there before is left as it was.

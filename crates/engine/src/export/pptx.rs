@@ -15,7 +15,6 @@ use std::io::Write;
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
-use super::shapes::{Frame, Mapping};
 use super::text::paragraph;
 use super::ExportError;
 
@@ -25,6 +24,15 @@ pub const SLIDE_CY: i64 = 6_858_000;
 /// English Metric Units per inch and per point.
 pub const EMU_PER_INCH: i64 = 914_400;
 pub const EMU_PER_PT: i64 = 12_700;
+
+/// A rectangle on a slide, in EMU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    pub x: i64,
+    pub y: i64,
+    pub cx: i64,
+    pub cy: i64,
+}
 
 /// What is on a slide besides its title.
 #[derive(Debug, Clone)]
@@ -37,9 +45,10 @@ pub enum SlideBody {
         png: Vec<u8>,
         /// Alternative text for screen readers.
         description: String,
-        /// Where the picture goes and how much of its top (in canvas pixels of 1080) is cut
-        /// off; `None`: the whole slide.
-        frame: Option<(Frame, f64)>,
+        /// Where the picture goes; `None`: the whole slide.
+        frame: Option<Frame>,
+        /// The share of the picture's height cut off at its top (0 keeps it all).
+        crop_top: f64,
     },
     /// A chart as native shapes: a fragment of the shape tree (from `shapes::scene_xml`, with
     /// ids from 10 up), already escaped.
@@ -135,21 +144,15 @@ fn text_box(id: u32, lines: &[String], x: i64, y: i64, cx: i64, cy: i64, size: u
     )
 }
 
-fn picture(id: u32, rel: &str, description: &str, frame: Option<(Frame, f64)>) -> String {
-    let (f, crop) = match frame {
-        Some((frame, crop_top)) => (Mapping::fit(frame, crop_top).visible(), crop_top),
-        None => (
-            Frame {
-                x: 0,
-                y: 0,
-                cx: SLIDE_CX,
-                cy: SLIDE_CY,
-            },
-            0.0,
-        ),
-    };
+fn picture(id: u32, rel: &str, description: &str, frame: Option<Frame>, crop_top: f64) -> String {
+    let f = frame.unwrap_or(Frame {
+        x: 0,
+        y: 0,
+        cx: SLIDE_CX,
+        cy: SLIDE_CY,
+    });
     // The cut-off top band, in thousandths of a percent of the picture's height.
-    let top = (crop / super::scene::HEIGHT * 100_000.0).round() as i64;
+    let top = (crop_top.clamp(0.0, 0.99) * 100_000.0).round() as i64;
     let src = if top > 0 {
         format!("<a:srcRect t=\"{top}\"/>")
     } else {
@@ -248,7 +251,10 @@ fn slide_xml(slide: &Slide, image_rel: Option<&str>) -> String {
             ));
         }
         SlideBody::Picture {
-            description, frame, ..
+            description,
+            frame,
+            crop_top,
+            ..
         } => {
             // The picture fills the slide; the title sits where the chart leaves room for it.
             tree.push_str(&picture(
@@ -256,6 +262,7 @@ fn slide_xml(slide: &Slide, image_rel: Option<&str>) -> String {
                 image_rel.unwrap_or("rId2"),
                 description,
                 *frame,
+                *crop_top,
             ));
             tree.push_str(&title_shape(
                 2,
@@ -679,6 +686,7 @@ pub(crate) mod tests {
                         png: tiny_png(),
                         description: "alt \"text\"".into(),
                         frame: None,
+                        crop_top: 0.0,
                     },
                     notes: String::new(),
                 },

@@ -8,68 +8,14 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::error::ExportError;
 use super::fonts;
-use super::ExportError;
+use super::glyphs::GlyphPainter;
+pub use super::style::{Align, Rgb};
 
 /// The logical canvas every scene is laid out on.
 pub const WIDTH: f64 = 1920.0;
 pub const HEIGHT: f64 = 1080.0;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rgb(pub u8, pub u8, pub u8);
-
-impl Rgb {
-    pub const BLACK: Rgb = Rgb(0, 0, 0);
-    pub const WHITE: Rgb = Rgb(255, 255, 255);
-    pub const INK: Rgb = Rgb(33, 37, 41);
-    pub const MUTED: Rgb = Rgb(85, 90, 96);
-    pub const RULE: Rgb = Rgb(120, 125, 130);
-
-    /// `#rrggbb`; anything else (validation rules it out) falls back to a mid grey.
-    pub fn parse(hex: &str) -> Rgb {
-        let h = hex.strip_prefix('#').unwrap_or(hex);
-        let byte = |i: usize| h.get(i..i + 2).and_then(|s| u8::from_str_radix(s, 16).ok());
-        match (h.len(), byte(0), byte(2), byte(4)) {
-            (6, Some(r), Some(g), Some(b)) => Rgb(r, g, b),
-            _ => Rgb(128, 128, 128),
-        }
-    }
-
-    /// This colour mixed with white: `amount` 0 keeps it, 1 gives white.
-    pub fn lighten(self, amount: f64) -> Rgb {
-        let mix = |c: u8| {
-            let v = f64::from(c) + (255.0 - f64::from(c)) * amount.clamp(0.0, 1.0);
-            v.round().clamp(0.0, 255.0) as u8
-        };
-        Rgb(mix(self.0), mix(self.1), mix(self.2))
-    }
-
-    /// Relative luminance (sRGB approximation), 0 black to 1 white.
-    pub fn luminance(self) -> f64 {
-        (0.2126 * f64::from(self.0) + 0.7152 * f64::from(self.1) + 0.0722 * f64::from(self.2))
-            / 255.0
-    }
-
-    /// Black or white, whichever reads better on this colour.
-    pub fn text_on(self) -> Rgb {
-        if self.luminance() > 0.55 {
-            Rgb::INK
-        } else {
-            Rgb::WHITE
-        }
-    }
-
-    fn plotters(self) -> RGBColor {
-        RGBColor(self.0, self.1, self.2)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
-    Start,
-    Middle,
-    End,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
@@ -178,8 +124,23 @@ pub enum Part {
 /// The outline of a marker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MarkerKind {
-    Shape(super::chart::Marker),
+    Shape(Marker),
     Card,
+}
+
+/// The shapes that tell perspectives apart without colour, in perspective order. The charts
+/// draw them (their outlines are in `chart/markers.rs`); the native slide writer names them as
+/// preset shapes, so the word lives here, below both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    Circle,
+    Square,
+    TriangleUp,
+    Diamond,
+    TriangleDown,
+    Hexagon,
+    Cross,
+    Star,
 }
 
 /// A chart ready to paint.
@@ -565,7 +526,7 @@ pub fn paint_text(
 ) -> Result<(), ExportError> {
     scene.check_finite()?;
     let k = f64::from(width) / WIDTH;
-    let mut painter = super::glyphs::GlyphPainter::new(rgb, width, height)?;
+    let mut painter = GlyphPainter::new(rgb, width, height)?;
     for shape in &scene.shapes {
         if let Shape::Text {
             x,

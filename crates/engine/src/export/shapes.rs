@@ -21,25 +21,15 @@
 
 use std::collections::HashMap;
 
-use super::chart::Marker;
-use super::pptx::esc;
-use super::scene::{text_width, Align, MarkerKind, Part, Rgb, Scene, Shape, HEIGHT, WIDTH};
+use super::error::ExportError;
+use super::pptx::{esc, Frame};
+use super::scene::{text_width, Align, Marker, MarkerKind, Part, Rgb, Scene, Shape, HEIGHT, WIDTH};
 use super::text::{one_line, truncate_chars};
-use super::ExportError;
 
 /// A chart with more markers (or cards) than this is written as a picture, with a speaker note
 /// saying why: past it a slide holds more shapes than anyone edits by hand, and opening and
 /// redrawing it slows down noticeably in the office suites.
 pub const MAX_NATIVE_MARKERS: usize = 150;
-
-/// A rectangle on a slide, in EMU.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Frame {
-    pub x: i64,
-    pub y: i64,
-    pub cx: i64,
-    pub cy: i64,
-}
 
 /// How the visible part of the 1920×1080 canvas (from `crop_top` down) maps into a frame:
 /// scaled by the same factor both ways (never stretched) and centred.

@@ -17,6 +17,7 @@ const place = (change: string, likelihood: number, impact: number): Edit => ({
 describe("FakeBackend undo and redo", () => {
   it("reply with the one change a step touched", async () => {
     const b = new FakeBackend();
+    await b.setViewer("dev");
     const placed = await b.applyEdit(place("c3", 4, 2));
     expect(placed.workshop).toBeNull();
     expect(placed.change?.index).toBe(2);
@@ -41,7 +42,7 @@ describe("FakeBackend undo and redo", () => {
 
   it("undo several steps at once, all or nothing", async () => {
     const b = new FakeBackend();
-    let view = await b.getWorkshop();
+    let view = await b.setViewer("dev");
     for (const [c, l] of [
       ["c1", 1],
       ["c2", 2],
@@ -61,5 +62,31 @@ describe("FakeBackend undo and redo", () => {
     view = patchView(view, await b.redoSteps(2));
     expect(view.workshop.changes[2]?.placements["dev"]?.impact).toBe(3);
     expect(view).toEqual(await b.getWorkshop());
+  });
+});
+
+describe("FakeBackend viewer, as the engine's seen_by", () => {
+  it("while blind and placing, a view holds only the viewer's placements, and progress for all", async () => {
+    const b = new FakeBackend();
+    await b.applyEdit(place("c1", 2, 2));
+    await b.applyEdit({ ...place("c2", 3, 3), perspective: "ops" } as Edit);
+    const dev = await b.setViewer("dev");
+    expect(dev.hidden).toBe(true);
+    expect(dev.workshop.changes[0]?.placements).toHaveProperty("dev");
+    expect(dev.workshop.changes[1]?.placements).toEqual({});
+    expect(dev.progress).toEqual([
+      { perspective: "dev", placed: 1, total: 8 },
+      { perspective: "ops", placed: 1, total: 8 },
+    ]);
+    // A reply to an edit is filtered the same way.
+    const reply = await b.applyEdit({ ...place("c1", 4, 4), perspective: "ops" } as Edit);
+    expect(reply.change?.change.placements).toEqual({ dev: expect.anything() });
+    expect(reply.progress[1]).toEqual({ perspective: "ops", placed: 2, total: 8 });
+    // The facilitator alone sees no placements until Reveal; then everyone sees everything.
+    expect((await b.setViewer(null)).workshop.changes[0]?.placements).toEqual({});
+    const revealed = await b.applyEdit({ kind: "set_phase", phase: "revealed" });
+    expect(revealed.hidden).toBe(false);
+    expect(Object.keys(revealed.workshop?.changes[0]?.placements ?? {})).toEqual(["dev", "ops"]);
+    await expect(b.setViewer("nobody")).rejects.toMatchObject({ code: "bad_request" });
   });
 });

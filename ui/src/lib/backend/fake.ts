@@ -1,7 +1,10 @@
 // A Backend that keeps the workshop in memory, for browser tests and for looking at the UI in a
-// plain browser. It follows the engine's rules for the edits the UI sends (levels in range,
-// known ids, rationale kept on a move) but it is not the engine: the Rust tests are the truth.
+// plain browser. Its edits (fake-edits.ts) are held to the engine's by a contract test
+// (contract.test.ts against crates/engine/tests/contract.rs); the rest (analysis, exports) is a
+// stand-in, and the Rust tests are the truth.
 // "Saving" keeps a copy in memory; `savedCopy()` lets tests see what would have been written.
+// Like the shell, it starts on the untouched sample (nothing unsaved, so the UI shows the start
+// screen), and counts the questions about unsaved changes the shell would have asked.
 
 import type {
   Analysis,
@@ -15,14 +18,32 @@ import type {
   ExportChoice,
   ExportOutcome,
   ExportProgress,
+  ChangeType,
   ImportPreview,
+  ImportSettings,
+  PreviewColumn,
+  Progress,
   QueueEntry,
   RecentFile,
+  Template,
   Workshop,
   WorkshopView,
 } from "../types";
 import type { Backend } from "./index";
 import sample from "./sample-workshop.json";
+import templates from "./templates.json";
+import { applyEdit, onlyChange } from "./fake-edits";
+
+/** The columns of the fake import's file, as the engine recognises a Jira export. */
+const FAKE_IMPORT_COLUMNS: PreviewColumn[] = [
+  { header: "Summary", samples: ["Upgrade Kafka", "Rotate keys"], role: { role: "title" } },
+  { header: "Issue key", samples: ["OPS-1", "SEC-2"], role: { role: "ticket" } },
+  { header: "Issue Type", samples: ["Story", "Change"], role: { role: "type" } },
+  { header: "Labels", samples: ["kafka"], role: { role: "tags" } },
+  { header: "Labels", samples: ["security"], role: { role: "tags" } },
+  { header: "Description", samples: ["Broker by broker"], role: { role: "description" } },
+  { header: "Priority", samples: ["High", "Low"], role: { role: "ignored" } },
+];
 
 function refuse(message: string): CommandError {
   return { code: "invalid_edit", message };
@@ -36,25 +57,6 @@ function clone<T>(value: T): T {
  * touched only one (as the engine's `Edit::only_change` says), so replies can carry it alone. */
 type Step = { label: string; before: Workshop; change: string | null };
 
-/** The engine's `Edit::only_change`: the edits that touch one change and nothing else. */
-function onlyChange(edit: Edit): string | null {
-  switch (edit.kind) {
-    case "update_change":
-    case "place":
-    case "unplace":
-    case "restore_placement":
-    case "set_consensus":
-    case "set_residual":
-    case "add_mitigation":
-    case "insert_mitigation":
-    case "update_mitigation":
-    case "remove_mitigation":
-      return edit.change;
-    default:
-      return null;
-  }
-}
-
 /** How many labels the status lists, as the engine's `LISTED_STEPS`. */
 const LISTED_STEPS = 15;
 
@@ -63,18 +65,51 @@ export class FakeBackend implements Backend {
   private undoStack: Step[] = [];
   private redoStack: Step[] = [];
   private revision = 0;
-  private savedRevision: number | null = null;
+  /** The revision last saved; 0 at first: the workshop the fake starts with is untouched. */
+  private savedRevision: number | null = 0;
   private fileName: string | null = null;
   private saved: Workshop | null = null;
+  /** The name the saved copy was written under, as the recent list gives it. */
+  private savedName: string | null = null;
+  /** How many times the shell would have asked whether to save unsaved changes, for tests. */
+  questions = 0;
+  /** The answer to that question: "discard" lets the workshop go, "cancel" keeps it. */
+  unsavedAnswer: "discard" | "cancel" = "discard";
+  /** How many times the UI asked to open a workshop, for tests. */
+  opens = 0;
+  /** The perspective looking, as the shell's viewer: null is the facilitator alone. */
+  private viewer: string | null = null;
+  /** The time stamped on placements; the contract test fixes it, as the engine's tests do. */
+  private readonly now: () => number;
 
   /**
    * Starts from `workshop`; a browser benchmark may hand it a big workshop through
-   * `window.__PARALLAX_FAKE_WORKSHOP__` before the page loads (the app never uses the fake).
+   * `window.__PARALLAX_FAKE_WORKSHOP__` before the page loads (the app never uses the fake). That
+   * one stands for a file named on the command line: it has a name, so the UI opens it directly.
    */
-  constructor(workshop?: Workshop) {
+  constructor(workshop?: Workshop, now: () => number = Date.now) {
     const given = (globalThis as { __PARALLAX_FAKE_WORKSHOP__?: Workshop })
       .__PARALLAX_FAKE_WORKSHOP__;
     this.workshop = clone(workshop ?? given ?? (sample as Workshop));
+    if (!workshop && given) this.fileName = "workshop.parallax";
+    this.now = now;
+  }
+
+  /** The shell's `settle_unsaved`: true when the open workshop may go. */
+  private settle(): boolean {
+    if (this.savedRevision === this.revision) return true;
+    this.questions += 1;
+    return this.unsavedAnswer !== "cancel";
+  }
+
+  /** Puts `workshop` in place with a fresh history; `untouched` when nothing in it is unsaved. */
+  private replace(workshop: Workshop, fileName: string | null, untouched: boolean) {
+    this.workshop = clone(workshop);
+    this.undoStack = [];
+    this.redoStack = [];
+    this.revision += 1;
+    this.savedRevision = untouched ? this.revision : null;
+    this.fileName = fileName;
   }
 
   /** What the last save wrote, for tests. */
@@ -82,13 +117,60 @@ export class FakeBackend implements Backend {
     return this.saved === null ? null : clone(this.saved);
   }
 
+  /** The whole workshop, unfiltered, for tests (the UI only ever gets it as the viewer sees it). */
+  snapshot(): Workshop {
+    return clone(this.workshop);
+  }
+
+  /** The engine's `is_hidden`: blind mode, not revealed yet. */
+  private hidden(): boolean {
+    return this.workshop.blind && this.workshop.phase === "placing";
+  }
+
+  /** The engine's `seen_by`: while hidden, only the viewer's own placements and no consensus
+   * or residual (they would anchor the room just as much). */
+  private seen(change: Change): Change {
+    const c = clone(change);
+    if (!this.hidden()) return c;
+    c.placements = Object.fromEntries(
+      Object.entries(c.placements).filter(([p]) => p === this.viewer),
+    );
+    c.consensus = null;
+    c.residual = null;
+    return c;
+  }
+
+  private seenWorkshop(): Workshop {
+    return { ...clone(this.workshop), changes: this.workshop.changes.map((c) => this.seen(c)) };
+  }
+
+  /** How far each perspective has got: safe to show while hidden. */
+  private progress(): Progress[] {
+    const total = this.workshop.changes.length;
+    return this.workshop.perspectives.map((p) => ({
+      perspective: p.id,
+      placed: this.workshop.changes.filter((c) => c.placements[p.id]).length,
+      total,
+    }));
+  }
+
   private view(): WorkshopView {
     return {
-      workshop: clone(this.workshop),
+      workshop: this.seenWorkshop(),
       status: this.status(),
       file_name: this.fileName,
       read_only: null,
+      hidden: this.hidden(),
+      progress: this.progress(),
     };
+  }
+
+  async setViewer(active: string | null): Promise<WorkshopView> {
+    if (active !== null && !this.workshop.perspectives.some((p) => p.id === active)) {
+      throw { code: "bad_request", message: `there is no perspective with id "${active}"` };
+    }
+    this.viewer = active;
+    return this.view();
   }
 
   private status(): WorkshopView["status"] {
@@ -112,40 +194,23 @@ export class FakeBackend implements Backend {
   /** Like the shell's reply: the one change touched (with its place), the whole workshop, or
    * neither when nothing changed. */
   private reply(touched: "nothing" | "everything" | string): EditReply {
-    const base = { status: this.status(), file_name: this.fileName, read_only: null };
+    const base = {
+      status: this.status(),
+      file_name: this.fileName,
+      read_only: null,
+      hidden: this.hidden(),
+      progress: this.progress(),
+    };
     if (touched === "nothing") return { ...base, change: null, workshop: null };
     const index = this.workshop.changes.findIndex((c) => c.id === touched);
     if (touched === "everything" || index < 0) {
-      return { ...base, change: null, workshop: clone(this.workshop) };
+      return { ...base, change: null, workshop: this.seenWorkshop() };
     }
     return {
       ...base,
-      change: { index, change: clone(this.workshop.changes[index]!) },
+      change: { index, change: this.seen(this.workshop.changes[index]!) },
       workshop: null,
     };
-  }
-
-  private change(id: string): Change {
-    const c = this.workshop.changes.find((c) => c.id === id);
-    if (!c) throw refuse(`there is no change with id "${id}"`);
-    return c;
-  }
-
-  private checkCell(cell: Cell, path: string) {
-    const maxL = this.workshop.matrix.likelihood.length;
-    const maxI = this.workshop.matrix.impact.length;
-    if (!Number.isInteger(cell.likelihood) || cell.likelihood < 1 || cell.likelihood > maxL) {
-      throw refuse(`${path}.likelihood: ${cell.likelihood} is outside 1..=${maxL}`);
-    }
-    if (!Number.isInteger(cell.impact) || cell.impact < 1 || cell.impact > maxI) {
-      throw refuse(`${path}.impact: ${cell.impact} is outside 1..=${maxI}`);
-    }
-  }
-
-  private perspectiveName(id: string): string {
-    const p = this.workshop.perspectives.find((p) => p.id === id);
-    if (!p) throw refuse(`there is no perspective with id "${id}"`);
-    return p.name;
   }
 
   async start(): Promise<WorkshopView> {
@@ -160,199 +225,11 @@ export class FakeBackend implements Backend {
   async applyEdit(sent: Edit): Promise<EditReply> {
     // Edits cross IPC as JSON in the app; doing the same here keeps the fake honest about it.
     const edit = JSON.parse(JSON.stringify(sent)) as Edit;
-    const before = clone(this.workshop);
-    let label: string;
-    switch (edit.kind) {
-      case "place": {
-        const c = this.change(edit.change);
-        const who = this.perspectiveName(edit.perspective);
-        const index = this.workshop.changes.indexOf(c);
-        this.checkCell(edit.cell, `changes[${index}].placements.${edit.perspective}`);
-        const old = c.placements[edit.perspective];
-        label = `${old ? "Move" : "Place"} '${c.title}' to L${edit.cell.likelihood} × I${edit.cell.impact} (${who})`;
-        c.placements[edit.perspective] = {
-          likelihood: edit.cell.likelihood,
-          impact: edit.cell.impact,
-          rationale: edit.rationale ?? old?.rationale ?? "",
-          placed_at_ms: Date.now(),
-        };
-        break;
-      }
-      case "unplace": {
-        const c = this.change(edit.change);
-        const who = this.perspectiveName(edit.perspective);
-        delete c.placements[edit.perspective];
-        label = `Take '${c.title}' back to the tray (${who})`;
-        break;
-      }
-      case "set_phase":
-        this.workshop.phase = edit.phase;
-        label = edit.phase === "revealed" ? "Reveal" : "Hide placements again";
-        break;
-      case "set_blind":
-        this.workshop.blind = edit.blind;
-        label = edit.blind ? "Turn blind mode on" : "Turn blind mode off";
-        break;
-      case "add_change": {
-        const title = edit.details.title.trim();
-        if (!title) throw refuse("change.title: must not be empty");
-        const highest = Math.max(
-          0,
-          ...this.workshop.changes.map((c) => Number(c.id.replace(/^c/, "")) || 0),
-        );
-        const change: Change = {
-          id: `c${highest + 1}`,
-          ...edit.details,
-          title,
-          placements: {},
-          consensus: null,
-          mitigations: [],
-          residual: null,
-        };
-        const index = edit.index ?? this.workshop.changes.length;
-        this.workshop.changes.splice(index, 0, change);
-        label = `Add '${title}'`;
-        break;
-      }
-      case "update_change": {
-        const c = this.change(edit.change);
-        if (!edit.details.title.trim()) throw refuse("change.title: must not be empty");
-        label = `Edit '${c.title}'`;
-        Object.assign(c, edit.details);
-        break;
-      }
-      case "remove_change": {
-        const c = this.change(edit.change);
-        this.workshop.changes.splice(this.workshop.changes.indexOf(c), 1);
-        label = `Delete '${c.title}'`;
-        break;
-      }
-      case "move_change": {
-        const c = this.change(edit.change);
-        const max = this.workshop.changes.length - 1;
-        if (edit.to_index < 0 || edit.to_index > max) {
-          throw refuse(`position ${edit.to_index} is outside 0..=${max}`);
-        }
-        this.workshop.changes.splice(this.workshop.changes.indexOf(c), 1);
-        this.workshop.changes.splice(edit.to_index, 0, c);
-        label = `Reorder '${c.title}'`;
-        break;
-      }
-      case "set_consensus":
-      case "set_residual": {
-        const c = this.change(edit.change);
-        const index = this.workshop.changes.indexOf(c);
-        const field = edit.kind === "set_consensus" ? "consensus" : "residual";
-        if (edit.cell) this.checkCell(edit.cell, `changes[${index}].${field}`);
-        c[field] = edit.cell ?? null;
-        label = `${field === "consensus" ? "Agree" : "Residual risk of"} '${c.title}'`;
-        break;
-      }
-      case "add_mitigation": {
-        const c = this.change(edit.change);
-        if (!edit.text.trim()) throw refuse("mitigation.text: must not be empty");
-        const highest = Math.max(
-          0,
-          ...c.mitigations.map((m) => Number(m.id.replace(/^m/, "")) || 0),
-        );
-        c.mitigations.push({
-          id: `m${highest + 1}`,
-          text: edit.text,
-          owner: edit.owner ?? "",
-          lowers: edit.lowers,
-        });
-        label = `Add a mitigation to '${c.title}'`;
-        break;
-      }
-      case "remove_mitigation": {
-        const c = this.change(edit.change);
-        c.mitigations = c.mitigations.filter((m) => m.id !== edit.mitigation);
-        label = `Remove a mitigation from '${c.title}'`;
-        break;
-      }
-      case "add_perspective": {
-        const name = edit.name.trim();
-        if (!name) throw refuse("perspective.name: must not be empty");
-        if (this.workshop.perspectives.length >= 8)
-          throw refuse("a workshop has at most 8 perspectives");
-        let id = name.toLowerCase().replace(/[^a-z0-9]+/g, "-") || "p";
-        while (this.workshop.perspectives.some((p) => p.id === id)) id += "-2";
-        this.workshop.perspectives.push({ id, name, color: edit.color ?? "#6a4c93" });
-        label = `Add the perspective '${name}'`;
-        break;
-      }
-      case "move_perspective": {
-        const list = this.workshop.perspectives;
-        const from = list.findIndex((p) => p.id === edit.perspective);
-        if (from < 0) throw refuse(`there is no perspective with id "${edit.perspective}"`);
-        if (edit.to_index < 0 || edit.to_index >= list.length) {
-          throw refuse(`position ${edit.to_index} is outside 0..=${list.length - 1}`);
-        }
-        const [moved] = list.splice(from, 1);
-        list.splice(edit.to_index, 0, moved!);
-        label = `Reorder '${moved!.name}'`;
-        break;
-      }
-      case "rename_perspective": {
-        const p = this.workshop.perspectives.find((p) => p.id === edit.perspective);
-        if (!p) throw refuse(`there is no perspective with id "${edit.perspective}"`);
-        label = `Rename '${p.name}' to '${edit.name}'`;
-        p.name = edit.name;
-        break;
-      }
-      case "recolor_perspective": {
-        const p = this.workshop.perspectives.find((p) => p.id === edit.perspective);
-        if (!p) throw refuse(`there is no perspective with id "${edit.perspective}"`);
-        p.color = edit.color;
-        label = `Recolour '${p.name}'`;
-        break;
-      }
-      case "remove_perspective": {
-        const name = this.perspectiveName(edit.perspective);
-        const placed = this.workshop.changes.filter((c) => c.placements[edit.perspective]).length;
-        if (placed > 0 && !edit.confirm) {
-          throw refuse(`removing ${name} would lose ${placed} placements; confirm to remove it`);
-        }
-        if (this.workshop.perspectives.length <= 2)
-          throw refuse("a workshop needs two perspectives");
-        this.workshop.perspectives = this.workshop.perspectives.filter(
-          (p) => p.id !== edit.perspective,
-        );
-        for (const c of this.workshop.changes) delete c.placements[edit.perspective];
-        label = `Remove the perspective '${name}'`;
-        break;
-      }
-      case "update_level": {
-        const levels = this.workshop.matrix[edit.axis];
-        const level = levels[edit.level - 1];
-        if (!level) throw refuse(`${edit.axis} has no level ${edit.level}`);
-        if (!edit.details.label.trim())
-          throw refuse(`matrix.${edit.axis}[${edit.level - 1}].label: must not be empty`);
-        levels[edit.level - 1] = edit.details;
-        label = `Edit ${edit.axis} level ${edit.level}`;
-        break;
-      }
-      case "set_bands": {
-        const b = edit.bands;
-        if (b[0]?.min_score !== 1) throw refuse("matrix.bands[0].min_score: must be 1");
-        for (let i = 1; i < b.length; i++) {
-          if (b[i]!.min_score <= b[i - 1]!.min_score) {
-            throw refuse(
-              `matrix.bands[${i}].min_score: ${b[i]!.min_score} must be above the previous band's ${b[i - 1]!.min_score}`,
-            );
-          }
-        }
-        this.workshop.matrix.bands = b;
-        label = "Change the bands";
-        break;
-      }
-      case "set_title":
-        this.workshop.title = edit.title;
-        label = "Rename the workshop";
-        break;
-      default:
-        throw refuse(`the fake backend does not handle "${edit.kind}" edits`);
-    }
+    const before = this.workshop;
+    // The edit works on a copy, so a refusal (thrown) leaves the workshop as it was.
+    const after = clone(before);
+    const label = applyEdit(after, edit, this.now());
+    this.workshop = after;
     const change = onlyChange(edit);
     this.undoStack.push({ label, before, change });
     this.redoStack = [];
@@ -395,13 +272,10 @@ export class FakeBackend implements Backend {
     return this.reply(touched ?? "everything");
   }
 
+  /** Opens the saved copy, if there is one (as if the user had picked its file). */
   async open(): Promise<WorkshopView> {
-    if (this.saved) {
-      this.workshop = clone(this.saved);
-      this.undoStack = [];
-      this.redoStack = [];
-      this.savedRevision = this.revision;
-    }
+    this.opens += 1;
+    if (this.saved && this.settle()) this.replace(this.saved, this.savedName, true);
     return this.view();
   }
 
@@ -409,6 +283,7 @@ export class FakeBackend implements Backend {
     this.saved = clone(this.workshop);
     this.savedRevision = this.revision;
     this.fileName ??= `${this.workshop.title.replace(/[/\\:*?"<>|]/g, "-")}.parallax`;
+    this.savedName = this.fileName;
     return this.view();
   }
 
@@ -416,48 +291,121 @@ export class FakeBackend implements Backend {
     return this.save();
   }
 
-  /** A fixed two-change CSV, as if the user had picked one (the engine reads real files). */
-  async previewImport(): Promise<ImportPreview | null> {
+  /** The settings the last import was applied with, for tests. */
+  lastImportSettings: ImportSettings | null = null;
+
+  /** A fixed Jira-shaped CSV with a quote left open on line 4, as if the user had picked it
+   * (the engine reads real files; its tests are the truth). Settings change the roles, the
+   * delimiter, the encoding and the type mapping as the engine would show them. */
+  async previewImport(settings?: ImportSettings): Promise<ImportPreview | null> {
+    const columns: PreviewColumn[] = FAKE_IMPORT_COLUMNS.map((c, i) => ({
+      ...c,
+      role: settings?.columns?.[i] ?? c.role,
+    }));
+    const mapped = (value: string): ChangeType =>
+      settings?.types.find((t) => t.value.toLowerCase() === value.toLowerCase())?.change_type ??
+      "normal";
+    const titleAt = columns.findIndex((c) => c.role.role === "title");
+    const typeAt = columns.findIndex((c) => c.role.role === "type");
+    const ticketAt = columns.findIndex((c) => c.role.role === "ticket");
+    const first: Change[] =
+      titleAt < 0
+        ? []
+        : columns[titleAt].samples.map((title, i) => ({
+            ...clone(sample.changes[i] as Change),
+            id: `c${i + 1}`,
+            title,
+            ticket: ticketAt < 0 ? "" : (columns[ticketAt].samples[i] ?? ""),
+            tags: [],
+            description: "",
+            placements: {},
+            change_type: typeAt < 0 ? "normal" : mapped(columns[typeAt].samples[i] ?? ""),
+          }));
     return {
-      file_name: "changes.csv",
-      changes: 2,
-      fields: ["title", "ticket"],
-      perspectives: [
-        { name: "Dev", placements: 2 },
-        { name: "Ops", placements: 1 },
+      title: "jira-export",
+      source: "jira",
+      delimiter: settings?.delimiter ?? "comma",
+      encoding: settings?.encoding ?? "utf-8",
+      header_key: "fake-jira-header",
+      columns,
+      types:
+        typeAt < 0
+          ? []
+          : ["Story", "Change"].map((value) => ({
+              value,
+              change_type: mapped(value),
+              known: false,
+              rows: 1,
+            })),
+      warnings: [
+        {
+          line: 4,
+          message:
+            "a quote opens here and is never closed: the rest of the file (2 lines) is read " +
+            "as one field; close the quote or remove it",
+        },
       ],
-      ignored_columns: ["Assignee"],
-      first: [
-        { title: "Upgrade Kafka", change_type: "normal", ticket: "OPS-1", tags: [] },
-        { title: "Rotate keys", change_type: "standard", ticket: "SEC-2", tags: [] },
-      ],
+      changes: first.length,
+      perspectives:
+        titleAt < 0
+          ? []
+          : [
+              { name: "Dev", placements: 0 },
+              { name: "Ops", placements: 0 },
+            ],
+      first,
+      problem:
+        titleAt < 0
+          ? "line 1: no column is mapped to title; it is the one field every change needs"
+          : null,
     };
   }
 
-  async applyImport(): Promise<WorkshopView> {
+  async applyImport(settings: ImportSettings): Promise<WorkshopView> {
+    const preview = await this.previewImport(settings);
+    if (!preview || preview.problem) {
+      throw { code: "cannot_open", message: preview?.problem ?? "no import" } as CommandError;
+    }
+    if (!this.settle()) return this.view();
+    this.lastImportSettings = clone(settings);
     const w = clone(sample as Workshop);
-    w.title = "changes";
-    w.changes = w.changes.slice(0, 2).map((c, i) => ({
-      ...c,
-      title: ["Upgrade Kafka", "Rotate keys"][i] ?? c.title,
-    }));
-    this.workshop = w;
-    this.undoStack = [];
-    this.redoStack = [];
-    this.revision += 1;
-    this.fileName = null;
+    w.title = preview.title;
+    w.changes = preview.first;
+    this.replace(w, null, false);
+    return this.view();
+  }
+
+  async newWorkshop(template: Template): Promise<WorkshopView | null> {
+    if (!this.settle()) return null;
+    const matrix = (templates as Record<Template, Workshop["matrix"]>)[template];
+    if (!matrix) throw { code: "bad_request", message: `unknown template '${template}'` };
+    const perspectives = (sample as Workshop).perspectives.slice(0, 2);
+    const w: Workshop = {
+      ...clone(sample as Workshop),
+      title: "New workshop",
+      changes: [],
+      phase: "placing",
+      blind: true,
+    };
+    this.replace({ ...w, matrix: clone(matrix), perspectives }, null, true);
+    return this.view();
+  }
+
+  async openSample(): Promise<WorkshopView | null> {
+    if (!this.settle()) return null;
+    this.replace(sample as Workshop, null, true);
     return this.view();
   }
 
   /** The file saved in this page, if any: the fake keeps one. */
   async recentFiles(): Promise<RecentFile[]> {
-    return this.fileName
+    return this.saved && this.savedName
       ? [
           {
             index: 0,
-            name: this.fileName,
+            name: this.savedName,
             folder: "(this browser page)",
-            title: this.workshop.title,
+            title: this.saved.title,
           },
         ]
       : [];
@@ -563,6 +511,7 @@ export class FakeBackend implements Backend {
     };
     const differs = changes.filter((c) => c.band_differs).length;
     return {
+      hidden: false,
       perspectives: w.perspectives.map((p) => ({
         id: p.id,
         name: p.name,

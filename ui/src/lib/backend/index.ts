@@ -11,15 +11,21 @@ import type {
   ExportOutcome,
   ExportProgress,
   ImportPreview,
+  ImportSettings,
   RecentFile,
+  Template,
   WorkshopView,
 } from "../types";
 
 export interface Backend {
   /** The UI's first call: Rust first offers unsaved work kept from an earlier run, if any. */
   start(): Promise<WorkshopView>;
-  /** The open workshop as it is now. */
+  /** The open workshop as it is now, as the current viewer may see it. */
   getWorkshop(): Promise<WorkshopView>;
+  /** Who is looking: the perspective placing now, or null for the facilitator alone. Every view
+   * and reply after this is filtered for that viewer by the engine: while `hidden`, it holds no
+   * other perspective's placements (only their `progress`). */
+  setViewer(active: string | null): Promise<WorkshopView>;
   /** Applies one edit; rejects with a CommandError and changes nothing if it is refused. The
    * reply carries the one change the edit touched, or the whole workshop. */
   applyEdit(edit: Edit): Promise<EditReply>;
@@ -37,14 +43,23 @@ export interface Backend {
   /** Saves to the document's file, asking where the first time. */
   save(): Promise<WorkshopView>;
   saveAs(): Promise<WorkshopView>;
-  /** Asks (in Rust) for a CSV and reads it into a preview; null when the user cancels. */
-  previewImport(): Promise<ImportPreview | null>;
-  /** Opens the previewed CSV as a new workshop (after Rust settles unsaved changes). */
-  applyImport(): Promise<WorkshopView>;
+  /** Without settings: asks (in Rust) for a CSV and the engine previews it (with the mapping
+   * remembered for its header); null when the user cancels. With settings: previews the chosen
+   * file again under a changed delimiter, encoding or mapping. */
+  previewImport(settings?: ImportSettings): Promise<ImportPreview | null>;
+  /** Builds the workshop under the facilitator's final settings and opens it (after Rust
+   * settles unsaved changes); rejects with the engine's message if the mapping cannot import. */
+  applyImport(settings: ImportSettings): Promise<WorkshopView>;
   /** Recently opened workshops, newest first. */
   recentFiles(): Promise<RecentFile[]>;
   /** Opens the recent workshop at `index` (after Rust settles unsaved changes). */
   openRecent(index: number): Promise<WorkshopView>;
+  /** A new, empty workshop on the matrix of `template`, with nothing unsaved (after Rust settles
+   * the open workshop's unsaved changes); null when the user cancelled that. */
+  newWorkshop(template: Template): Promise<WorkshopView | null>;
+  /** The sample workshop, untouched: nothing unsaved, so replacing it later asks nothing; null
+   * when the user cancelled settling the open workshop's unsaved changes. */
+  openSample(): Promise<WorkshopView | null>;
   /** The engine's analysis for a pair of perspectives (ids; the first two when null). */
   analyze(from: string | null, to: string | null): Promise<Analysis>;
   /** Asks (in Rust) where to write, then exports; progress arrives while it runs. */
@@ -71,6 +86,8 @@ export function patchView(view: WorkshopView, reply: EditReply): WorkshopView {
     status: reply.status,
     file_name: reply.file_name ?? null,
     read_only: reply.read_only ?? null,
+    hidden: reply.hidden,
+    progress: reply.progress,
   };
   if (reply.workshop) return { ...base, workshop: reply.workshop };
   if (reply.change && reply.change.index < view.workshop.changes.length) {
@@ -90,5 +107,8 @@ export async function connect(): Promise<Backend> {
     return new TauriBackend();
   }
   const { FakeBackend } = await import("./fake");
-  return new FakeBackend();
+  const fake = new FakeBackend();
+  // Browser tests ask the fake what it holds (never the UI's copy): a lost edit shows there.
+  (globalThis as { __PARALLAX_FAKE__?: unknown }).__PARALLAX_FAKE__ = fake;
+  return fake;
 }

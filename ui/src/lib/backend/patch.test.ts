@@ -17,7 +17,13 @@ const view: WorkshopView = {
   },
   file_name: "w.parallax",
   read_only: null,
+  hidden: true,
+  progress: [],
 };
+const progress = [
+  { perspective: "dev", placed: 1, total: 8 },
+  { perspective: "ops", placed: 0, total: 8 },
+];
 const status = {
   dirty: true,
   undo_label: "Place",
@@ -38,8 +44,11 @@ describe("patchView", () => {
       read_only: null,
       change: { index: 2, change: changed },
       workshop: null,
+      hidden: true,
+      progress,
     });
     expect(next.workshop.changes[2]).toBe(changed);
+    expect(next.progress).toEqual(progress);
     expect(next.workshop.changes[1]).toBe(view.workshop.changes[1]);
     expect(next.workshop.perspectives).toBe(view.workshop.perspectives);
     expect(next.status).toEqual(status);
@@ -54,7 +63,10 @@ describe("patchView", () => {
       read_only: null,
       change: null,
       workshop,
+      hidden: false,
+      progress,
     });
+    expect(next.hidden).toBe(false);
     expect(next.workshop).toBe(workshop);
     expect(next.file_name).toBeNull();
   });
@@ -66,6 +78,8 @@ describe("patchView", () => {
       read_only: null,
       change: null,
       workshop: null,
+      hidden: true,
+      progress,
     });
     expect(next.workshop).toBe(view.workshop);
     expect(next.status).toEqual(status);

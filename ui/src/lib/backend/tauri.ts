@@ -10,7 +10,9 @@ import type {
   ExportOutcome,
   ExportProgress,
   ImportPreview,
+  ImportSettings,
   RecentFile,
+  Template,
   WorkshopView,
 } from "../types";
 import type { Backend } from "./index";
@@ -21,6 +23,9 @@ export class TauriBackend implements Backend {
   }
   getWorkshop(): Promise<WorkshopView> {
     return invoke<WorkshopView>("get_workshop");
+  }
+  setViewer(active: string | null): Promise<WorkshopView> {
+    return invoke<WorkshopView>("set_viewer", { active });
   }
   applyEdit(edit: Edit): Promise<EditReply> {
     return invoke<EditReply>("apply_edit", { edit });
@@ -46,17 +51,23 @@ export class TauriBackend implements Backend {
   saveAs(): Promise<WorkshopView> {
     return invoke<WorkshopView>("save_workshop_as");
   }
-  previewImport(): Promise<ImportPreview | null> {
-    return invoke<ImportPreview | null>("preview_import");
+  previewImport(settings?: ImportSettings): Promise<ImportPreview | null> {
+    return invoke<ImportPreview | null>("preview_import", { settings: settings ?? null });
   }
-  applyImport(): Promise<WorkshopView> {
-    return invoke<WorkshopView>("apply_import");
+  applyImport(settings: ImportSettings): Promise<WorkshopView> {
+    return invoke<WorkshopView>("apply_import", { settings });
   }
   recentFiles(): Promise<RecentFile[]> {
     return invoke<RecentFile[]>("recent_files");
   }
   openRecent(index: number): Promise<WorkshopView> {
     return invoke<WorkshopView>("open_recent", { index });
+  }
+  newWorkshop(template: Template): Promise<WorkshopView | null> {
+    return invoke<WorkshopView | null>("new_workshop", { template });
+  }
+  openSample(): Promise<WorkshopView | null> {
+    return invoke<WorkshopView | null>("open_sample");
   }
   analyze(from: string | null, to: string | null): Promise<Analysis> {
     return invoke<Analysis>("analyze", { from, to });

@@ -10,10 +10,16 @@ import type { QueueEntry } from "./QueueEntry";
 
 /**
  * The whole analysis of a workshop for one pair of perspectives. Floats are never NaN or
- * infinite; an undefined value is null with a reason beside it. It borrows names, titles and
- * ids from the workshop: a view, computed in well under a millisecond, never stored.
+ * infinite; an undefined value is null with a reason beside it. It owns the names, titles and
+ * ids it shows, copied from the workshop: a view, never stored.
  */
-export type Analysis = { perspectives: Array<PerspectiveCount>, pair: Pair, 
+export type Analysis = { 
+/**
+ * True in blind mode before Reveal: everything below that comes from the placements is
+ * empty, zero or null (with `hidden_until_reveal` as the reason), and the summary says so.
+ * `perspectives` still counts each one's placements: progress is always safe to show.
+ */
+hidden: boolean, perspectives: Array<PerspectiveCount>, pair: Pair, 
 /**
  * Changes in the workshop.
  */

@@ -3,4 +3,4 @@
 /**
  * Why a statistic has no value. Serialised as a snake_case code.
  */
-export type Undefined = "no_comparable_changes" | "single_change" | "no_variation" | "not_finite";
+export type Undefined = "no_comparable_changes" | "single_change" | "no_variation" | "not_finite" | "hidden_until_reveal";

@@ -1,0 +1,259 @@
+//! What every matrix chart stands on: the canvas' layout (margins, the grid's box, the legend's
+//! column), the title and subtitle, the band-coloured grid with its level labels and band legend,
+//! and the note shown over an empty grid. Charts draw on top of it; it never draws a change.
+
+use crate::export::scene::{Align, Part, Rgb, Scene, HEIGHT, WIDTH};
+use crate::export::text::one_line;
+use crate::{Axis, Cell, Workshop};
+
+pub(super) const MARGIN: f64 = 60.0;
+pub(super) const TITLE_Y: f64 = 58.0;
+pub(super) const SUBTITLE_Y: f64 = 108.0;
+pub(super) const GRID_X0: f64 = 300.0;
+pub(super) const GRID_X1: f64 = 1470.0;
+pub(super) const GRID_Y0: f64 = 150.0;
+pub(super) const GRID_Y1: f64 = 920.0;
+pub(super) const LEGEND_X: f64 = 1510.0;
+pub(super) const LEGEND_RIGHT: f64 = WIDTH - 40.0;
+pub(super) const BOTTOM: f64 = HEIGHT - 24.0;
+pub(super) const CELL_FOOTER: f64 = 24.0;
+pub(super) const CELL_PAD: f64 = 7.0;
+
+pub(super) fn header(s: &mut Scene, title: &str, subtitle: &str) {
+    s.text_fit(
+        MARGIN,
+        TITLE_Y,
+        title,
+        44.0,
+        true,
+        Rgb::INK,
+        Align::Start,
+        WIDTH - 2.0 * MARGIN,
+    );
+    s.text_fit(
+        MARGIN,
+        SUBTITLE_Y,
+        subtitle,
+        26.0,
+        false,
+        Rgb::MUTED,
+        Align::Start,
+        WIDTH - 2.0 * MARGIN,
+    );
+}
+
+/// The matrix with likelihood up (level 1 at the bottom) and impact to the right.
+pub(super) struct Grid {
+    pub(super) likelihood: u8,
+    pub(super) impact: u8,
+}
+
+impl Grid {
+    pub(super) fn of(w: &Workshop) -> Grid {
+        Grid {
+            likelihood: w.matrix.max_level(Axis::Likelihood).max(1),
+            impact: w.matrix.max_level(Axis::Impact).max(1),
+        }
+    }
+    pub(super) fn cell_w(&self) -> f64 {
+        (GRID_X1 - GRID_X0) / f64::from(self.impact)
+    }
+    pub(super) fn cell_h(&self) -> f64 {
+        (GRID_Y1 - GRID_Y0) / f64::from(self.likelihood)
+    }
+    /// The rectangle of a cell; `None` for a cell outside the matrix (validation rules it out).
+    pub(super) fn rect(&self, cell: Cell) -> Option<(f64, f64, f64, f64)> {
+        if !(1..=self.likelihood).contains(&cell.likelihood)
+            || !(1..=self.impact).contains(&cell.impact)
+        {
+            return None;
+        }
+        let x0 = GRID_X0 + f64::from(cell.impact - 1) * self.cell_w();
+        let y0 = GRID_Y0 + f64::from(self.likelihood - cell.likelihood) * self.cell_h();
+        Some((x0, y0, x0 + self.cell_w(), y0 + self.cell_h()))
+    }
+    pub(super) fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
+        (1..=self.likelihood).flat_map(move |l| (1..=self.impact).map(move |i| Cell::new(l, i)))
+    }
+}
+
+pub(super) fn band_fill(color: &str) -> Rgb {
+    Rgb::parse(color).lighten(0.35)
+}
+
+/// Cells coloured by band with score and band name, level labels on both axes, band legend.
+/// Returns the y where the legend's free space starts.
+pub(super) fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
+    let grid_start = s.next_index();
+    for cell in g.cells() {
+        let Some((x0, y0, x1, y1)) = g.rect(cell) else {
+            continue;
+        };
+        let band = w.matrix.band_of(cell);
+        let fill = band.map_or(Rgb(230, 230, 230), |b| band_fill(&b.color));
+        let rect = s.next_index();
+        s.rect(x0, y0, x1, y1, Some(fill), Some((Rgb::WHITE, 3.0)));
+        let label = match band {
+            Some(b) => format!("{} · {}", cell.score(), one_line(&b.name)),
+            None => cell.score().to_string(),
+        };
+        s.text_fit(
+            x1 - 8.0,
+            y1 - CELL_FOOTER / 2.0 - 2.0,
+            &label,
+            16.0,
+            false,
+            Rgb::MUTED,
+            Align::End,
+            x1 - x0 - 16.0,
+        );
+        let label = (s.next_index() > rect + 1).then_some(rect + 1);
+        s.tag(Part::Cell {
+            rect,
+            label,
+            name: format!("Cell L{} × I{}", cell.likelihood, cell.impact),
+        });
+    }
+    let (cw, ch) = (g.cell_w(), g.cell_h());
+    for l in 1..=g.likelihood {
+        let y = GRID_Y0 + f64::from(g.likelihood - l) * ch + ch / 2.0;
+        let label = w
+            .matrix
+            .level(Axis::Likelihood, l)
+            .map_or(String::new(), |lv| lv.label.clone());
+        s.text_fit(
+            GRID_X0 - 14.0,
+            y - 13.0,
+            &label,
+            22.0,
+            true,
+            Rgb::INK,
+            Align::End,
+            GRID_X0 - 14.0 - MARGIN,
+        );
+        s.text(
+            GRID_X0 - 14.0,
+            y + 15.0,
+            format!("L{l}"),
+            19.0,
+            false,
+            Rgb::MUTED,
+            Align::End,
+        );
+    }
+    for i in 1..=g.impact {
+        let x = GRID_X0 + f64::from(i - 1) * cw + cw / 2.0;
+        let label = w
+            .matrix
+            .level(Axis::Impact, i)
+            .map_or(String::new(), |lv| lv.label.clone());
+        s.text_fit(
+            x,
+            GRID_Y1 + 24.0,
+            &label,
+            22.0,
+            true,
+            Rgb::INK,
+            Align::Middle,
+            cw - 10.0,
+        );
+        s.text(
+            x,
+            GRID_Y1 + 52.0,
+            format!("I{i}"),
+            19.0,
+            false,
+            Rgb::MUTED,
+            Align::Middle,
+        );
+    }
+    s.text(
+        GRID_X0 - 14.0,
+        GRID_Y1 + 52.0,
+        "Likelihood ↑",
+        22.0,
+        true,
+        Rgb::INK,
+        Align::End,
+    );
+    s.text(
+        (GRID_X0 + GRID_X1) / 2.0,
+        GRID_Y1 + 86.0,
+        "Impact →",
+        22.0,
+        true,
+        Rgb::INK,
+        Align::Middle,
+    );
+
+    s.group_since(grid_start, "Matrix grid");
+
+    // Band legend.
+    let legend_start = s.next_index();
+    let mut y = GRID_Y0 + 14.0;
+    s.text(
+        LEGEND_X,
+        y,
+        "Bands (score = L × I)",
+        22.0,
+        true,
+        Rgb::INK,
+        Align::Start,
+    );
+    y += 38.0;
+    for (i, b) in w.matrix.bands.iter().enumerate() {
+        let hi = w
+            .matrix
+            .bands
+            .get(i + 1)
+            .map(|n| n.min_score.saturating_sub(1));
+        let range = match hi {
+            Some(hi) if hi > b.min_score => format!("{}–{}", b.min_score, hi),
+            Some(_) => b.min_score.to_string(),
+            None => format!("{}+", b.min_score),
+        };
+        s.rect(
+            LEGEND_X,
+            y - 14.0,
+            LEGEND_X + 40.0,
+            y + 14.0,
+            Some(band_fill(&b.color)),
+            Some((Rgb::RULE, 1.0)),
+        );
+        let label = format!("{} ({range})", one_line(&b.name));
+        s.text_fit(
+            LEGEND_X + 52.0,
+            y,
+            &label,
+            20.0,
+            false,
+            Rgb::INK,
+            Align::Start,
+            LEGEND_RIGHT - LEGEND_X - 52.0,
+        );
+        y += 36.0;
+    }
+    s.group_since(legend_start, "Legend: bands");
+    y + 12.0
+}
+
+/// A centred note over the grid when there is nothing to show.
+pub(super) fn empty_note(s: &mut Scene, text: &str) {
+    let (x0, y0, x1, y1) = (
+        GRID_X0 + 80.0,
+        (GRID_Y0 + GRID_Y1) / 2.0 - 40.0,
+        GRID_X1 - 80.0,
+        (GRID_Y0 + GRID_Y1) / 2.0 + 40.0,
+    );
+    s.rect(x0, y0, x1, y1, Some(Rgb::WHITE), Some((Rgb::RULE, 2.0)));
+    s.text_fit(
+        (x0 + x1) / 2.0,
+        (y0 + y1) / 2.0,
+        text,
+        28.0,
+        true,
+        Rgb::INK,
+        Align::Middle,
+        x1 - x0 - 30.0,
+    );
+}

@@ -1,0 +1,284 @@
+//! The charts a facilitator puts on slides: a matrix per perspective, the overlay of two
+//! perspectives (a marker per perspective, an arrow from one to the other), the axis-gap chart
+//! (per change, the likelihood gap beside the impact gap), the consensus matrix and inherent →
+//! residual arrows. Each is laid out as a [`Scene`] on a 1920×1080 canvas and painted as PNG
+//! (1920×1080 or 3840×2160) or SVG.
+//!
+//! Made for a projector and a greyscale printout: big type, perspectives told apart by marker
+//! shape as well as colour, every cell labelled with its score and band. Crowded cells show what
+//! fits and "+N more"; long titles end in "…"; nothing is drawn outside the canvas. It must never
+//! compute statistics of its own: gaps, their order and inherent cells come from `crate::analysis`.
+//!
+//! This file names the charts, dispatches to one file per chart (`matrix` for the card charts,
+//! `overlay`, `gaps`, `residual`) over what they share (`grid`, `markers`), and paints a scene.
+//! Which chart a person asked for is resolved in `request`.
+
+use plotters::prelude::*;
+
+use super::scene::{self, Scene};
+use super::text::one_line;
+use super::ExportError;
+use crate::{PerspectiveId, Workshop};
+
+mod gaps;
+mod grid;
+mod markers;
+mod matrix;
+mod overlay;
+mod request;
+mod residual;
+#[cfg(test)]
+pub(crate) mod tests;
+
+pub(crate) use gaps::analysis_error;
+pub use gaps::{analyse_pair, pair_rows, GapRow};
+pub use request::{ChartKind, ChartRequest};
+
+/// Which chart to draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chart {
+    /// One perspective's placements as cards on the matrix.
+    Matrix { perspective: PerspectiveId },
+    /// Two perspectives' placements as markers, with an arrow from `from` to `to`.
+    Overlay {
+        from: PerspectiveId,
+        to: PerspectiveId,
+    },
+    /// Per change, the signed likelihood gap beside the impact gap (`to` − `from`).
+    Gaps {
+        from: PerspectiveId,
+        to: PerspectiveId,
+    },
+    /// The consensus placements as cards on the matrix.
+    Consensus,
+    /// An arrow from each change's inherent (consensus) cell to its residual cell.
+    Residual,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Svg,
+}
+
+/// The size of a rendered chart; both are 16:9.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartSize {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl ChartSize {
+    pub const HD: ChartSize = ChartSize {
+        width: 1920,
+        height: 1080,
+    };
+    pub const UHD: ChartSize = ChartSize {
+        width: 3840,
+        height: 2160,
+    };
+
+    /// "1920x1080" or "3840x2160".
+    pub fn parse(s: &str) -> Option<ChartSize> {
+        match s.trim().to_ascii_lowercase().replace('×', "x").as_str() {
+            "1920x1080" => Some(ChartSize::HD),
+            "3840x2160" => Some(ChartSize::UHD),
+            _ => None,
+        }
+    }
+}
+
+impl Chart {
+    /// Which kind of chart this is.
+    pub fn kind(&self) -> ChartKind {
+        match self {
+            Chart::Matrix { .. } => ChartKind::Matrix,
+            Chart::Overlay { .. } => ChartKind::Overlay,
+            Chart::Gaps { .. } => ChartKind::Gaps,
+            Chart::Consensus => ChartKind::Consensus,
+            Chart::Residual => ChartKind::Residual,
+        }
+    }
+
+    /// The charts of a whole export, in slide order: a matrix per perspective, then the overlay
+    /// and gaps of the first two perspectives, the consensus and the residual chart.
+    pub fn all(w: &Workshop) -> Vec<Chart> {
+        let mut charts: Vec<Chart> = w
+            .perspectives
+            .iter()
+            .map(|p| Chart::Matrix {
+                perspective: p.id.clone(),
+            })
+            .collect();
+        if let [a, b, ..] = w.perspectives.as_slice() {
+            charts.push(Chart::Overlay {
+                from: a.id.clone(),
+                to: b.id.clone(),
+            });
+            charts.push(Chart::Gaps {
+                from: a.id.clone(),
+                to: b.id.clone(),
+            });
+        }
+        charts.push(Chart::Consensus);
+        charts.push(Chart::Residual);
+        charts
+    }
+
+    /// The chart's title, as on the chart and its slide.
+    pub fn title(&self, w: &Workshop) -> Result<String, ExportError> {
+        Ok(match self {
+            Chart::Matrix { perspective } => {
+                format!(
+                    "{}: where {} placed the changes",
+                    one_line(&w.title),
+                    name(w, perspective)?
+                )
+            }
+            Chart::Overlay { from, to } => {
+                format!(
+                    "{} vs {}: the same changes, seen from two places",
+                    name(w, from)?,
+                    name(w, to)?
+                )
+            }
+            Chart::Gaps { from, to } => {
+                format!(
+                    "Where {} and {} disagree, axis by axis",
+                    name(w, from)?,
+                    name(w, to)?
+                )
+            }
+            Chart::Consensus => "Consensus: where the room agreed each change sits".to_owned(),
+            Chart::Residual => "Inherent → residual: what the mitigations buy".to_owned(),
+        })
+    }
+
+    /// A short name for files: `matrix-dev`, `overlay-dev-ops`, `consensus`…
+    pub fn slug(&self, w: &Workshop) -> String {
+        let id = |p: &PerspectiveId| {
+            let i = w.perspectives.iter().position(|x| &x.id == p).unwrap_or(0);
+            let s: String =
+                p.0.chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .collect();
+            if s.is_empty() {
+                format!("p{}", i + 1)
+            } else {
+                s
+            }
+        };
+        match self {
+            Chart::Matrix { perspective } => format!("matrix-{}", id(perspective)),
+            Chart::Overlay { from, to } => format!("overlay-{}-{}", id(from), id(to)),
+            Chart::Gaps { from, to } => format!("gaps-{}-{}", id(from), id(to)),
+            Chart::Consensus => "consensus".to_owned(),
+            Chart::Residual => "residual".to_owned(),
+        }
+    }
+
+    /// Lays the chart out on the 1920×1080 canvas.
+    pub fn scene(&self, w: &Workshop) -> Result<Scene, ExportError> {
+        self.scene_with_title(w, true)
+    }
+
+    /// The chart without its title line, for a slide whose own title sits in that band.
+    pub fn scene_for_slide(&self, w: &Workshop) -> Result<Scene, ExportError> {
+        self.scene_with_title(w, false)
+    }
+
+    fn scene_with_title(&self, w: &Workshop, show_title: bool) -> Result<Scene, ExportError> {
+        let title = self.title(w)?;
+        let title = if show_title { title } else { String::new() };
+        match self {
+            Chart::Matrix { perspective } => matrix::perspective(w, &title, perspective),
+            Chart::Consensus => Ok(matrix::consensus(w, &title)),
+            Chart::Overlay { from, to } => overlay::scene(w, &title, from, to),
+            Chart::Gaps { from, to } => gaps::scene(w, &title, from, to),
+            Chart::Residual => Ok(residual::scene(w, &title)),
+        }
+    }
+}
+
+fn name(w: &Workshop, id: &PerspectiveId) -> Result<String, ExportError> {
+    w.perspective(id)
+        .map(|p| one_line(&p.name))
+        .ok_or_else(|| unknown(w, &id.0))
+}
+
+/// The error for a perspective `w` does not have, naming the ones it has.
+fn unknown(w: &Workshop, name: &str) -> ExportError {
+    ExportError::UnknownPerspective {
+        name: name.to_owned(),
+        known: w
+            .perspectives
+            .iter()
+            .map(|p| one_line(&p.name))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Renders `chart` of `w` as PNG or SVG bytes at `size`.
+pub fn render(
+    w: &Workshop,
+    chart: &Chart,
+    format: ImageFormat,
+    size: ChartSize,
+) -> Result<Vec<u8>, ExportError> {
+    let scene = chart.scene(w)?;
+    render_scene(&scene, format, size)
+}
+
+/// Paints a laid-out scene as PNG or SVG bytes.
+pub fn render_scene(
+    scene: &Scene,
+    format: ImageFormat,
+    size: ChartSize,
+) -> Result<Vec<u8>, ExportError> {
+    let (wpx, hpx) = (size.width, size.height);
+    match format {
+        ImageFormat::Png => {
+            let mut rgb = vec![0u8; (wpx as usize) * (hpx as usize) * 3];
+            {
+                let area = BitMapBackend::with_buffer(&mut rgb, (wpx, hpx)).into_drawing_area();
+                scene::paint_with(scene, &area, false)?;
+            }
+            // Text last, from a glyph cache (see glyphs.rs): labels sit on top of shapes.
+            scene::paint_text(scene, &mut rgb, wpx, hpx)?;
+            encode_png(&rgb, wpx, hpx)
+        }
+        ImageFormat::Svg => {
+            let mut svg = String::new();
+            {
+                let area = SVGBackend::with_string(&mut svg, (wpx, hpx)).into_drawing_area();
+                scene::paint(scene, &area)?;
+            }
+            Ok(svg.into_bytes())
+        }
+    }
+}
+
+fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, ExportError> {
+    let mut out = Vec::with_capacity(rgb.len() / 16);
+    let e = |e: png::EncodingError| ExportError::Encode(e.to_string());
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        // Charts are flat colours: the fast compressor already makes them small.
+        enc.set_compression(png::Compression::Fast);
+        let mut writer = enc.write_header().map_err(e)?;
+        writer.write_image_data(rgb).map_err(e)?;
+        writer.finish().map_err(e)?;
+    }
+    Ok(out)
+}

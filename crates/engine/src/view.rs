@@ -1,0 +1,297 @@
+//! What each viewer may see of a workshop. While the room is placing in blind mode
+//! (`Workshop::is_hidden`), a viewer receives only the placements of the perspective it is
+//! placing for; the other perspectives' cells and rationales, the consensus and the residual are
+//! withheld (they would anchor the room as much as the placements), and how far each perspective
+//! has got (`progress`) is all that is said about them. After Reveal, or with blind mode off,
+//! every viewer sees everything. This is the one place that decides it: the shell sends a window
+//! (and, later, a participant's page) exactly what these functions return, and no screen hides
+//! data it was sent.
+//!
+//! It must never hand a viewer data the blind rule withholds. What it returns is a copy for
+//! showing only: never apply edits to it or save it, or the withheld placements would be lost.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{Change, PerspectiveId, Workshop};
+
+/// Who is looking. A participant on their own device (the room) will be another viewer here,
+/// seeing the perspective they place for the way the facilitator sees the active one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Viewer {
+    /// The facilitator's window: before Reveal in blind mode it sees the active perspective's
+    /// placements (the tab being placed) and every perspective's progress, never the others'
+    /// cells, consensus or residual.
+    Facilitator {
+        #[serde(default)]
+        #[ts(optional = nullable)]
+        active: Option<PerspectiveId>,
+    },
+}
+
+impl Viewer {
+    /// The one perspective whose placements this viewer sees while placements are hidden.
+    fn own(&self) -> Option<&PerspectiveId> {
+        match self {
+            Viewer::Facilitator { active } => active.as_ref(),
+        }
+    }
+}
+
+/// How far one perspective has got: `placed` of the `total` changes. Always safe to show: it says
+/// how far each group is without saying where anything went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Progress {
+    pub perspective: PerspectiveId,
+    pub placed: u32,
+    pub total: u32,
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Workshop {
+    /// The workshop as `viewer` may see it (see the module head). An active perspective the
+    /// workshop does not have sees no placements at all while they are hidden.
+    pub fn seen_by(&self, viewer: &Viewer) -> Workshop {
+        if !self.is_hidden() {
+            return self.clone();
+        }
+        Workshop {
+            title: self.title.clone(),
+            matrix: self.matrix.clone(),
+            perspectives: self.perspectives.clone(),
+            changes: self
+                .changes
+                .iter()
+                .map(|c| withheld(c, viewer.own()))
+                .collect(),
+            phase: self.phase,
+            blind: self.blind,
+        }
+    }
+
+    /// The change at `index` as `viewer` may see it, without copying the rest of the workshop
+    /// (what a window receives after an edit that touched that change alone). None when there
+    /// is no change at `index`.
+    pub fn change_seen_by(&self, index: usize, viewer: &Viewer) -> Option<Change> {
+        let change = self.changes.get(index)?;
+        Some(if self.is_hidden() {
+            withheld(change, viewer.own())
+        } else {
+            change.clone()
+        })
+    }
+
+    /// Every perspective's progress, in workshop order.
+    pub fn progress(&self) -> Vec<Progress> {
+        let column: HashMap<&PerspectiveId, usize> = self
+            .perspectives
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (&p.id, i))
+            .collect();
+        let mut placed = vec![0usize; self.perspectives.len()];
+        for change in &self.changes {
+            for id in change.placements.keys() {
+                if let Some(&i) = column.get(id) {
+                    placed[i] += 1;
+                }
+            }
+        }
+        let total = count(self.changes.len());
+        self.perspectives
+            .iter()
+            .zip(placed)
+            .map(|(p, n)| Progress {
+                perspective: p.id.clone(),
+                placed: count(n),
+                total,
+            })
+            .collect()
+    }
+}
+
+/// A copy of `change` with everything but `own`'s placement withheld. Built field by field, so
+/// that a field added to `Change` later does not slip through unnoticed: it must be named here.
+fn withheld(change: &Change, own: Option<&PerspectiveId>) -> Change {
+    let Change {
+        id,
+        title,
+        description,
+        change_type,
+        ticket,
+        tags,
+        placements,
+        consensus: _,
+        mitigations,
+        residual: _,
+    } = change;
+    Change {
+        id: id.clone(),
+        title: title.clone(),
+        description: description.clone(),
+        change_type: *change_type,
+        ticket: ticket.clone(),
+        tags: tags.clone(),
+        placements: placements
+            .iter()
+            .filter(|(p, _)| Some(*p) == own)
+            .map(|(p, placement)| (p.clone(), placement.clone()))
+            .collect(),
+        consensus: None,
+        mitigations: mitigations.clone(),
+        residual: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{sample, Cell, Phase, Placement};
+
+    fn placed(w: &mut Workshop, change: usize, who: &str, l: u8, i: u8) {
+        w.changes[change].placements.insert(
+            PerspectiveId::new(who),
+            Placement {
+                likelihood: l,
+                impact: i,
+                rationale: format!("secret reason of {who}"),
+                placed_at_ms: 1,
+            },
+        );
+    }
+
+    /// The sample with Dev and Ops placements, a consensus and a residual, in blind mode, placing.
+    fn workshop() -> Workshop {
+        let mut w = sample::workshop();
+        placed(&mut w, 0, "dev", 1, 2);
+        placed(&mut w, 0, "ops", 4, 4);
+        placed(&mut w, 1, "ops", 3, 3);
+        w.changes[0].consensus = Some(Cell::new(2, 2));
+        w.changes[0].residual = Some(Cell::new(1, 2));
+        w.blind = true;
+        w.phase = Phase::Placing;
+        w
+    }
+
+    fn facilitator(active: Option<&str>) -> Viewer {
+        Viewer::Facilitator {
+            active: active.map(PerspectiveId::new),
+        }
+    }
+
+    #[test]
+    fn before_reveal_nothing_of_another_perspective_leaks() {
+        let w = workshop();
+        let dev = PerspectiveId::new("dev");
+        let seen = w.seen_by(&facilitator(Some("dev")));
+        assert_eq!(
+            seen.changes[0].placements[&dev],
+            w.changes[0].placements[&dev]
+        );
+        assert_eq!(seen.changes[0].placements.len(), 1);
+        assert!(seen.changes[1].placements.is_empty());
+        let json = serde_json::to_string(&seen).unwrap();
+        assert!(json.contains("secret reason of dev"), "its own rationale");
+        for leak in [
+            "secret reason of ops",
+            "\"ops\":{",
+            "consensus\":{",
+            "residual\":{",
+        ] {
+            assert!(!json.contains(leak), "{leak} leaks: {json}");
+        }
+        assert!(seen.changes.iter().all(|c| c.consensus.is_none()));
+        assert!(seen.changes.iter().all(|c| c.residual.is_none()));
+        for (i, change) in w.changes.iter().enumerate() {
+            let one = w.change_seen_by(i, &facilitator(Some("dev"))).unwrap();
+            assert_eq!(
+                one, seen.changes[i],
+                "one change is filtered as the whole is"
+            );
+            assert_eq!(one.id, change.id);
+        }
+        assert_eq!(w.change_seen_by(w.changes.len(), &facilitator(None)), None);
+
+        let seen = w.seen_by(&facilitator(Some("ops")));
+        let json = serde_json::to_string(&seen).unwrap();
+        assert!(!json.contains("secret reason of dev"), "{json}");
+        assert_eq!(seen.changes[1].placements.len(), 1);
+    }
+
+    #[test]
+    fn no_active_or_an_unknown_perspective_sees_no_placements() {
+        let w = workshop();
+        for viewer in [facilitator(None), facilitator(Some("security"))] {
+            let seen = w.seen_by(&viewer);
+            assert!(
+                seen.changes.iter().all(|c| c.placements.is_empty()),
+                "{viewer:?}"
+            );
+            let json = serde_json::to_string(&seen).unwrap();
+            assert!(!json.contains("secret reason"), "{json}");
+            assert_eq!(seen.progress(), vec_of_zero(&w), "the copy counts nothing");
+        }
+    }
+
+    fn vec_of_zero(w: &Workshop) -> Vec<Progress> {
+        w.perspectives
+            .iter()
+            .map(|p| Progress {
+                perspective: p.id.clone(),
+                placed: 0,
+                total: count(w.changes.len()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn after_reveal_or_with_blind_mode_off_everything_is_seen() {
+        let mut w = workshop();
+        w.phase = Phase::Revealed;
+        for viewer in [facilitator(Some("dev")), facilitator(None)] {
+            assert_eq!(w.seen_by(&viewer), w);
+            assert_eq!(w.change_seen_by(0, &viewer).as_ref(), Some(&w.changes[0]));
+        }
+        w.phase = Phase::Placing;
+        w.blind = false;
+        assert_eq!(w.seen_by(&facilitator(None)), w);
+        assert_eq!(
+            w.change_seen_by(0, &facilitator(None)).as_ref(),
+            Some(&w.changes[0])
+        );
+        w.blind = true;
+        assert_ne!(w.seen_by(&facilitator(None)), w, "and hidden again");
+    }
+
+    #[test]
+    fn progress_counts_each_perspective() {
+        let mut w = workshop();
+        let total = count(w.changes.len());
+        let progress = w.progress();
+        let got: Vec<(&str, u32, u32)> = progress
+            .iter()
+            .map(|p| (p.perspective.0.as_str(), p.placed, p.total))
+            .collect();
+        assert_eq!(got, [("dev", 1, total), ("ops", 2, total)]);
+        w.changes.clear();
+        assert!(w.progress().iter().all(|p| (p.placed, p.total) == (0, 0)));
+    }
+
+    #[test]
+    fn a_viewer_crosses_ipc_as_tagged_json() {
+        let v: Viewer = serde_json::from_str(r#"{"kind":"facilitator","active":"ops"}"#).unwrap();
+        assert_eq!(v, facilitator(Some("ops")));
+        let v: Viewer = serde_json::from_str(r#"{"kind":"facilitator"}"#).unwrap();
+        assert_eq!(v, facilitator(None));
+        assert_eq!(
+            serde_json::to_string(&facilitator(None)).unwrap(),
+            r#"{"kind":"facilitator","active":null}"#
+        );
+    }
+}
