@@ -183,7 +183,7 @@ fn data_exports_csv_json_and_markdown() {
     assert_eq!(code, Some(0), "{err}");
     let report = std::fs::read_to_string(&md).unwrap();
     assert!(
-        report.starts_with("# Q3 \\<platform\\> \\& \\\"changes\\\" review"),
+        report.starts_with("# Q3 \\<platform> & \"changes\" review\n"),
         "{report}"
     );
     for line in report.lines().filter(|l| l.starts_with("![")) {
@@ -405,10 +405,12 @@ fn the_deck_opens_in_python_pptx_and_libreoffice() {
     let python = std::env::var("PARALLAX_PPTX_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|_| root.join(".venv-check/bin/python"));
+    // Cover, 2 matrices, overlay, gaps, consensus, residual, contested table; then the record.
+    let slides = (8 + record_slide_count(&workshop())).to_string();
     let check = Command::new(&python)
         .arg(root.join("scripts/check_pptx.py"))
         .arg(&deck)
-        .args(["--slides", "8", "--pictures", "6"])
+        .args(["--slides", slides.as_str(), "--pictures", "6"])
         .args(["--title", "Q3 <platform> & \"changes\" review"])
         .args(["--title", "most contested"])
         .args(["--notes-contain", "Dev reason 0 <b>&amp;</b>"])
@@ -448,7 +450,110 @@ fn the_deck_opens_in_python_pptx_and_libreoffice() {
     );
     let pdf_bytes = std::fs::read(&pdf).unwrap();
     assert!(pdf_bytes.starts_with(b"%PDF"));
-    assert_eq!(pdf_pages(&pdf_bytes), 8, "one PDF page per slide");
+    assert_eq!(
+        pdf_pages(&pdf_bytes),
+        8 + record_slide_count(&workshop()),
+        "one PDF page per slide"
+    );
+}
+
+/// The slides of the meeting record: those of each decided change, then the appendix's.
+fn record_slide_count(w: &Workshop) -> usize {
+    use parallax_engine::export::pptx::content_frame;
+    use parallax_engine::export::{record, record_slides};
+    let frame = content_frame();
+    record::decided(w)
+        .iter()
+        .map(|r| record_slides::record_slides(r, frame).len())
+        .sum::<usize>()
+        + record_slides::appendix_slides(w, frame).len()
+}
+
+#[test]
+fn the_deck_is_the_meeting_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = workshop();
+    // Enough changes for the appendix to take several slides, most of them decided on nothing;
+    // one long rationale that needs a second slide.
+    for i in w.changes.len()..45 {
+        let mut c = parallax_engine::Change::new(
+            &format!("extra{i}"),
+            &format!("Extra change {i} with a title long enough to wrap in its column, SHOP-{i}"),
+        );
+        c.ticket = format!("SHOP-{i}");
+        c.placements.insert(
+            PerspectiveId::new("dev"),
+            Placement {
+                likelihood: 2,
+                impact: 3,
+                rationale: format!("placed by Dev alone, case {i}"),
+                placed_at_ms: 1_764_320_000_000,
+            },
+        );
+        w.changes.push(c);
+    }
+    for p in w.changes[1].placements.values_mut() {
+        p.rationale = "the queue backs up when the consumer restarts ".repeat(10);
+    }
+    for k in 0..4 {
+        w.changes[1].mitigations.push(Mitigation {
+            id: MitigationId(format!("long{k}")),
+            text: format!("{k}: drain the queue before the restart and watch the lag ").repeat(5),
+            owner: "Platform team".into(),
+            lowers: parallax_engine::Axis::Likelihood,
+        });
+    }
+    let file = dir.path().join("record.parallax");
+    parallax_engine::store::save_path(&file, &w).unwrap();
+    let deck = dir.path().join("record.pptx");
+    let (code, _, err) = run(&["export", s(&file), "--format", "pptx", "--out", s(&deck)]);
+    assert_eq!(code, Some(0), "{err}");
+
+    use parallax_engine::export::record;
+    use parallax_engine::export::text::one_line;
+    let decided = record::decided(&w);
+    assert_eq!(
+        decided.len(),
+        8,
+        "the sample's first eight changes have a consensus"
+    );
+    let records: Vec<_> = decided
+        .iter()
+        .map(|r| {
+            let mut texts: Vec<String> = r
+                .placements
+                .iter()
+                .filter(|p| p.rationale.len() < 200 && !p.rationale.is_empty())
+                .map(|p| p.rationale.clone())
+                .collect();
+            texts.extend(r.mitigations.iter().map(|m| m.text.clone()));
+            texts.extend(r.mitigations.iter().map(|m| format!("owner: {}", m.owner)));
+            texts.push("Consensus: ".to_owned());
+            serde_json::json!({ "number": r.number, "title": one_line(&r.title), "texts": texts })
+        })
+        .collect();
+    let expected = dir.path().join("record.json");
+    std::fs::write(
+        &expected,
+        serde_json::json!({ "changes": w.changes.len(), "records": records }).to_string(),
+    )
+    .unwrap();
+    let Some(python) = pptx_python() else {
+        return;
+    };
+    let out = python_check(
+        &python,
+        "check_deck_record.py",
+        &[deck.as_os_str(), expected.as_os_str()],
+    );
+    assert!(out.contains("ok"), "{out}");
+    let pdf = to_pdf(&deck, dir.path());
+    let slides = 8 + record_slide_count(&w);
+    assert!(
+        record_slide_count(&w) > decided.len() + 2,
+        "a continued record and several appendix slides"
+    );
+    assert_eq!(pdf_pages(&pdf), slides, "one PDF page per slide");
 }
 
 /// The python of the deck checks, or `None` (with a note) when `PARALLAX_PPTX_CHECK` is not 1.
@@ -654,7 +759,11 @@ fn the_deck_charts_are_native_shapes_in_the_cells_of_their_placements() {
     );
     python_check(&python, "check_pptx.py", &[deck.as_os_str()]);
     let pdf = to_pdf(&deck, dir.path());
-    assert_eq!(pdf_pages(&pdf), 8, "one PDF page per slide");
+    assert_eq!(
+        pdf_pages(&pdf),
+        8 + record_slide_count(&w),
+        "one PDF page per slide"
+    );
 }
 
 #[test]

@@ -116,6 +116,8 @@ fn deck_20_slides(c: &mut Criterion) {
             body: SlideBody::Table {
                 rows,
                 widths: vec![1, 8, 3, 2, 3, 2],
+                heights: Vec::new(),
+                size: 1200,
             },
             notes: "Table notes".into(),
         });

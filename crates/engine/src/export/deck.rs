@@ -1,14 +1,17 @@
 //! The workshop deck: a title slide (workshop title, date, perspectives), one slide per chart, a
-//! table of the ten most contested changes with their per-axis gaps, and speaker notes carrying
-//! the analysis' summary sentence and the perspectives' rationales. Built on [`super::pptx`];
+//! table of the ten most contested changes with their per-axis gaps per pair, the meeting record
+//! (a slide or more per decided change, then the appendix of every change, see
+//! `record_slides`), and speaker notes carrying the analysis' summary sentence and the
+//! perspectives' rationales. Built on [`super::pptx`];
 //! the numbers come from `crate::analysis`. It only reads the workshop and never reads a clock:
 //! the date comes from the caller or from the latest placement.
 
 use super::chart::{self, analyse_pair, analysis_error, pair_rows, Chart, ChartSize, ImageFormat};
-use super::pptx::{Deck, Frame, Slide, SlideBody, SLIDE_CX, SLIDE_CY};
+use super::pptx::{content_frame, Deck, Frame, Slide, SlideBody, SLIDE_CX, SLIDE_CY};
 use super::shapes::{self, Mapping, MAX_NATIVE_MARKERS};
 use super::text::{one_line, truncate_chars};
 use super::ExportError;
+use super::{record, record_slides};
 use crate::analysis::{analyse_whole, find_perspective, Analysis, AnalysisOptions};
 use crate::{Millis, PerspectiveId, Workshop};
 
@@ -367,7 +370,7 @@ pub fn build_deck(
     if tables.is_empty() {
         tables.push(default_analysis(w)?);
     }
-    let total = charts.len() + tables.len() + 1;
+    let total = charts.len() + tables.len() + 3;
     let mut done = 0;
     let mut step = |label: String, done: &mut usize| {
         progress(DeckProgress {
@@ -488,12 +491,23 @@ pub fn build_deck(
         deck.slides.push(Slide {
             title: table_title,
             body: SlideBody::Table {
+                size: if rows.len() > 8 { 1200 } else { 1400 },
                 rows,
                 widths: vec![1, 8, 3, 2, 3, 2],
+                heights: Vec::new(),
             },
             notes: table_notes.join("\n"),
         });
     }
+
+    step("Writing the record of each decision".to_owned(), &mut done);
+    for r in record::decided(w) {
+        deck.slides
+            .extend(record_slides::record_slides(&r, content_frame()));
+    }
+    step("Writing the appendix of every change".to_owned(), &mut done);
+    deck.slides
+        .extend(record_slides::appendix_slides(w, content_frame()));
 
     step("Packing the deck".to_owned(), &mut done);
     let bytes = deck.to_bytes()?;
@@ -677,6 +691,22 @@ pub(crate) mod tests {
             let bytes = build_deck(&meeting(3), &options, &mut |_| {}).unwrap();
             std::fs::write(dir.join(format!("{name}.pptx")), bytes).unwrap();
         }
+        // A longer workshop: the appendix over several slides.
+        let mut w = meeting(3);
+        for i in w.changes.len()..40 {
+            let mut c = crate::Change::new(
+                &format!("x{i}"),
+                &format!("Rotate the signing keys of service {i} before the audit window"),
+            );
+            c.ticket = format!("SEC-{}", 1400 + i);
+            w.changes.push(c);
+        }
+        let options = DeckOptions {
+            size: ChartSize::HD,
+            ..DeckOptions::default()
+        };
+        let bytes = build_deck(&w, &options, &mut |_| {}).unwrap();
+        std::fs::write(dir.join("record.pptx"), bytes).unwrap();
     }
 
     #[test]
@@ -704,12 +734,35 @@ pub(crate) mod tests {
         let bytes = build_deck(&w, &options, &mut |p| steps.push(p)).unwrap();
         crate::export::pptx::tests::check_package(&bytes);
         let parts = crate::export::pptx::tests::unzip(&bytes);
-        // Cover, 2 matrices, overlay, gaps, consensus, residual, table.
+        // Cover, 2 matrices, overlay, gaps, consensus, residual, table, then the record of
+        // each decided change and the appendix.
         let slides = parts
             .keys()
             .filter(|k| k.starts_with("ppt/slides/slide"))
             .count();
-        assert_eq!(slides, 8);
+        let decided = record::decided(&w);
+        assert!(!decided.is_empty());
+        assert_eq!(slides, 8 + decided.len() + 1);
+        let slide = |i: usize| {
+            String::from_utf8(parts[&format!("ppt/slides/slide{i}.xml")].clone()).unwrap()
+        };
+        for (k, r) in decided.iter().enumerate() {
+            let x = slide(9 + k);
+            assert!(x.contains(&super::super::pptx::esc(&format!(
+                "{} {}",
+                r.number, r.title
+            ))));
+            assert!(
+                x.contains("Placements") && x.contains("Consensus: ") && x.contains("Residual: ")
+            );
+        }
+        let first = slide(9);
+        assert!(
+            first.contains("because &lt;reasons&gt; &amp; more"),
+            "the rationale is on the slide, not only in the notes"
+        );
+        let appendix = slide(slides);
+        assert!(appendix.contains("Appendix: every change") && appendix.contains("<a:tbl>"));
         assert_eq!(
             parts.keys().filter(|k| k.starts_with("ppt/media/")).count(),
             6

@@ -20,6 +20,8 @@ pub mod glyphs;
 pub mod json;
 pub mod markdown;
 pub mod pptx;
+pub mod record;
+pub mod record_slides;
 pub mod scene;
 pub mod shapes;
 pub mod style;

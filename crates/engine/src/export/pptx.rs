@@ -58,7 +58,27 @@ pub enum SlideBody {
         rows: Vec<Vec<String>>,
         /// Relative column widths.
         widths: Vec<u32>,
+        /// Each row's height in EMU (text taller than that grows the row); empty: the rows
+        /// share the table's height evenly.
+        heights: Vec<i64>,
+        /// Text size in hundredths of a point.
+        size: u32,
     },
+    /// Paragraphs of text at one size (hundredths of a point), top-aligned in the content area.
+    /// The caller splits text over slides so that it fits: the box never shrinks its text.
+    Text {
+        paragraphs: Vec<Paragraph>,
+        size: u32,
+    },
+}
+
+/// A paragraph of a text slide: runs of plain or bold text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Paragraph {
+    pub runs: Vec<(String, bool)>,
+    pub bullet: bool,
+    /// Space above it, in hundredths of a point.
+    pub space_before: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -165,31 +185,90 @@ fn picture(id: u32, rel: &str, description: &str, frame: Option<Frame>, crop_top
     )
 }
 
+/// Where a table or text goes on a slide of this deck: below the title, inside the margins.
+pub fn content_frame() -> Frame {
+    let margin = EMU_PER_INCH / 2;
+    let top = EMU_PER_INCH * 5 / 4;
+    Frame {
+        x: margin,
+        y: top,
+        cx: SLIDE_CX - 2 * margin,
+        cy: SLIDE_CY - top - EMU_PER_INCH / 3,
+    }
+}
+
+/// A text box of paragraphs in `f`; bullets hang, nothing autofits.
+fn text_body(id: u32, paragraphs: &[Paragraph], size: u32, f: Frame) -> String {
+    let mut paras = String::new();
+    for p in paragraphs {
+        let space = if p.space_before > 0 {
+            format!(
+                "<a:spcBef><a:spcPts val=\"{}\"/></a:spcBef>",
+                p.space_before
+            )
+        } else {
+            String::new()
+        };
+        let bullet = if p.bullet {
+            let hang = i64::from(size) * EMU_PER_PT * 3 / 200;
+            format!("<a:pPr marL=\"{hang}\" indent=\"-{hang}\" algn=\"l\">{space}<a:buFont typeface=\"Arial\"/><a:buChar char=\"•\"/></a:pPr>")
+        } else {
+            format!("<a:pPr marL=\"0\" indent=\"0\" algn=\"l\">{space}<a:buNone/></a:pPr>")
+        };
+        paras.push_str("<a:p>");
+        paras.push_str(&bullet);
+        for (text, bold) in &p.runs {
+            paras.push_str(&run(text, size, *bold, "212529"));
+        }
+        paras.push_str("</a:p>");
+    }
+    if paras.is_empty() {
+        paras.push_str("<a:p><a:endParaRPr lang=\"en-US\"/></a:p>");
+    }
+    format!(
+        "<p:sp><p:nvSpPr><p:cNvPr id=\"{id}\" name=\"Text {id}\"/><p:cNvSpPr txBox=\"1\"/><p:nvPr/></p:nvSpPr><p:spPr>{}<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:noFill/></p:spPr><p:txBody><a:bodyPr wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"t\"><a:noAutofit/></a:bodyPr><a:lstStyle/>{paras}</p:txBody></p:sp>",
+        xfrm(f.x, f.y, f.cx, f.cy)
+    )
+}
+
 fn cell_fill(color: &str) -> String {
     format!("<a:solidFill><a:srgbClr val=\"{color}\"/></a:solidFill>")
 }
 
+/// The EMU width of each column of a table `cx` wide with relative `widths`; they add up to
+/// `cx` exactly.
+pub fn column_widths(widths: &[u32], cols: usize, cx: i64) -> Vec<i64> {
+    let weights: Vec<i64> = (0..cols.max(1))
+        .map(|i| i64::from(*widths.get(i).unwrap_or(&1).max(&1)))
+        .collect();
+    let total: i64 = weights.iter().sum();
+    let mut col_w: Vec<i64> = weights.iter().map(|w| cx * w / total).collect();
+    let used: i64 = col_w.iter().sum();
+    if let Some(last) = col_w.last_mut() {
+        *last += cx - used;
+    }
+    col_w
+}
+
+/// A table cell's left + right and top + bottom margins, in EMU.
+pub const CELL_MARGIN_X: i64 = 2 * 64_008;
+pub const CELL_MARGIN_Y: i64 = 2 * 27_432;
+
+#[allow(clippy::too_many_arguments)]
 fn table(
     id: u32,
     rows: &[Vec<String>],
     widths: &[u32],
+    heights: &[i64],
+    size: u32,
     x: i64,
     y: i64,
     cx: i64,
     cy: i64,
 ) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
-    let weights: Vec<i64> = (0..cols)
-        .map(|i| i64::from(*widths.get(i).unwrap_or(&1).max(&1)))
-        .collect();
-    let total: i64 = weights.iter().sum();
-    let mut col_w: Vec<i64> = weights.iter().map(|w| cx * w / total).collect();
-    // The columns add up to the frame's width exactly.
-    let used: i64 = col_w.iter().sum();
-    if let Some(last) = col_w.last_mut() {
-        *last += cx - used;
-    }
-    let row_h = if rows.is_empty() {
+    let col_w = column_widths(widths, cols, cx);
+    let even = if rows.is_empty() {
         cy
     } else {
         cy / rows.len() as i64
@@ -202,6 +281,7 @@ fn table(
     }
     s.push_str("</a:tblGrid>");
     for (r, row) in rows.iter().enumerate() {
+        let row_h = heights.get(r).copied().unwrap_or(even);
         s.push_str(&format!("<a:tr h=\"{row_h}\">"));
         for c in 0..cols {
             let text = row.get(c).map(String::as_str).unwrap_or("");
@@ -213,7 +293,6 @@ fn table(
             } else {
                 ("212529", "FFFFFF")
             };
-            let size = if rows.len() > 8 { 1200 } else { 1400 };
             s.push_str(&format!(
                 "<a:tc><a:txBody><a:bodyPr/><a:lstStyle/><a:p>{}</a:p></a:txBody><a:tcPr marL=\"64008\" marR=\"64008\" marT=\"27432\" marB=\"27432\" anchor=\"ctr\">{}</a:tcPr></a:tc>",
                 run(text, size, header, color),
@@ -286,7 +365,7 @@ fn slide_xml(slide: &Slide, image_rel: Option<&str>) -> String {
                 2400,
             ));
         }
-        SlideBody::Table { rows, widths } => {
+        SlideBody::Text { paragraphs, size } => {
             tree.push_str(&title_shape(
                 2,
                 &slide.title,
@@ -296,17 +375,32 @@ fn slide_xml(slide: &Slide, image_rel: Option<&str>) -> String {
                 EMU_PER_INCH * 3 / 4,
                 2800,
             ));
-            let top = EMU_PER_INCH * 5 / 4;
-            let height =
-                (rows.len() as i64 * EMU_PER_INCH * 2 / 5).min(SLIDE_CY - top - EMU_PER_INCH / 3);
-            tree.push_str(&table(
-                3,
-                rows,
-                widths,
+            let f = content_frame();
+            tree.push_str(&text_body(3, paragraphs, *size, f));
+        }
+        SlideBody::Table {
+            rows,
+            widths,
+            heights,
+            size,
+        } => {
+            tree.push_str(&title_shape(
+                2,
+                &slide.title,
                 margin,
-                top,
+                EMU_PER_INCH / 4,
                 SLIDE_CX - 2 * margin,
-                height,
+                EMU_PER_INCH * 3 / 4,
+                2800,
+            ));
+            let f = content_frame();
+            let height = if heights.is_empty() {
+                (rows.len() as i64 * EMU_PER_INCH * 2 / 5).min(f.cy)
+            } else {
+                heights.iter().sum::<i64>().min(f.cy)
+            };
+            tree.push_str(&table(
+                3, rows, widths, heights, *size, f.x, f.y, f.cx, height,
             ));
         }
     }
@@ -698,6 +792,8 @@ pub(crate) mod tests {
                             vec!["1 & 2".into(), "=3".into()],
                         ],
                         widths: vec![3, 1],
+                        heights: Vec::new(),
+                        size: 1400,
                     },
                     notes: "n".into(),
                 },
