@@ -15,7 +15,7 @@ APT_PACKAGES=(
   # Browser tests of the UI.
   chromium
   # Checking exported decks: LibreOffice converts them; python-pptx (in a venv) opens them.
-  libreoffice-impress python3 python3-venv
+  libreoffice-impress poppler-utils python3 python3-venv
 )
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use parallax_engine::export::{
-    export_to_path, ChartKind, ChartRequest, ChartSize, DeckOptions, ExportRequest, ImageFormat,
+    export_to_path, ChartKind, ChartRequest, ChartSize, ChartStyle, DeckOptions, ExportRequest,
+    ImageFormat,
 };
 use parallax_engine::Workshop;
 
@@ -52,6 +53,51 @@ pub struct Args {
     /// The date on the deck's title slide (default: the day of the latest placement).
     #[arg(long)]
     pub date: Option<String>,
+    #[command(flatten)]
+    pub deck: DeckArgs,
+}
+
+/// The deck's own choices (pptx only), kept apart from the chart flags above.
+#[derive(clap::Args)]
+pub struct DeckArgs {
+    /// How the deck's charts are written: `shapes` (native, editable; the default) or
+    /// `pictures`. A chart with more markers than the engine's limit is a picture either way.
+    #[arg(long, value_name = "pictures|shapes")]
+    pub charts: Option<String>,
+    /// A pair of perspectives to compare (overlay, gaps, contested table), by name or id:
+    /// `--pair Dev:Ops`, repeatable (default: every pair once).
+    #[arg(long = "pair", value_name = "FROM:TO")]
+    pub pairs: Vec<String>,
+}
+
+impl DeckArgs {
+    fn any(&self) -> bool {
+        self.charts.is_some() || !self.pairs.is_empty()
+    }
+
+    /// Puts the deck flags into a deck request.
+    fn apply(&self, request: &mut ExportRequest) -> Result<(), String> {
+        let ExportRequest::Deck(options) = request else {
+            if self.any() {
+                return Err("--charts and --pair apply to pptx only".into());
+            }
+            return Ok(());
+        };
+        if let Some(c) = &self.charts {
+            options.charts = ChartStyle::parse(c)
+                .ok_or_else(|| format!("--charts {c:?}: use pictures or shapes"))?;
+        }
+        for pair in &self.pairs {
+            let (from, to) = pair
+                .split_once(':')
+                .filter(|(a, b)| !a.trim().is_empty() && !b.trim().is_empty())
+                .ok_or_else(|| format!("--pair {pair:?}: write two perspectives as FROM:TO"))?;
+            options
+                .pairs
+                .push((from.trim().to_owned(), to.trim().to_owned()));
+        }
+        Ok(())
+    }
 }
 
 fn request(args: &Args, w: &Workshop) -> Result<ExportRequest, String> {
@@ -94,6 +140,7 @@ fn request(args: &Args, w: &Workshop) -> Result<ExportRequest, String> {
         Format::Pptx => ExportRequest::Deck(DeckOptions {
             date: args.date.clone(),
             size: size.unwrap_or(ChartSize::UHD),
+            ..DeckOptions::default()
         }),
         Format::Csv => ExportRequest::Csv,
         Format::Json => ExportRequest::Json,
@@ -108,7 +155,8 @@ pub fn run(args: &Args) -> Result<String, String> {
     let loaded =
         parallax_engine::store::load_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let w = &loaded.workshop;
-    let request = request(args, w)?;
+    let mut request = request(args, w)?;
+    args.deck.apply(&mut request)?;
     // Never write over the workshop being exported (a slip of --out would lose it).
     if let (Ok(a), Ok(b)) = (
         std::fs::canonicalize(path),

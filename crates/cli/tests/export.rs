@@ -183,7 +183,7 @@ fn data_exports_csv_json_and_markdown() {
     assert_eq!(code, Some(0), "{err}");
     let report = std::fs::read_to_string(&md).unwrap();
     assert!(
-        report.starts_with("# Q3 \\<platform\\> \\& \\\"changes\\\" review"),
+        report.starts_with("# Q3 \\<platform> & \"changes\" review\n"),
         "{report}"
     );
     for line in report.lines().filter(|l| l.starts_with("![")) {
@@ -388,6 +388,8 @@ fn the_deck_opens_in_python_pptx_and_libreoffice() {
         "pptx",
         "--date",
         "28 November 2026",
+        "--charts",
+        "pictures",
         "--out",
         s(&deck),
     ]);
@@ -403,10 +405,12 @@ fn the_deck_opens_in_python_pptx_and_libreoffice() {
     let python = std::env::var("PARALLAX_PPTX_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|_| root.join(".venv-check/bin/python"));
+    // Cover, 2 matrices, overlay, gaps, consensus, residual, contested table; then the record.
+    let slides = (8 + record_slide_count(&workshop())).to_string();
     let check = Command::new(&python)
         .arg(root.join("scripts/check_pptx.py"))
         .arg(&deck)
-        .args(["--slides", "8", "--pictures", "6"])
+        .args(["--slides", slides.as_str(), "--pictures", "6"])
         .args(["--title", "Q3 <platform> & \"changes\" review"])
         .args(["--title", "most contested"])
         .args(["--notes-contain", "Dev reason 0 <b>&amp;</b>"])
@@ -446,5 +450,429 @@ fn the_deck_opens_in_python_pptx_and_libreoffice() {
     );
     let pdf_bytes = std::fs::read(&pdf).unwrap();
     assert!(pdf_bytes.starts_with(b"%PDF"));
-    assert_eq!(pdf_pages(&pdf_bytes), 8, "one PDF page per slide");
+    assert_eq!(
+        pdf_pages(&pdf_bytes),
+        8 + record_slide_count(&workshop()),
+        "one PDF page per slide"
+    );
+}
+
+/// The slides of the meeting record: those of each decided change, then the appendix's.
+fn record_slide_count(w: &Workshop) -> usize {
+    use parallax_engine::export::pptx::content_frame;
+    use parallax_engine::export::{record, record_slides};
+    let frame = content_frame();
+    record::decided(w)
+        .iter()
+        .map(|r| record_slides::record_slides(r, frame).len())
+        .sum::<usize>()
+        + record_slides::appendix_slides(w, frame).len()
+}
+
+#[test]
+fn the_deck_is_the_meeting_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = workshop();
+    // Enough changes for the appendix to take several slides, most of them decided on nothing;
+    // one long rationale that needs a second slide.
+    for i in w.changes.len()..45 {
+        let mut c = parallax_engine::Change::new(
+            &format!("extra{i}"),
+            &format!("Extra change {i} with a title long enough to wrap in its column, SHOP-{i}"),
+        );
+        c.ticket = format!("SHOP-{i}");
+        c.placements.insert(
+            PerspectiveId::new("dev"),
+            Placement {
+                likelihood: 2,
+                impact: 3,
+                rationale: format!("placed by Dev alone, case {i}"),
+                placed_at_ms: 1_764_320_000_000,
+            },
+        );
+        w.changes.push(c);
+    }
+    for p in w.changes[1].placements.values_mut() {
+        p.rationale = "the queue backs up when the consumer restarts ".repeat(10);
+    }
+    for k in 0..4 {
+        w.changes[1].mitigations.push(Mitigation {
+            id: MitigationId(format!("long{k}")),
+            text: format!("{k}: drain the queue before the restart and watch the lag ").repeat(5),
+            owner: "Platform team".into(),
+            lowers: parallax_engine::Axis::Likelihood,
+        });
+    }
+    let file = dir.path().join("record.parallax");
+    parallax_engine::store::save_path(&file, &w).unwrap();
+    let deck = dir.path().join("record.pptx");
+    let (code, _, err) = run(&["export", s(&file), "--format", "pptx", "--out", s(&deck)]);
+    assert_eq!(code, Some(0), "{err}");
+
+    use parallax_engine::export::record;
+    use parallax_engine::export::text::one_line;
+    let decided = record::decided(&w);
+    assert_eq!(
+        decided.len(),
+        8,
+        "the sample's first eight changes have a consensus"
+    );
+    let records: Vec<_> = decided
+        .iter()
+        .map(|r| {
+            let mut texts: Vec<String> = r
+                .placements
+                .iter()
+                .filter(|p| p.rationale.len() < 200 && !p.rationale.is_empty())
+                .map(|p| p.rationale.clone())
+                .collect();
+            texts.extend(r.mitigations.iter().map(|m| m.text.clone()));
+            texts.extend(r.mitigations.iter().map(|m| format!("owner: {}", m.owner)));
+            texts.push("Consensus: ".to_owned());
+            serde_json::json!({ "number": r.number, "title": one_line(&r.title), "texts": texts })
+        })
+        .collect();
+    let expected = dir.path().join("record.json");
+    std::fs::write(
+        &expected,
+        serde_json::json!({ "changes": w.changes.len(), "records": records }).to_string(),
+    )
+    .unwrap();
+    let Some(python) = pptx_python() else {
+        return;
+    };
+    let out = python_check(
+        &python,
+        "check_deck_record.py",
+        &[deck.as_os_str(), expected.as_os_str()],
+    );
+    assert!(out.contains("ok"), "{out}");
+    let pdf = to_pdf(&deck, dir.path());
+    let slides = 8 + record_slide_count(&w);
+    assert!(
+        record_slide_count(&w) > decided.len() + 2,
+        "a continued record and several appendix slides"
+    );
+    assert_eq!(pdf_pages(&pdf), slides, "one PDF page per slide");
+}
+
+/// The python of the deck checks, or `None` (with a note) when `PARALLAX_PPTX_CHECK` is not 1.
+fn pptx_python() -> Option<PathBuf> {
+    if std::env::var("PARALLAX_PPTX_CHECK").as_deref() != Ok("1") {
+        eprintln!("PARALLAX_PPTX_CHECK is not 1: python-pptx and LibreOffice checks skipped");
+        return None;
+    }
+    Some(
+        std::env::var("PARALLAX_PPTX_PYTHON")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| workspace_root().join(".venv-check/bin/python")),
+    )
+}
+
+/// Runs a script of scripts/ with the check python; panics with its output when it fails.
+fn python_check(python: &Path, script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::new(python)
+        .arg(workspace_root().join("scripts").join(script))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", python.display()));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{script} failed:\n{text}");
+    text
+}
+
+/// Converts a deck to PDF with LibreOffice and returns the PDF's bytes.
+fn to_pdf(deck: &Path, work: &Path) -> Vec<u8> {
+    let pdf_dir = work.join("pdf");
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        work.join("lo-profile").display()
+    );
+    let convert = Command::new("soffice")
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(&pdf_dir)
+        .arg(deck)
+        .output()
+        .expect("soffice (Debian libreoffice-impress) must be installed");
+    let stem = deck.file_stem().unwrap().to_string_lossy().into_owned();
+    let pdf = pdf_dir.join(format!("{stem}.pdf"));
+    assert!(
+        convert.status.success() && pdf.is_file(),
+        "LibreOffice could not convert {}:\n{}{}",
+        deck.display(),
+        String::from_utf8_lossy(&convert.stdout),
+        String::from_utf8_lossy(&convert.stderr)
+    );
+    std::fs::read(&pdf).unwrap()
+}
+
+/// What the native chart slides must show, for scripts/check_deck_shapes.py: every change's
+/// marker in the cell of its placement, every arrow between the right markers.
+fn expected_shapes(w: &Workshop, pairs: &[(&str, &str)]) -> serde_json::Value {
+    use parallax_engine::export::text::{one_line, truncate_chars};
+    use parallax_engine::export::Chart;
+    let title = |c: &Chart| truncate_chars(&c.title(w).unwrap(), 90);
+    let name = |id: &str| {
+        one_line(
+            &w.perspective(&PerspectiveId::new(id))
+                .expect("perspective")
+                .name,
+        )
+    };
+    let marker = |who: &str, i: usize, cell: Cell| {
+        serde_json::json!({
+            "name": format!("{who}: {}", one_line(&w.changes[i].title)),
+            "number": i + 1,
+            "cell": [cell.likelihood, cell.impact],
+        })
+    };
+    let mut slides = Vec::new();
+    for p in &w.perspectives {
+        let who = one_line(&p.name);
+        let markers: Vec<_> = w
+            .changes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| Some(marker(&who, i, c.placements.get(&p.id)?.cell())))
+            .collect();
+        slides.push(serde_json::json!({
+            "title": title(&Chart::Matrix { perspective: p.id.clone() }),
+            "markers": markers,
+        }));
+    }
+    for (from, to) in pairs {
+        let (a, b) = (PerspectiveId::new(from), PerspectiveId::new(to));
+        let (na, nb) = (name(from), name(to));
+        let mut markers = Vec::new();
+        let mut arrows = Vec::new();
+        for (i, c) in w.changes.iter().enumerate() {
+            let (ca, cb) = (c.placements.get(&a), c.placements.get(&b));
+            if let Some(p) = ca {
+                markers.push(marker(&na, i, p.cell()));
+            }
+            if let Some(p) = cb {
+                markers.push(marker(&nb, i, p.cell()));
+            }
+            if let (Some(x), Some(y)) = (ca, cb) {
+                if x.cell() != y.cell() {
+                    let t = one_line(&c.title);
+                    arrows.push(serde_json::json!({
+                        "from": format!("{na}: {t}"),
+                        "to": format!("{nb}: {t}"),
+                    }));
+                }
+            }
+        }
+        slides.push(serde_json::json!({
+            "title": title(&Chart::Overlay { from: a, to: b }),
+            "markers": markers,
+            "arrows": arrows,
+        }));
+    }
+    let consensus: Vec<_> = w
+        .changes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some(marker("Consensus", i, c.consensus?)))
+        .collect();
+    slides.push(serde_json::json!({
+        "title": title(&Chart::Consensus),
+        "markers": consensus,
+    }));
+    let mut markers = Vec::new();
+    let mut arrows = Vec::new();
+    for (i, c) in w.changes.iter().enumerate() {
+        if let (Some(inh), Some(res)) = (c.consensus, c.residual) {
+            markers.push(marker("Inherent", i, inh));
+            markers.push(marker("Residual", i, res));
+            if inh != res {
+                let t = one_line(&c.title);
+                arrows.push(serde_json::json!({
+                    "from": format!("Inherent: {t}"),
+                    "to": format!("Residual: {t}"),
+                }));
+            }
+        }
+    }
+    slides.push(serde_json::json!({
+        "title": title(&Chart::Residual),
+        "markers": markers,
+        "arrows": arrows,
+    }));
+    serde_json::json!({ "slides": slides })
+}
+
+#[test]
+fn the_deck_charts_are_native_shapes_in_the_cells_of_their_placements() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    let deck = dir.path().join("shapes.pptx");
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "pptx",
+        "--charts",
+        "shapes",
+        "--out",
+        s(&deck),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    // Shapes, not pictures: no media at all in a deck this size.
+    let bytes = std::fs::read(&deck).unwrap();
+    assert!(!bytes.windows(10).any(|w| w == b"ppt/media/"));
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "pptx",
+        "--charts",
+        "drawings",
+        "--out",
+        s(&dir.path().join("x.pptx")),
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("pictures or shapes"), "{err}");
+
+    let Some(python) = pptx_python() else { return };
+    let expect = dir.path().join("expect.json");
+    let w = workshop();
+    std::fs::write(
+        &expect,
+        serde_json::to_vec(&expected_shapes(&w, &[("dev", "ops")])).unwrap(),
+    )
+    .unwrap();
+    python_check(
+        &python,
+        "check_deck_shapes.py",
+        &[deck.as_os_str(), expect.as_os_str()],
+    );
+    python_check(&python, "check_pptx.py", &[deck.as_os_str()]);
+    let pdf = to_pdf(&deck, dir.path());
+    assert_eq!(
+        pdf_pages(&pdf),
+        8 + record_slide_count(&w),
+        "one PDF page per slide"
+    );
+}
+
+#[test]
+fn a_native_chart_renders_like_its_picture_and_a_moved_marker_is_caught() {
+    let Some(python) = pptx_python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    let decks: Vec<PathBuf> = ["shapes", "pictures"]
+        .iter()
+        .map(|kind| {
+            let deck = dir.path().join(format!("{kind}.pptx"));
+            let (code, _, err) = run(&[
+                "export",
+                s(&file),
+                "--format",
+                "pptx",
+                "--charts",
+                kind,
+                "--out",
+                s(&deck),
+            ]);
+            assert_eq!(code, Some(0), "{err}");
+            deck
+        })
+        .collect();
+    let script = workspace_root().join("scripts/compare_renders.py");
+    let compare = |slide: &str, extra: &[&str]| {
+        Command::new(&python)
+            .arg(&script)
+            .args([&decks[0], &decks[1]])
+            .args(["--slide", slide, "--color", "2f6fdf", "--color", "d9480f"])
+            .args(["--color", "2b8a3e", "--work"])
+            .arg(dir.path().join(format!("work-{slide}-{}", extra.len())))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // The overlay (slide 4) and inherent → residual (slide 7).
+    for slide in ["4", "7"] {
+        let out = compare(slide, &[]);
+        assert!(
+            out.status.success(),
+            "slide {slide}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // The same measure fails when one marker sits a cell off.
+    let moved = compare("4", &["--shift-marker", "Dev: Switch CDN provider"]);
+    let said = String::from_utf8_lossy(&moved.stdout);
+    assert_eq!(moved.status.code(), Some(1), "{said}");
+    assert!(said.contains("pixels in the shapes"), "{said}");
+}
+
+#[test]
+fn pairs_are_chosen_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    let deck = dir.path().join("pair.pptx");
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "pptx",
+        "--pair",
+        "Ops:dev",
+        "--out",
+        s(&deck),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    if let Some(python) = pptx_python() {
+        let out = python_check(
+            &python,
+            "check_pptx.py",
+            &[
+                deck.as_os_str(),
+                "--title".as_ref(),
+                "Ops vs Dev".as_ref(),
+                "--title".as_ref(),
+                "Where Ops and Dev disagree".as_ref(),
+            ],
+        );
+        assert!(!out.contains("Dev vs Ops"), "{out}");
+    }
+    for (pair, wanted) in [("Dev:QA", "QA"), ("Dev", "FROM:TO"), ("Dev:Dev", "itself")] {
+        let (code, _, err) = run(&[
+            "export",
+            s(&file),
+            "--format",
+            "pptx",
+            "--pair",
+            pair,
+            "--out",
+            s(&dir.path().join("bad.pptx")),
+        ]);
+        assert_eq!(code, Some(1), "{pair}");
+        assert!(err.contains(wanted), "{pair}: {err}");
+        assert!(!dir.path().join("bad.pptx").exists());
+    }
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "csv",
+        "--pair",
+        "Dev:Ops",
+        "--out",
+        s(&dir.path().join("x.csv")),
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("pptx only"), "{err}");
 }

@@ -84,6 +84,8 @@ fn deck_20_slides(c: &mut Criterion) {
                 body: SlideBody::Picture {
                     png: png.clone(),
                     description: format!("Chart {}", k + 1),
+                    frame: None,
+                    crop_top: 0.0,
                 },
                 notes: format!("Notes for chart {}\nRationale one\nRationale two", k + 1),
             });
@@ -114,6 +116,8 @@ fn deck_20_slides(c: &mut Criterion) {
             body: SlideBody::Table {
                 rows,
                 widths: vec![1, 8, 3, 2, 3, 2],
+                heights: Vec::new(),
+                size: 1200,
             },
             notes: "Table notes".into(),
         });

@@ -1,15 +1,19 @@
 //! The workshop deck: a title slide (workshop title, date, perspectives), one slide per chart, a
-//! table of the ten most contested changes with their per-axis gaps, and speaker notes carrying
-//! the analysis' summary sentence and the perspectives' rationales. Built on [`super::pptx`];
+//! table of the ten most contested changes with their per-axis gaps per pair, the meeting record
+//! (a slide or more per decided change, then the appendix of every change, see
+//! `record_slides`), and speaker notes carrying the analysis' summary sentence and the
+//! perspectives' rationales. Built on [`super::pptx`];
 //! the numbers come from `crate::analysis`. It only reads the workshop and never reads a clock:
 //! the date comes from the caller or from the latest placement.
 
-use super::chart::{self, analysis_error, pair_rows, Chart, ChartSize, ImageFormat};
-use super::pptx::{Deck, Slide, SlideBody};
+use super::chart::{self, analyse_pair, analysis_error, pair_rows, Chart, ChartSize, ImageFormat};
+use super::pptx::{content_frame, Deck, Frame, Slide, SlideBody, SLIDE_CX, SLIDE_CY};
+use super::shapes::{self, Mapping, MAX_NATIVE_MARKERS};
 use super::text::{one_line, truncate_chars};
 use super::ExportError;
-use crate::analysis::{analyse_whole, Analysis, AnalysisOptions};
-use crate::{Millis, Workshop};
+use super::{record, record_slides};
+use crate::analysis::{analyse_whole, find_perspective, Analysis, AnalysisOptions};
+use crate::{Millis, PerspectiveId, Workshop};
 
 /// How to build the deck.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +24,33 @@ pub struct DeckOptions {
     /// The size the chart pictures are rendered at. Bitmap lines are not anti-aliased, so 4K
     /// keeps them crisp on a projector.
     pub size: ChartSize,
+    /// Charts as native, editable shapes or as pictures.
+    pub charts: ChartStyle,
+    /// The pairs of perspectives compared (overlay, gaps and contested table each), by name
+    /// or id, first → second. Empty: every pair once, in perspective order.
+    pub pairs: Vec<(String, String)>,
+}
+
+/// How the deck's charts are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChartStyle {
+    /// PNG pictures, as exported on their own.
+    Pictures,
+    /// Native DrawingML shapes a person can edit; a chart with more than
+    /// [`MAX_NATIVE_MARKERS`] markers is still a picture.
+    #[default]
+    Shapes,
+}
+
+impl ChartStyle {
+    /// "pictures" or "shapes", as the command line names them.
+    pub fn parse(s: &str) -> Option<ChartStyle> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "pictures" | "picture" => Some(ChartStyle::Pictures),
+            "shapes" | "shape" => Some(ChartStyle::Shapes),
+            _ => None,
+        }
+    }
 }
 
 impl Default for DeckOptions {
@@ -27,8 +58,43 @@ impl Default for DeckOptions {
         DeckOptions {
             date: None,
             size: ChartSize::UHD,
+            charts: ChartStyle::Shapes,
+            pairs: Vec::new(),
         }
     }
+}
+
+/// The pairs a deck compares: those asked for (each perspective found by name or id), or
+/// every pair once in perspective order.
+pub fn resolve_pairs(
+    w: &Workshop,
+    asked: &[(String, String)],
+) -> Result<Vec<(PerspectiveId, PerspectiveId)>, ExportError> {
+    if asked.is_empty() {
+        let p = &w.perspectives;
+        return Ok((0..p.len())
+            .flat_map(|i| (i + 1..p.len()).map(move |j| (p[i].id.clone(), p[j].id.clone())))
+            .collect());
+    }
+    let find = |name: &str| {
+        find_perspective(w, name)
+            .map(|p| p.id.clone())
+            .map_err(analysis_error)
+    };
+    let mut out: Vec<(PerspectiveId, PerspectiveId)> = Vec::new();
+    for (a, b) in asked {
+        let (a, b) = (find(a)?, find(b)?);
+        if a == b {
+            return Err(ExportError::NotApplicable(format!(
+                "a pair compares two different perspectives, not {} with itself",
+                a.0
+            )));
+        }
+        if !out.contains(&(a.clone(), b.clone())) {
+            out.push((a, b));
+        }
+    }
+    Ok(out)
 }
 
 /// Where the deck build is, for a progress bar: `done` of `total` steps, and what is next.
@@ -276,8 +342,35 @@ pub fn build_deck(
     progress: &mut dyn FnMut(DeckProgress),
 ) -> Result<Vec<u8>, ExportError> {
     let analysis = default_analysis(w)?;
-    let charts = Chart::all(w);
-    let total = charts.len() + 2;
+    let pairs = resolve_pairs(w, &options.pairs)?;
+    let mut charts: Vec<Chart> = w
+        .perspectives
+        .iter()
+        .map(|p| Chart::Matrix {
+            perspective: p.id.clone(),
+        })
+        .collect();
+    for (from, to) in &pairs {
+        charts.push(Chart::Overlay {
+            from: from.clone(),
+            to: to.clone(),
+        });
+        charts.push(Chart::Gaps {
+            from: from.clone(),
+            to: to.clone(),
+        });
+    }
+    charts.push(Chart::Consensus);
+    charts.push(Chart::Residual);
+    // One contested table per pair (the default analysis' when there is no pair).
+    let mut tables = Vec::new();
+    for (from, to) in &pairs {
+        tables.push(analyse_pair(w, from.clone(), to.clone())?);
+    }
+    if tables.is_empty() {
+        tables.push(default_analysis(w)?);
+    }
+    let total = charts.len() + tables.len() + 3;
     let mut done = 0;
     let mut step = |label: String, done: &mut usize| {
         progress(DeckProgress {
@@ -298,13 +391,28 @@ pub fn build_deck(
         &format!("Perspectives: {}", names.join(", ")),
         200,
     ));
-    cover_lines.push(format!(
-        "{} changes · {} compared by {} and {}",
-        w.changes.len(),
-        analysis.compared,
-        one_line(&analysis.pair.from),
-        one_line(&analysis.pair.to)
-    ));
+    if let [only] = tables.as_slice() {
+        cover_lines.push(format!(
+            "{} changes · {} compared by {} and {}",
+            w.changes.len(),
+            only.compared,
+            one_line(&only.pair.from),
+            one_line(&only.pair.to)
+        ));
+    } else {
+        let names: Vec<String> = tables
+            .iter()
+            .map(|a| format!("{} & {}", one_line(&a.pair.from), one_line(&a.pair.to)))
+            .collect();
+        cover_lines.push(truncate_chars(
+            &format!(
+                "{} changes · compared in pairs: {}",
+                w.changes.len(),
+                names.join(", ")
+            ),
+            200,
+        ));
+    }
     let mut deck = Deck {
         title: title.clone(),
         slides: vec![Slide {
@@ -318,40 +426,88 @@ pub fn build_deck(
         let chart_title = truncate_chars(&chart.title(w)?, 90);
         step(format!("Drawing “{chart_title}”"), &mut done);
         let scene = chart.scene_for_slide(w)?;
-        let png = chart::render_scene(&scene, ImageFormat::Png, options.size)?;
-        deck.slides.push(Slide {
-            title: chart_title.clone(),
-            body: SlideBody::Picture {
+        let mut notes = match chart {
+            Chart::Overlay { from, to } | Chart::Gaps { from, to } => {
+                notes_for(w, chart, &analyse_pair(w, from.clone(), to.clone())?)
+            }
+            _ => notes_for(w, chart, &analysis),
+        };
+        let markers = shapes::marker_count(&scene);
+        let body = if options.charts == ChartStyle::Shapes && markers <= MAX_NATIVE_MARKERS {
+            let frame = Frame {
+                x: 0,
+                y: 0,
+                cx: SLIDE_CX,
+                cy: SLIDE_CY,
+            };
+            let (xml, _) = shapes::scene_xml(&scene, &Mapping::fit(frame, 0.0), 10)?;
+            SlideBody::Shapes { xml }
+        } else {
+            if options.charts == ChartStyle::Shapes {
+                notes = format!(
+                    "This chart is a picture, not editable shapes: it has {markers} markers, more than the {MAX_NATIVE_MARKERS} a slide of shapes holds comfortably.\n{notes}"
+                );
+            }
+            let png = chart::render_scene(&scene, ImageFormat::Png, options.size)?;
+            SlideBody::Picture {
                 png,
-                description: chart_title,
-            },
-            notes: notes_for(w, chart, &analysis),
+                description: chart_title.clone(),
+                frame: None,
+                crop_top: 0.0,
+            }
+        };
+        deck.slides.push(Slide {
+            title: chart_title,
+            body,
+            notes,
         });
     }
 
-    step(
-        "Writing the table of contested changes".to_owned(),
-        &mut done,
-    );
-    let mut table_notes = vec![analysis.summary.clone()];
-    for entry in analysis.queue.iter().take(10) {
-        table_notes.push(format!("{} {}", entry.position + 1, one_line(&entry.title)));
-        table_notes.extend(rationales(w, entry.position));
+    let several = tables.len() > 1;
+    for analysis in &tables {
+        let pair = format!(
+            "{} vs {}",
+            one_line(&analysis.pair.from),
+            one_line(&analysis.pair.to)
+        );
+        step(
+            format!("Writing the table of contested changes ({pair})"),
+            &mut done,
+        );
+        let mut table_notes = vec![analysis.summary.clone()];
+        for entry in analysis.queue.iter().take(10) {
+            table_notes.push(format!("{} {}", entry.position + 1, one_line(&entry.title)));
+            table_notes.extend(rationales(w, entry.position));
+        }
+        let rows = contested_table(w, analysis);
+        let mut table_title = if rows.len() > 1 {
+            format!("The {} most contested changes", rows.len() - 1)
+        } else {
+            "No contested changes yet".to_owned()
+        };
+        if several {
+            table_title = truncate_chars(&format!("{table_title}: {pair}"), 90);
+        }
+        deck.slides.push(Slide {
+            title: table_title,
+            body: SlideBody::Table {
+                size: if rows.len() > 8 { 1200 } else { 1400 },
+                rows,
+                widths: vec![1, 8, 3, 2, 3, 2],
+                heights: Vec::new(),
+            },
+            notes: table_notes.join("\n"),
+        });
     }
-    let rows = contested_table(w, &analysis);
-    let table_title = if rows.len() > 1 {
-        format!("The {} most contested changes", rows.len() - 1)
-    } else {
-        "No contested changes yet".to_owned()
-    };
-    deck.slides.push(Slide {
-        title: table_title,
-        body: SlideBody::Table {
-            rows,
-            widths: vec![1, 8, 3, 2, 3, 2],
-        },
-        notes: table_notes.join("\n"),
-    });
+
+    step("Writing the record of each decision".to_owned(), &mut done);
+    for r in record::decided(w) {
+        deck.slides
+            .extend(record_slides::record_slides(&r, content_frame()));
+    }
+    step("Writing the appendix of every change".to_owned(), &mut done);
+    deck.slides
+        .extend(record_slides::appendix_slides(w, content_frame()));
 
     step("Packing the deck".to_owned(), &mut done);
     let bytes = deck.to_bytes()?;
@@ -364,8 +520,194 @@ pub fn build_deck(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::{Cell, Mitigation, MitigationId, Perspective, PerspectiveId, Placement};
+
+    /// The sample workshop placed by Dev, Ops and Security, with rationales, consensus,
+    /// mitigations and residuals.
+    pub(crate) fn meeting(perspectives: usize) -> Workshop {
+        let mut w = crate::sample::workshop();
+        if perspectives > 2 {
+            w.perspectives.push(Perspective {
+                id: PerspectiveId::new("sec"),
+                name: "Security".into(),
+                color: "#2b8a3e".into(),
+            });
+        }
+        let cells = [
+            ((4, 4), (2, 5), (3, 5)),
+            ((3, 2), (2, 4), (3, 2)),
+            ((1, 2), (2, 5), (1, 3)),
+            ((3, 3), (4, 3), (5, 4)),
+            ((2, 3), (4, 4), (2, 3)),
+            ((2, 2), (3, 4), (2, 2)),
+            ((1, 1), (3, 4), (4, 5)),
+            ((1, 2), (1, 2), (1, 2)),
+        ];
+        for (i, (c, (dev, ops, sec))) in w.changes.iter_mut().zip(cells).enumerate() {
+            for (who, (l, im)) in [("dev", dev), ("ops", ops), ("sec", sec)]
+                .into_iter()
+                .take(perspectives)
+            {
+                c.placements.insert(
+                    PerspectiveId::new(who),
+                    Placement {
+                        likelihood: l,
+                        impact: im,
+                        rationale: format!("{who} thinks so because of case {i}"),
+                        placed_at_ms: 1_764_320_000_000,
+                    },
+                );
+            }
+            c.consensus = Some(Cell::new(dev.0.max(ops.0), dev.1.max(ops.1)));
+            if i % 2 == 0 {
+                c.residual = Some(Cell::new(1, dev.1.min(ops.1)));
+                c.mitigations.push(Mitigation {
+                    id: MitigationId("m1".into()),
+                    text: "Canary with automated rollback".into(),
+                    owner: "Ops".into(),
+                    lowers: crate::Axis::Likelihood,
+                });
+            }
+        }
+        w
+    }
+
+    #[test]
+    fn a_chart_with_too_many_markers_is_a_picture_with_a_note_saying_why() {
+        let w = crate::export::chart::tests::placed(400, 3);
+        let options = DeckOptions {
+            size: ChartSize::HD,
+            ..DeckOptions::default()
+        };
+        let bytes = build_deck(&w, &options, &mut |_| {}).unwrap();
+        crate::export::pptx::tests::check_package(&bytes);
+        let parts = crate::export::pptx::tests::unzip(&bytes);
+        let pictures = parts.keys().filter(|k| k.starts_with("ppt/media/")).count();
+        // The overlay and the residual chart hold hundreds of markers; the card matrices and
+        // the gap chart stay shapes.
+        assert_eq!(pictures, 2);
+        let notes: Vec<String> = parts
+            .iter()
+            .filter(|(k, _)| k.starts_with("ppt/notesSlides/notesSlide") && k.ends_with(".xml"))
+            .map(|(_, v)| String::from_utf8(v.clone()).unwrap())
+            .filter(|n| n.contains("not editable shapes"))
+            .collect();
+        assert_eq!(notes.len(), 2);
+        assert!(notes[0].contains(&format!("more than the {MAX_NATIVE_MARKERS}")));
+    }
+
+    #[test]
+    fn three_perspectives_compare_every_pair_or_the_pairs_asked_for() {
+        let w = meeting(3);
+        let slides = |pairs: Vec<(String, String)>| {
+            let options = DeckOptions {
+                pairs,
+                charts: ChartStyle::Shapes,
+                ..DeckOptions::default()
+            };
+            let bytes = build_deck(&w, &options, &mut |_| {}).unwrap();
+            let parts = crate::export::pptx::tests::unzip(&bytes);
+            let mut titles = Vec::new();
+            for i in 1.. {
+                let Some(x) = parts.get(&format!("ppt/slides/slide{i}.xml")) else {
+                    break;
+                };
+                let x = String::from_utf8(x.clone()).unwrap();
+                let title = x.split("<p:ph type=\"title\"/>").nth(1).unwrap();
+                let t = title
+                    .split("<a:t>")
+                    .nth(1)
+                    .unwrap()
+                    .split("</a:t>")
+                    .next()
+                    .unwrap();
+                titles.push(t.to_owned());
+            }
+            titles
+        };
+        let all = slides(Vec::new());
+        for pair in ["Dev vs Ops", "Dev vs Security", "Ops vs Security"] {
+            assert!(all.iter().any(|t| t.starts_with(pair)), "{pair}: {all:?}");
+            assert!(
+                all.iter()
+                    .any(|t| t.ends_with(&format!("most contested changes: {pair}"))),
+                "{all:?}"
+            );
+        }
+        let asked = slides(vec![("Security".into(), "dev".into())]);
+        assert!(
+            asked.iter().any(|t| t.starts_with("Security vs Dev")),
+            "{asked:?}"
+        );
+        assert!(
+            !asked.iter().any(|t| t.starts_with("Dev vs Ops")),
+            "{asked:?}"
+        );
+        assert_eq!(
+            asked
+                .iter()
+                .filter(|t| t.contains("most contested"))
+                .count(),
+            1
+        );
+
+        let bad = DeckOptions {
+            pairs: vec![("Dev".into(), "QA".into())],
+            ..DeckOptions::default()
+        };
+        assert!(matches!(
+            build_deck(&w, &bad, &mut |_| {}),
+            Err(ExportError::UnknownPerspective { .. })
+        ));
+        let same = DeckOptions {
+            pairs: vec![("Dev".into(), "dev".into())],
+            ..DeckOptions::default()
+        };
+        assert!(matches!(
+            build_deck(&w, &same, &mut |_| {}),
+            Err(ExportError::NotApplicable(_))
+        ));
+    }
+
+    /// Writes sample decks into `$PARALLAX_DUMP_DECK` for a person to open.
+    #[test]
+    fn dump_decks_for_a_person_to_look_at() {
+        let Some(dir) = std::env::var_os("PARALLAX_DUMP_DECK") else {
+            return;
+        };
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, charts) in [
+            ("shapes", ChartStyle::Shapes),
+            ("pictures", ChartStyle::Pictures),
+        ] {
+            let options = DeckOptions {
+                charts,
+                size: ChartSize::HD,
+                ..DeckOptions::default()
+            };
+            let bytes = build_deck(&meeting(3), &options, &mut |_| {}).unwrap();
+            std::fs::write(dir.join(format!("{name}.pptx")), bytes).unwrap();
+        }
+        // A longer workshop: the appendix over several slides.
+        let mut w = meeting(3);
+        for i in w.changes.len()..40 {
+            let mut c = crate::Change::new(
+                &format!("x{i}"),
+                &format!("Rotate the signing keys of service {i} before the audit window"),
+            );
+            c.ticket = format!("SEC-{}", 1400 + i);
+            w.changes.push(c);
+        }
+        let options = DeckOptions {
+            size: ChartSize::HD,
+            ..DeckOptions::default()
+        };
+        let bytes = build_deck(&w, &options, &mut |_| {}).unwrap();
+        std::fs::write(dir.join("record.pptx"), bytes).unwrap();
+    }
 
     #[test]
     fn days_are_formatted_in_utc() {
@@ -386,16 +728,41 @@ mod tests {
         let options = DeckOptions {
             date: Some("28 November 2026".into()),
             size: ChartSize::HD,
+            charts: ChartStyle::Pictures,
+            pairs: Vec::new(),
         };
         let bytes = build_deck(&w, &options, &mut |p| steps.push(p)).unwrap();
         crate::export::pptx::tests::check_package(&bytes);
         let parts = crate::export::pptx::tests::unzip(&bytes);
-        // Cover, 2 matrices, overlay, gaps, consensus, residual, table.
+        // Cover, 2 matrices, overlay, gaps, consensus, residual, table, then the record of
+        // each decided change and the appendix.
         let slides = parts
             .keys()
             .filter(|k| k.starts_with("ppt/slides/slide"))
             .count();
-        assert_eq!(slides, 8);
+        let decided = record::decided(&w);
+        assert!(!decided.is_empty());
+        assert_eq!(slides, 8 + decided.len() + 1);
+        let slide = |i: usize| {
+            String::from_utf8(parts[&format!("ppt/slides/slide{i}.xml")].clone()).unwrap()
+        };
+        for (k, r) in decided.iter().enumerate() {
+            let x = slide(9 + k);
+            assert!(x.contains(&super::super::pptx::esc(&format!(
+                "{} {}",
+                r.number, r.title
+            ))));
+            assert!(
+                x.contains("Placements") && x.contains("Consensus: ") && x.contains("Residual: ")
+            );
+        }
+        let first = slide(9);
+        assert!(
+            first.contains("because &lt;reasons&gt; &amp; more"),
+            "the rationale is on the slide, not only in the notes"
+        );
+        let appendix = slide(slides);
+        assert!(appendix.contains("Appendix: every change") && appendix.contains("<a:tbl>"));
         assert_eq!(
             parts.keys().filter(|k| k.starts_with("ppt/media/")).count(),
             6

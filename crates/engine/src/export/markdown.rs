@@ -1,15 +1,19 @@
 //! A Markdown report of the workshop: the summary sentence, the agreement per axis, the most
-//! contested changes, every change with each perspective's placement, the standard-change
-//! candidates, and the charts as PNG files beside the report. Every piece of user text is
-//! escaped so that it reads as text (no links, emphasis, HTML or broken tables). It never writes
-//! files itself: it returns the text and the images for the caller to write.
+//! contested changes, the charts as PNG files beside the report, then the meeting record as in
+//! the deck (each decided change's placements with rationales, consensus, mitigations with axis
+//! and owner, residual; the table of every change; see `record`), the remaining rationales and
+//! the standard-change candidates. User text is escaped only where Markdown would misread it,
+//! so the file reads as plain prose and renders as the same text (no links, emphasis, HTML or
+//! broken tables). It never writes files itself: it returns the text and the images for the
+//! caller to write.
 
 use super::chart::{self, Chart, ChartSize, ImageFormat};
 use super::deck::{contested_table, default_analysis, workshop_date};
+use super::record;
 use super::text::one_line;
 use super::ExportError;
 use crate::analysis::AxisAgreement;
-use crate::{Cell, Workshop};
+use crate::Workshop;
 
 /// The report and the images it links to (file names relative to the report).
 #[derive(Debug, Clone)]
@@ -18,37 +22,56 @@ pub struct MarkdownReport {
     pub images: Vec<(String, Vec<u8>)>,
 }
 
-/// User text as inline Markdown: one line, every ASCII punctuation character that Markdown or
-/// HTML could read as syntax backslash-escaped.
+/// User text as inline Markdown that reads as plain prose: one line, with a backslash only
+/// before what Markdown (CommonMark with GitHub's tables and strikethrough) would read as syntax:
+/// emphasis (`*`, and `_` unless inside a word), code (`` ` ``), links and images (`[`, `]`),
+/// HTML and autolinks (`<`), entities (`&name;`), strikethrough (`~` when there are two), a
+/// backslash before punctuation, and at the start of the text what opens a block (a heading's
+/// `#`, a quote's `>`, a list's `-`, `+` or `1.`, a setext `=`). `SHOP-1412`, `1.27` and
+/// `isn't it?` stay as they are.
 pub fn md(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in one_line(text).chars() {
-        if matches!(
-            c,
-            '\\' | '`'
-                | '*'
-                | '_'
-                | '{'
-                | '}'
-                | '['
-                | ']'
-                | '<'
-                | '>'
-                | '('
-                | ')'
-                | '#'
-                | '+'
-                | '-'
-                | '.'
-                | '!'
-                | '|'
-                | '~'
-                | '&'
-                | '"'
-                | '\''
-                | '='
-                | ':'
-        ) {
+    escape(text, false)
+}
+
+/// [`md`] for a table cell, where a `|` would end the cell.
+pub fn md_cell(text: &str) -> String {
+    escape(text, true)
+}
+
+fn escape(text: &str, in_table: bool) -> String {
+    let line = one_line(text);
+    let chars: Vec<char> = line.chars().collect();
+    let tildes = chars.iter().filter(|&&c| c == '~').count() >= 2;
+    // The start of the text may be the start of a line: a block marker there is escaped.
+    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    let list_number = digits > 0
+        && digits <= 9
+        && matches!(chars.get(digits), Some('.' | ')'))
+        && chars.get(digits + 1).is_none_or(|c| c.is_whitespace());
+    let mut out = String::with_capacity(line.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|k| chars.get(k)).copied();
+        let next = chars.get(i + 1).copied();
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let escape = match c {
+            '\\' => next.is_some_and(|n| n.is_ascii_punctuation()),
+            '`' | '*' | '[' | ']' | '<' => true,
+            '_' => !(word(prev) && word(next)),
+            '|' => in_table,
+            '~' => tildes,
+            '&' => {
+                let rest: String = chars[i + 1..].iter().take(33).collect();
+                let body = rest.strip_prefix('#').unwrap_or(&rest);
+                body.find(';').is_some_and(|end| {
+                    end > 0 && body[..end].chars().all(|c| c.is_ascii_alphanumeric())
+                })
+            }
+            '#' | '>' | '=' => i == 0,
+            '-' | '+' => i == 0,
+            '.' | ')' => list_number && i == digits,
+            _ => false,
+        };
+        if escape {
             out.push('\\');
         }
         out.push(c);
@@ -76,16 +99,78 @@ pub fn file_stem(stem: &str) -> String {
     }
 }
 
-fn cell(c: Option<Cell>) -> String {
-    c.map_or("–".to_owned(), |c| {
-        format!("L{} × I{}", c.likelihood, c.impact)
-    })
+/// One decided change as a section of prose: its placements with rationales, the consensus,
+/// the mitigations with axis and owner, the residual.
+fn change_section(r: &record::ChangeRecord) -> String {
+    // A heading's trailing `#`s would be read as its closing sequence.
+    let mut title = md(&r.title);
+    if title.ends_with('#') {
+        let at = title.trim_end_matches('#').len();
+        title.insert(at, '\\');
+    }
+    let mut t = format!("### {} {title}\n\n", r.number);
+    if r.ticket.is_empty() {
+        t.push_str(&format!("A {} change.\n\n", r.change_type));
+    } else {
+        t.push_str(&format!(
+            "Ticket {}, a {} change.\n\n",
+            md(&r.ticket),
+            r.change_type
+        ));
+    }
+    if r.placements.is_empty() {
+        t.push_str("No perspective placed it.\n\n");
+    }
+    for p in &r.placements {
+        let why = if p.rationale.is_empty() {
+            "No rationale given.".to_owned()
+        } else {
+            md(&p.rationale)
+        };
+        t.push_str(&format!(
+            "- **{}**: {}. {why}\n",
+            md(&p.perspective),
+            p.placed.long()
+        ));
+    }
+    if !r.placements.is_empty() {
+        t.push('\n');
+    }
+    let consensus = r
+        .consensus
+        .as_ref()
+        .map_or("not agreed yet".to_owned(), |c| md(&c.long()));
+    t.push_str(&format!("**Consensus**: {consensus}.\n\n"));
+    if r.mitigations.is_empty() {
+        t.push_str("**Mitigations**: none recorded.\n\n");
+    } else {
+        t.push_str("**Mitigations**:\n\n");
+        for m in &r.mitigations {
+            let owner = if m.owner.is_empty() {
+                "no owner named".to_owned()
+            } else {
+                format!("owner: {}", md(&m.owner))
+            };
+            t.push_str(&format!(
+                "- {} (lowers {}; {owner})\n",
+                md(&m.text),
+                m.lowers
+            ));
+        }
+        t.push('\n');
+    }
+    let residual = r
+        .residual
+        .as_ref()
+        .map_or("not placed yet".to_owned(), |c| md(&c.long()));
+    t.push_str(&format!("**Residual**: {residual}.\n\n"));
+    t
 }
 
 fn stat(v: Option<f64>, undefined: Option<&crate::analysis::UndefinedReason>) -> String {
     match (v, undefined) {
         (Some(v), _) => format!("{v:.2}"),
-        (None, Some(u)) => format!("undefined: {}", md(u.reason)),
+        (None, Some(u)) => format!("undefined: {}", md_cell(u.reason)),
         (None, None) => "–".to_owned(),
     }
 }
@@ -141,7 +226,7 @@ pub fn report(w: &Workshop, stem: &str, size: ChartSize) -> Result<MarkdownRepor
         t.push_str("No change is placed differently yet.\n\n");
     } else {
         for (i, row) in rows.iter().enumerate() {
-            let cells: Vec<String> = row.iter().map(|c| md(c)).collect();
+            let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
             t.push_str(&format!("| {} |\n", cells.join(" | ")));
             if i == 0 {
                 t.push_str(&format!("|{}\n", " --- |".repeat(row.len())));
@@ -159,74 +244,51 @@ pub fn report(w: &Workshop, stem: &str, size: ChartSize) -> Result<MarkdownRepor
         images.push((name, png));
     }
 
-    t.push_str("## Changes\n\n");
-    let mut head = vec![
-        "#".to_owned(),
-        "Change".to_owned(),
-        "Type".to_owned(),
-        "Ticket".to_owned(),
-    ];
-    head.extend(w.perspectives.iter().map(|p| md(&p.name)));
-    head.extend([
-        "Consensus".to_owned(),
-        "Residual".to_owned(),
-        "Mitigations".to_owned(),
-    ]);
-    t.push_str(&format!(
-        "| {} |\n|{}\n",
-        head.join(" | "),
-        " --- |".repeat(head.len())
-    ));
-    for (i, c) in w.changes.iter().enumerate() {
-        let mut row = vec![
-            (i + 1).to_string(),
-            md(&c.title),
-            format!("{:?}", c.change_type).to_lowercase(),
-            md(&c.ticket),
-        ];
-        row.extend(
-            w.perspectives
-                .iter()
-                .map(|p| cell(c.placements.get(&p.id).map(|pl| pl.cell()))),
-        );
-        row.push(cell(c.consensus));
-        row.push(cell(c.residual));
-        let mitigations: Vec<String> = c
-            .mitigations
-            .iter()
-            .map(|m| format!("{} \\({}\\)", md(&m.text), m.lowers.name()))
-            .collect();
-        row.push(mitigations.join("; "));
-        t.push_str(&format!("| {} |\n", row.join(" | ")));
+    t.push_str("## Decisions per change\n\n");
+    let decided = record::decided(w);
+    if decided.is_empty() {
+        t.push_str("The room has not agreed a consensus, a mitigation or a residual for any change yet.\n\n");
+    }
+    for r in &decided {
+        t.push_str(&change_section(r));
+    }
+
+    t.push_str("## Every change\n\n");
+    let rows = record::appendix(w);
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
+        t.push_str(&format!("| {} |\n", cells.join(" | ")));
+        if i == 0 {
+            t.push_str(&format!("|{}\n", " --- |".repeat(row.len())));
+        }
     }
     t.push('\n');
 
-    t.push_str("## Rationales\n\n");
-    let mut any = false;
-    for (i, c) in w.changes.iter().enumerate() {
-        let lines: Vec<String> = w
-            .perspectives
-            .iter()
-            .filter_map(|p| {
-                let pl = c.placements.get(&p.id)?;
-                (!one_line(&pl.rationale).is_empty())
-                    .then(|| format!("  - {}: {}", md(&p.name), md(&pl.rationale)))
-            })
-            .collect();
-        if !lines.is_empty() {
-            any = true;
-            t.push_str(&format!(
-                "- {} {}\n{}\n",
-                i + 1,
-                md(&c.title),
-                lines.join("\n")
-            ));
-        }
+    // The rationales of changes without a record above would otherwise appear nowhere.
+    let others: Vec<String> = w
+        .changes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !decided.iter().any(|r| r.number == i + 1))
+        .filter_map(|(i, c)| {
+            let lines: Vec<String> = w
+                .perspectives
+                .iter()
+                .filter_map(|p| {
+                    let pl = c.placements.get(&p.id)?;
+                    (!one_line(&pl.rationale).is_empty())
+                        .then(|| format!("  - {}: {}", md(&p.name), md(&pl.rationale)))
+                })
+                .collect();
+            (!lines.is_empty())
+                .then(|| format!("- {} {}\n{}\n", i + 1, md(&c.title), lines.join("\n")))
+        })
+        .collect();
+    if !others.is_empty() {
+        t.push_str("## Rationales of the other changes\n\n");
+        t.push_str(&others.concat());
+        t.push('\n');
     }
-    if !any {
-        t.push_str("No rationale recorded.\n");
-    }
-    t.push('\n');
 
     t.push_str("## Standard-change candidates\n\n");
     if analysis.candidates.is_empty() {
@@ -245,11 +307,43 @@ mod tests {
     #[test]
     fn user_text_is_escaped() {
         assert_eq!(
-            md("a|b <i>*x*</i> [l](u)\nnext"),
-            "a\\|b \\<i\\>\\*x\\*\\</i\\> \\[l\\]\\(u\\) next"
+            md_cell("a|b <i>*x*</i> [l](u)\nnext"),
+            "a\\|b \\<i>\\*x\\*\\</i> \\[l\\](u) next"
         );
         assert_eq!(file_stem("My report (v2)"), "My-report--v2");
         assert_eq!(file_stem("///"), "report");
+    }
+
+    #[test]
+    fn prose_stays_plain_and_only_what_markdown_would_misread_is_escaped() {
+        // Plain prose comes out as it went in.
+        assert_eq!(md("SHOP-1412"), "SHOP-1412");
+        assert_eq!(md("well-known risk"), "well-known risk");
+        assert_eq!(md("mean gap 1.27 (was 2.5)"), "mean gap 1.27 (was 2.5)");
+        assert_eq!(
+            md("Dev: \"fine\", isn't it? A+B=C!"),
+            "Dev: \"fine\", isn't it? A+B=C!"
+        );
+        assert_eq!(md("snake_case_name"), "snake_case_name");
+        assert_eq!(md("R&D costs ~5 min"), "R&D costs ~5 min");
+        // What Markdown would read as syntax is escaped.
+        assert_eq!(md("# not a heading"), "\\# not a heading");
+        assert_eq!(md("*bold* and **more**"), "\\*bold\\* and \\*\\*more\\*\\*");
+        assert_eq!(md("_under_"), "\\_under\\_");
+        assert_eq!(md("[link](http://x)"), "\\[link\\](http://x)");
+        assert_eq!(md("use `rm -rf`"), "use \\`rm -rf\\`");
+        assert_eq!(md("1. first"), "1\\. first");
+        assert_eq!(md("12) twelfth"), "12\\) twelfth");
+        assert_eq!(md("- item"), "\\- item");
+        assert_eq!(md("+ item"), "\\+ item");
+        assert_eq!(md("> quote"), "\\> quote");
+        assert_eq!(md("a <b>tag</b>"), "a \\<b>tag\\</b>");
+        assert_eq!(md("&amp; entity"), "\\&amp; entity");
+        assert_eq!(md("~~struck~~"), "\\~\\~struck\\~\\~");
+        assert_eq!(md("C:\\path \\*"), "C:\\path \\\\\\*");
+        // A table cell also escapes the pipe.
+        assert_eq!(md_cell("a|b"), "a\\|b");
+        assert_eq!(md("a|b"), "a|b");
     }
 
     #[test]
@@ -262,8 +356,32 @@ mod tests {
             assert!(r.text.contains(&format!("]({name})")), "{name}");
             assert!(png.starts_with(b"\x89PNG"));
         }
-        assert!(r.text.contains("Pipe \\| in \\<b\\>title\\</b\\>"));
-        assert!(!r.text.contains("<b>"));
+        assert!(r.text.contains("Pipe \\| in \\<b>title\\</b>"));
+        // The record: every decided change has its section; the table lists every change once.
+        assert!(!record::decided(&w).is_empty());
+        for d in record::decided(&w) {
+            assert!(
+                r.text
+                    .contains(&format!("### {} {}\n", d.number, md(&d.title))),
+                "{}",
+                d.title
+            );
+        }
+        let every = r.text.split("## Every change\n\n").nth(1).unwrap();
+        let every = every.split("\n\n").next().unwrap();
+        let numbers: Vec<&str> = every
+            .lines()
+            .skip(2)
+            .map(|l| l.trim_start_matches("| ").split(" |").next().unwrap())
+            .collect();
+        let want: Vec<String> = (1..=w.changes.len()).map(|n| n.to_string()).collect();
+        assert_eq!(numbers, want);
+        assert!(
+            r.text
+                .match_indices('<')
+                .all(|(i, _)| r.text[..i].ends_with('\\')),
+            "every < is escaped"
+        );
         let a = default_analysis(&w).unwrap();
         assert!(r.text.contains(&md(&a.summary)));
         // Every table row has as many cells as its header.

@@ -20,14 +20,17 @@ pub mod glyphs;
 pub mod json;
 pub mod markdown;
 pub mod pptx;
+pub mod record;
+pub mod record_slides;
 pub mod scene;
+pub mod shapes;
 pub mod style;
 pub mod text;
 
 use std::path::{Path, PathBuf};
 
 pub use chart::{render, Chart, ChartKind, ChartRequest, ChartSize, ImageFormat};
-pub use deck::{build_deck, DeckOptions, DeckProgress};
+pub use deck::{build_deck, ChartStyle, DeckOptions, DeckProgress};
 pub use error::ExportError;
 
 /// Writes `bytes` to `path` atomically and durably: a temporary file beside it, fsynced, renamed

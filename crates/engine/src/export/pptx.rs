@@ -25,23 +25,60 @@ pub const SLIDE_CY: i64 = 6_858_000;
 pub const EMU_PER_INCH: i64 = 914_400;
 pub const EMU_PER_PT: i64 = 12_700;
 
+/// A rectangle on a slide, in EMU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    pub x: i64,
+    pub y: i64,
+    pub cx: i64,
+    pub cy: i64,
+}
+
 /// What is on a slide besides its title.
 #[derive(Debug, Clone)]
 pub enum SlideBody {
     /// A title slide: the lines under the big title (date, perspectives…).
     Cover { lines: Vec<String> },
-    /// A PNG that fills the slide; the title is laid over its top band.
+    /// A PNG of a chart; without a frame it fills the slide and the title is laid over its
+    /// top band.
     Picture {
         png: Vec<u8>,
         /// Alternative text for screen readers.
         description: String,
+        /// Where the picture goes; `None`: the whole slide.
+        frame: Option<Frame>,
+        /// The share of the picture's height cut off at its top (0 keeps it all).
+        crop_top: f64,
     },
+    /// A chart as native shapes: a fragment of the shape tree (from `shapes::scene_xml`, with
+    /// ids from 10 up), already escaped.
+    Shapes { xml: String },
     /// A table: the first row is the header.
     Table {
         rows: Vec<Vec<String>>,
         /// Relative column widths.
         widths: Vec<u32>,
+        /// Each row's height in EMU (text taller than that grows the row); empty: the rows
+        /// share the table's height evenly.
+        heights: Vec<i64>,
+        /// Text size in hundredths of a point.
+        size: u32,
     },
+    /// Paragraphs of text at one size (hundredths of a point), top-aligned in the content area.
+    /// The caller splits text over slides so that it fits: the box never shrinks its text.
+    Text {
+        paragraphs: Vec<Paragraph>,
+        size: u32,
+    },
+}
+
+/// A paragraph of a text slide: runs of plain or bold text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Paragraph {
+    pub runs: Vec<(String, bool)>,
+    pub bullet: bool,
+    /// Space above it, in hundredths of a point.
+    pub space_before: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -127,11 +164,70 @@ fn text_box(id: u32, lines: &[String], x: i64, y: i64, cx: i64, cy: i64, size: u
     )
 }
 
-fn picture(id: u32, rel: &str, description: &str) -> String {
+fn picture(id: u32, rel: &str, description: &str, frame: Option<Frame>, crop_top: f64) -> String {
+    let f = frame.unwrap_or(Frame {
+        x: 0,
+        y: 0,
+        cx: SLIDE_CX,
+        cy: SLIDE_CY,
+    });
+    // The cut-off top band, in thousandths of a percent of the picture's height.
+    let top = (crop_top.clamp(0.0, 0.99) * 100_000.0).round() as i64;
+    let src = if top > 0 {
+        format!("<a:srcRect t=\"{top}\"/>")
+    } else {
+        String::new()
+    };
     format!(
-        "<p:pic><p:nvPicPr><p:cNvPr id=\"{id}\" name=\"Chart {id}\" descr=\"{}\"/><p:cNvPicPr><a:picLocks noChangeAspect=\"1\"/></p:cNvPicPr><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed=\"{rel}\"/><a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr>{}<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></p:spPr></p:pic>",
+        "<p:pic><p:nvPicPr><p:cNvPr id=\"{id}\" name=\"Chart {id}\" descr=\"{}\"/><p:cNvPicPr><a:picLocks noChangeAspect=\"1\"/></p:cNvPicPr><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed=\"{rel}\"/>{src}<a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr>{}<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></p:spPr></p:pic>",
         quick_xml::escape::escape(super::text::one_line(description)),
-        xfrm(0, 0, SLIDE_CX, SLIDE_CY)
+        xfrm(f.x, f.y, f.cx, f.cy)
+    )
+}
+
+/// Where a table or text goes on a slide of this deck: below the title, inside the margins.
+pub fn content_frame() -> Frame {
+    let margin = EMU_PER_INCH / 2;
+    let top = EMU_PER_INCH * 5 / 4;
+    Frame {
+        x: margin,
+        y: top,
+        cx: SLIDE_CX - 2 * margin,
+        cy: SLIDE_CY - top - EMU_PER_INCH / 3,
+    }
+}
+
+/// A text box of paragraphs in `f`; bullets hang, nothing autofits.
+fn text_body(id: u32, paragraphs: &[Paragraph], size: u32, f: Frame) -> String {
+    let mut paras = String::new();
+    for p in paragraphs {
+        let space = if p.space_before > 0 {
+            format!(
+                "<a:spcBef><a:spcPts val=\"{}\"/></a:spcBef>",
+                p.space_before
+            )
+        } else {
+            String::new()
+        };
+        let bullet = if p.bullet {
+            let hang = i64::from(size) * EMU_PER_PT * 3 / 200;
+            format!("<a:pPr marL=\"{hang}\" indent=\"-{hang}\" algn=\"l\">{space}<a:buFont typeface=\"Arial\"/><a:buChar char=\"•\"/></a:pPr>")
+        } else {
+            format!("<a:pPr marL=\"0\" indent=\"0\" algn=\"l\">{space}<a:buNone/></a:pPr>")
+        };
+        paras.push_str("<a:p>");
+        paras.push_str(&bullet);
+        for (text, bold) in &p.runs {
+            paras.push_str(&run(text, size, *bold, "212529"));
+        }
+        paras.push_str("</a:p>");
+    }
+    if paras.is_empty() {
+        paras.push_str("<a:p><a:endParaRPr lang=\"en-US\"/></a:p>");
+    }
+    format!(
+        "<p:sp><p:nvSpPr><p:cNvPr id=\"{id}\" name=\"Text {id}\"/><p:cNvSpPr txBox=\"1\"/><p:nvPr/></p:nvSpPr><p:spPr>{}<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:noFill/></p:spPr><p:txBody><a:bodyPr wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"t\"><a:noAutofit/></a:bodyPr><a:lstStyle/>{paras}</p:txBody></p:sp>",
+        xfrm(f.x, f.y, f.cx, f.cy)
     )
 }
 
@@ -139,27 +235,40 @@ fn cell_fill(color: &str) -> String {
     format!("<a:solidFill><a:srgbClr val=\"{color}\"/></a:solidFill>")
 }
 
+/// The EMU width of each column of a table `cx` wide with relative `widths`; they add up to
+/// `cx` exactly.
+pub fn column_widths(widths: &[u32], cols: usize, cx: i64) -> Vec<i64> {
+    let weights: Vec<i64> = (0..cols.max(1))
+        .map(|i| i64::from(*widths.get(i).unwrap_or(&1).max(&1)))
+        .collect();
+    let total: i64 = weights.iter().sum();
+    let mut col_w: Vec<i64> = weights.iter().map(|w| cx * w / total).collect();
+    let used: i64 = col_w.iter().sum();
+    if let Some(last) = col_w.last_mut() {
+        *last += cx - used;
+    }
+    col_w
+}
+
+/// A table cell's left + right and top + bottom margins, in EMU.
+pub const CELL_MARGIN_X: i64 = 2 * 64_008;
+pub const CELL_MARGIN_Y: i64 = 2 * 27_432;
+
+#[allow(clippy::too_many_arguments)]
 fn table(
     id: u32,
     rows: &[Vec<String>],
     widths: &[u32],
+    heights: &[i64],
+    size: u32,
     x: i64,
     y: i64,
     cx: i64,
     cy: i64,
 ) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
-    let weights: Vec<i64> = (0..cols)
-        .map(|i| i64::from(*widths.get(i).unwrap_or(&1).max(&1)))
-        .collect();
-    let total: i64 = weights.iter().sum();
-    let mut col_w: Vec<i64> = weights.iter().map(|w| cx * w / total).collect();
-    // The columns add up to the frame's width exactly.
-    let used: i64 = col_w.iter().sum();
-    if let Some(last) = col_w.last_mut() {
-        *last += cx - used;
-    }
-    let row_h = if rows.is_empty() {
+    let col_w = column_widths(widths, cols, cx);
+    let even = if rows.is_empty() {
         cy
     } else {
         cy / rows.len() as i64
@@ -172,6 +281,7 @@ fn table(
     }
     s.push_str("</a:tblGrid>");
     for (r, row) in rows.iter().enumerate() {
+        let row_h = heights.get(r).copied().unwrap_or(even);
         s.push_str(&format!("<a:tr h=\"{row_h}\">"));
         for c in 0..cols {
             let text = row.get(c).map(String::as_str).unwrap_or("");
@@ -183,7 +293,6 @@ fn table(
             } else {
                 ("212529", "FFFFFF")
             };
-            let size = if rows.len() > 8 { 1200 } else { 1400 };
             s.push_str(&format!(
                 "<a:tc><a:txBody><a:bodyPr/><a:lstStyle/><a:p>{}</a:p></a:txBody><a:tcPr marL=\"64008\" marR=\"64008\" marT=\"27432\" marB=\"27432\" anchor=\"ctr\">{}</a:tcPr></a:tc>",
                 run(text, size, header, color),
@@ -220,9 +329,20 @@ fn slide_xml(slide: &Slide, image_rel: Option<&str>) -> String {
                 2200,
             ));
         }
-        SlideBody::Picture { description, .. } => {
+        SlideBody::Picture {
+            description,
+            frame,
+            crop_top,
+            ..
+        } => {
             // The picture fills the slide; the title sits where the chart leaves room for it.
-            tree.push_str(&picture(3, image_rel.unwrap_or("rId2"), description));
+            tree.push_str(&picture(
+                3,
+                image_rel.unwrap_or("rId2"),
+                description,
+                *frame,
+                *crop_top,
+            ));
             tree.push_str(&title_shape(
                 2,
                 &slide.title,
@@ -233,7 +353,19 @@ fn slide_xml(slide: &Slide, image_rel: Option<&str>) -> String {
                 2400,
             ));
         }
-        SlideBody::Table { rows, widths } => {
+        SlideBody::Shapes { xml } => {
+            tree.push_str(xml);
+            tree.push_str(&title_shape(
+                2,
+                &slide.title,
+                SLIDE_CX * 60 / 1920,
+                SLIDE_CY * 18 / 1080,
+                SLIDE_CX - 2 * SLIDE_CX * 60 / 1920,
+                SLIDE_CY * 68 / 1080,
+                2400,
+            ));
+        }
+        SlideBody::Text { paragraphs, size } => {
             tree.push_str(&title_shape(
                 2,
                 &slide.title,
@@ -243,17 +375,32 @@ fn slide_xml(slide: &Slide, image_rel: Option<&str>) -> String {
                 EMU_PER_INCH * 3 / 4,
                 2800,
             ));
-            let top = EMU_PER_INCH * 5 / 4;
-            let height =
-                (rows.len() as i64 * EMU_PER_INCH * 2 / 5).min(SLIDE_CY - top - EMU_PER_INCH / 3);
-            tree.push_str(&table(
-                3,
-                rows,
-                widths,
+            let f = content_frame();
+            tree.push_str(&text_body(3, paragraphs, *size, f));
+        }
+        SlideBody::Table {
+            rows,
+            widths,
+            heights,
+            size,
+        } => {
+            tree.push_str(&title_shape(
+                2,
+                &slide.title,
                 margin,
-                top,
+                EMU_PER_INCH / 4,
                 SLIDE_CX - 2 * margin,
-                height,
+                EMU_PER_INCH * 3 / 4,
+                2800,
+            ));
+            let f = content_frame();
+            let height = if heights.is_empty() {
+                (rows.len() as i64 * EMU_PER_INCH * 2 / 5).min(f.cy)
+            } else {
+                heights.iter().sum::<i64>().min(f.cy)
+            };
+            tree.push_str(&table(
+                3, rows, widths, heights, *size, f.x, f.y, f.cx, height,
             ));
         }
     }
@@ -632,6 +779,8 @@ pub(crate) mod tests {
                     body: SlideBody::Picture {
                         png: tiny_png(),
                         description: "alt \"text\"".into(),
+                        frame: None,
+                        crop_top: 0.0,
                     },
                     notes: String::new(),
                 },
@@ -643,6 +792,8 @@ pub(crate) mod tests {
                             vec!["1 & 2".into(), "=3".into()],
                         ],
                         widths: vec![3, 1],
+                        heights: Vec::new(),
+                        size: 1400,
                     },
                     notes: "n".into(),
                 },

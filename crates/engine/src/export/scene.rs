@@ -88,15 +88,96 @@ impl Shape {
     }
 }
 
+/// What some painted shapes mean, by their indices in [`Scene::shapes`]. The painter ignores
+/// parts; the native slide writer (`shapes.rs`) turns each into one editable shape or group with
+/// a name a person recognises.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// A matrix cell: its rectangle and its score label.
+    Cell {
+        rect: usize,
+        label: Option<usize>,
+        name: String,
+    },
+    /// A perspective's marker (a polygon of `kind`, the change's number inside) or a card (a
+    /// rectangle with the number and title).
+    Marker {
+        shape: usize,
+        labels: Vec<usize>,
+        kind: MarkerKind,
+        name: String,
+        /// The change's 1-based number; `None` for a legend sample.
+        number: Option<usize>,
+    },
+    /// An arrow (line and head) and the marker shapes it joins.
+    Arrow {
+        line: usize,
+        head: usize,
+        from: Option<usize>,
+        to: Option<usize>,
+        name: String,
+    },
+    /// Shapes a person moves together: the grid, a change's markers and arrow, a legend.
+    Group { name: String, shapes: Vec<usize> },
+}
+
+/// The outline of a marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkerKind {
+    Shape(Marker),
+    Card,
+}
+
+/// The shapes that tell perspectives apart without colour, in perspective order. The charts
+/// draw them (their outlines are in `chart/markers.rs`); the native slide writer names them as
+/// preset shapes, so the word lives here, below both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    Circle,
+    Square,
+    TriangleUp,
+    Diamond,
+    TriangleDown,
+    Hexagon,
+    Cross,
+    Star,
+}
+
 /// A chart ready to paint.
 #[derive(Debug, Clone, Default)]
 pub struct Scene {
     pub shapes: Vec<Shape>,
+    pub parts: Vec<Part>,
 }
 
 impl Scene {
     pub fn push(&mut self, shape: Shape) {
         self.shapes.push(shape);
+    }
+
+    /// The index the next shape will get.
+    pub fn next_index(&self) -> usize {
+        self.shapes.len()
+    }
+
+    /// Indices of the shapes pushed since `start`.
+    pub fn since(&self, start: usize) -> Vec<usize> {
+        (start..self.shapes.len()).collect()
+    }
+
+    pub fn tag(&mut self, part: Part) {
+        self.parts.push(part);
+    }
+
+    /// A group of the shapes pushed since `start`, when there are any.
+    pub fn group_since(&mut self, start: usize, name: impl Into<String>) {
+        let shapes = self.since(start);
+        if !shapes.is_empty() {
+            self.tag(Part::Group {
+                name: name.into(),
+                shapes,
+            });
+        }
     }
 
     pub fn rect(
@@ -168,16 +249,25 @@ impl Scene {
         self.text(x, y, fitted, size, bold, color, align);
     }
 
-    /// An arrow from `from` to `to` with a filled head at `to`.
-    pub fn arrow(&mut self, from: (f64, f64), to: (f64, f64), color: Rgb, width: f64, head: f64) {
+    /// An arrow from `from` to `to` with a filled head at `to`; the indices of its line and
+    /// head, or `None` when it is too short to draw.
+    pub fn arrow(
+        &mut self,
+        from: (f64, f64),
+        to: (f64, f64),
+        color: Rgb,
+        width: f64,
+        head: f64,
+    ) -> Option<(usize, usize)> {
         let (dx, dy) = (to.0 - from.0, to.1 - from.1);
         let len = (dx * dx + dy * dy).sqrt();
         if !len.is_finite() || len < 1.0 {
-            return;
+            return None;
         }
         let (ux, uy) = (dx / len, dy / len);
         let base = (to.0 - ux * head, to.1 - uy * head);
         let half = head * 0.5;
+        let line = self.next_index();
         self.line(vec![from, base], color, width);
         self.push(Shape::Polygon {
             points: vec![
@@ -188,6 +278,7 @@ impl Scene {
             fill: Some(color),
             stroke: None,
         });
+        Some((line, line + 1))
     }
 
     /// The first non-finite number in the scene, if any.

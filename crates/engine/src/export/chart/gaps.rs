@@ -129,6 +129,7 @@ pub(super) fn scene(
     };
 
     // Grid lines and tick labels.
+    let axis_start = s.next_index();
     for v in -span..=span {
         let x = x_of(v);
         let (color, width) = if v == 0 {
@@ -172,8 +173,10 @@ pub(super) fn scene(
         Align::Start,
         px1 - zero + 120.0,
     );
+    s.group_since(axis_start, "Gap axis");
 
     for (k, r) in rows.iter().take(shown).enumerate() {
+        let row_start = s.next_index();
         let y0 = top + k as f64 * row_h;
         if k % 2 == 1 {
             s.rect(
@@ -225,6 +228,16 @@ pub(super) fn scene(
             };
             s.text(tx, (by0 + by1) / 2.0, txt, label_size, true, Rgb::INK, al);
         }
+        s.group_since(
+            row_start,
+            format!(
+                "{} {}: likelihood {}, impact {}",
+                r.number,
+                one_line(&r.title),
+                r.likelihood_gap,
+                r.impact_gap
+            ),
+        );
     }
     if shown < rows.len() {
         let y = top + shown as f64 * row_h + row_h / 2.0;
@@ -268,6 +281,7 @@ pub(super) fn scene(
     );
 
     // Legend.
+    let legend_start = s.next_index();
     let mut y = GRID_Y0 + 14.0;
     s.text(LEGEND_X, y, "Axes", 22.0, true, Rgb::INK, Align::Start);
     y += 40.0;
@@ -304,6 +318,7 @@ pub(super) fn scene(
         s.text(LEGEND_X, y, line, 18.0, false, Rgb::MUTED, Align::Start);
         y += 26.0;
     }
+    s.group_since(legend_start, "Legend: axes");
     Ok(s)
 }
 

@@ -2,7 +2,7 @@
 //! column), the title and subtitle, the band-coloured grid with its level labels and band legend,
 //! and the note shown over an empty grid. Charts draw on top of it; it never draws a change.
 
-use crate::export::scene::{Align, Rgb, Scene, HEIGHT, WIDTH};
+use crate::export::scene::{Align, Part, Rgb, Scene, HEIGHT, WIDTH};
 use crate::export::text::one_line;
 use crate::{Axis, Cell, Workshop};
 
@@ -84,12 +84,14 @@ pub(super) fn band_fill(color: &str) -> Rgb {
 /// Cells coloured by band with score and band name, level labels on both axes, band legend.
 /// Returns the y where the legend's free space starts.
 pub(super) fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
+    let grid_start = s.next_index();
     for cell in g.cells() {
         let Some((x0, y0, x1, y1)) = g.rect(cell) else {
             continue;
         };
         let band = w.matrix.band_of(cell);
         let fill = band.map_or(Rgb(230, 230, 230), |b| band_fill(&b.color));
+        let rect = s.next_index();
         s.rect(x0, y0, x1, y1, Some(fill), Some((Rgb::WHITE, 3.0)));
         let label = match band {
             Some(b) => format!("{} · {}", cell.score(), one_line(&b.name)),
@@ -105,6 +107,12 @@ pub(super) fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
             Align::End,
             x1 - x0 - 16.0,
         );
+        let label = (s.next_index() > rect + 1).then_some(rect + 1);
+        s.tag(Part::Cell {
+            rect,
+            label,
+            name: format!("Cell L{} × I{}", cell.likelihood, cell.impact),
+        });
     }
     let (cw, ch) = (g.cell_w(), g.cell_h());
     for l in 1..=g.likelihood {
@@ -178,7 +186,10 @@ pub(super) fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
         Align::Middle,
     );
 
+    s.group_since(grid_start, "Matrix grid");
+
     // Band legend.
+    let legend_start = s.next_index();
     let mut y = GRID_Y0 + 14.0;
     s.text(
         LEGEND_X,
@@ -222,6 +233,7 @@ pub(super) fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
         );
         y += 36.0;
     }
+    s.group_since(legend_start, "Legend: bands");
     y + 12.0
 }
 

@@ -5,25 +5,15 @@
 //! chart passes the marks and their priority.
 
 use super::grid::{Grid, BOTTOM, CELL_FOOTER, CELL_PAD, LEGEND_RIGHT, LEGEND_X};
-use crate::export::scene::{Align, Rgb, Scene, Shape};
+use crate::export::scene::{Align, MarkerKind, Part, Rgb, Scene, Shape};
+use crate::export::text::one_line;
 use crate::{Cell, Workshop};
 
 /// The radius of a marker and the side of the square slot each one gets in a cell.
 pub(super) const MARK_R: f64 = 17.0;
 pub(super) const MARK_SLOT: f64 = 46.0;
 
-/// The shapes that tell perspectives apart without colour, in perspective order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Marker {
-    Circle,
-    Square,
-    TriangleUp,
-    Diamond,
-    TriangleDown,
-    Hexagon,
-    Cross,
-    Star,
-}
+pub(crate) use crate::export::scene::Marker;
 
 impl Marker {
     pub(super) fn for_index(i: usize) -> Marker {
@@ -89,6 +79,9 @@ impl Marker {
     }
 }
 
+/// Draws a marker and tags it with `name` (and the change's `number`; `None` for a legend
+/// sample); returns the index of its outline.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn draw_marker(
     s: &mut Scene,
     marker: Marker,
@@ -97,7 +90,10 @@ pub(super) fn draw_marker(
     r: f64,
     fill: Rgb,
     label: &str,
-) {
+    name: String,
+    number: Option<usize>,
+) -> usize {
+    let shape = s.next_index();
     s.push(Shape::Polygon {
         points: marker.polygon(cx, cy, r),
         fill: Some(fill),
@@ -112,6 +108,15 @@ pub(super) fn draw_marker(
         };
         s.text(lx, ly, label, size, true, fill.text_on(), Align::Middle);
     }
+    let labels = s.since(shape + 1);
+    s.tag(Part::Marker {
+        shape,
+        labels,
+        kind: MarkerKind::Shape(marker),
+        name,
+        number,
+    });
+    shape
 }
 
 /// Slots for markers inside a cell, row by row.
@@ -201,8 +206,56 @@ pub(super) fn between(a: (f64, f64), b: (f64, f64), r: f64) -> Option<((f64, f64
     ))
 }
 
+/// Tags each drawn arrow with the markers it joins, and groups each change's markers with its
+/// arrow under the change's number and title. `arrows` holds ((line, head), from mark, to mark);
+/// `outline` the index of each mark's drawn outline.
+pub(super) fn tag_arrows(
+    s: &mut Scene,
+    w: &Workshop,
+    marks: &[Mark],
+    outline: &[Option<usize>],
+    arrows: &[((usize, usize), usize, usize)],
+    what: &str,
+) {
+    let title = |number: usize| {
+        w.changes
+            .get(number - 1)
+            .map_or(String::new(), |c| one_line(&c.title))
+    };
+    let mut by_change: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for &((line, head), a, b) in arrows {
+        s.tag(Part::Arrow {
+            line,
+            head,
+            from: outline[a],
+            to: outline[b],
+            name: format!("Arrow {what}: {}", title(marks[a].number)),
+        });
+        by_change
+            .entry(marks[a].number)
+            .or_default()
+            .extend([line, head]);
+    }
+    for (i, m) in marks.iter().enumerate() {
+        if let Some(o) = outline[i] {
+            by_change.entry(m.number).or_default().push(o);
+        }
+    }
+    for (number, mut shapes) in by_change {
+        if shapes.len() < 2 {
+            continue;
+        }
+        shapes.sort_unstable();
+        s.tag(Part::Group {
+            name: format!("{number} {}", title(number)),
+            shapes,
+        });
+    }
+}
+
 /// A numbered key of the changes shown, as many as fit below `y`, then "+N more".
 pub(super) fn change_key(s: &mut Scene, w: &Workshop, mut y: f64, numbers: &[usize]) {
+    let start = s.next_index();
     s.text(LEGEND_X, y, "Changes", 22.0, true, Rgb::INK, Align::Start);
     y += 32.0;
     const LINE: f64 = 26.0;
@@ -248,4 +301,5 @@ pub(super) fn change_key(s: &mut Scene, w: &Workshop, mut y: f64, numbers: &[usi
             Align::Start,
         );
     }
+    s.group_since(start, "Key: changes");
 }

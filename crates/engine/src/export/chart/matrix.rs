@@ -3,13 +3,18 @@
 //! "+N more". It only reads placements and consensus cells; it never compares perspectives.
 
 use super::grid::{draw_grid, empty_note, header, Grid, CELL_FOOTER, CELL_PAD, LEGEND_X};
-use super::plural;
-use crate::export::scene::{self, Align, Rgb, Scene};
+use super::{name, plural};
+use crate::export::scene::{self, Align, MarkerKind, Part, Rgb, Scene};
 use crate::export::text::one_line;
+use crate::export::ExportError;
 use crate::{Cell, PerspectiveId, Workshop};
 
 /// Where `perspective` placed each change.
-pub(super) fn perspective(w: &Workshop, title: &str, perspective: &PerspectiveId) -> Scene {
+pub(super) fn perspective(
+    w: &Workshop,
+    title: &str,
+    perspective: &PerspectiveId,
+) -> Result<Scene, ExportError> {
     let cards = w
         .changes
         .iter()
@@ -24,7 +29,13 @@ pub(super) fn perspective(w: &Workshop, title: &str, perspective: &PerspectiveId
         .collect::<Vec<_>>();
     let unplaced = w.changes.len() - cards.len();
     let subtitle = count_line(cards.len(), unplaced, "not placed by this perspective");
-    card_matrix(w, title, &subtitle, &cards)
+    Ok(card_matrix(
+        w,
+        title,
+        &subtitle,
+        &name(w, perspective)?,
+        &cards,
+    ))
 }
 
 /// Where the room agreed each change sits.
@@ -37,7 +48,7 @@ pub(super) fn consensus(w: &Workshop, title: &str) -> Scene {
         .collect::<Vec<_>>();
     let missing = w.changes.len() - cards.len();
     let subtitle = count_line(cards.len(), missing, "without a consensus yet");
-    card_matrix(w, title, &subtitle, &cards)
+    card_matrix(w, title, &subtitle, "Consensus", &cards)
 }
 
 fn count_line(shown: usize, missing: usize, why: &str) -> String {
@@ -49,7 +60,14 @@ fn count_line(shown: usize, missing: usize, why: &str) -> String {
 }
 
 /// Cards (number and title) in their cells; a crowded cell shows what fits and "+N more".
-fn card_matrix(w: &Workshop, title: &str, subtitle: &str, cards: &[(usize, &str, Cell)]) -> Scene {
+/// `who` names whose cards they are, in each card's name ("Dev: Upgrade PostgreSQL").
+fn card_matrix(
+    w: &Workshop,
+    title: &str,
+    subtitle: &str,
+    who: &str,
+    cards: &[(usize, &str, Cell)],
+) -> Scene {
     let mut s = Scene::default();
     header(&mut s, title, subtitle);
     let g = Grid::of(w);
@@ -84,6 +102,7 @@ fn card_matrix(w: &Workshop, title: &str, subtitle: &str, cards: &[(usize, &str,
         let (cx0, cx1) = (x0 + CELL_PAD, x1 - CELL_PAD);
         for (k, (n, t, _)) in here.iter().take(shown).enumerate() {
             let top = y0 + CELL_PAD + k as f64 * (card_h + GAP);
+            let shape = s.next_index();
             s.rect(
                 cx0,
                 top,
@@ -113,6 +132,14 @@ fn card_matrix(w: &Workshop, title: &str, subtitle: &str, cards: &[(usize, &str,
                     Align::Start,
                 );
             }
+            let labels = s.since(shape + 1);
+            s.tag(Part::Marker {
+                shape,
+                labels,
+                kind: MarkerKind::Card,
+                name: format!("{who}: {}", one_line(t)),
+                number: Some(*n),
+            });
         }
         if shown < here.len() {
             let more = format!("+{} more", here.len() - shown);
@@ -133,6 +160,7 @@ fn card_matrix(w: &Workshop, title: &str, subtitle: &str, cards: &[(usize, &str,
         empty_note(&mut s, "Nothing placed here yet");
     }
     let mut y = legend_y + 10.0;
+    let legend_start = s.next_index();
     s.text(LEGEND_X, y, "Cards", 22.0, true, Rgb::INK, Align::Start);
     y += 34.0;
     for line in [
@@ -143,6 +171,7 @@ fn card_matrix(w: &Workshop, title: &str, subtitle: &str, cards: &[(usize, &str,
         s.text(LEGEND_X, y, line, 18.0, false, Rgb::MUTED, Align::Start);
         y += 26.0;
     }
+    s.group_since(legend_start, "Legend: cards");
     s
 }
 

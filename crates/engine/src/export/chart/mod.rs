@@ -191,7 +191,7 @@ impl Chart {
         let title = self.title(w)?;
         let title = if show_title { title } else { String::new() };
         match self {
-            Chart::Matrix { perspective } => Ok(matrix::perspective(w, &title, perspective)),
+            Chart::Matrix { perspective } => matrix::perspective(w, &title, perspective),
             Chart::Consensus => Ok(matrix::consensus(w, &title)),
             Chart::Overlay { from, to } => overlay::scene(w, &title, from, to),
             Chart::Gaps { from, to } => gaps::scene(w, &title, from, to),

@@ -6,7 +6,7 @@
 use super::gaps::{analyse_pair, pair_rows};
 use super::grid::{draw_grid, empty_note, header, Grid, LEGEND_RIGHT, LEGEND_X};
 use super::markers::{
-    between, change_key, draw_marker, place_marks, Mark, Marker, MARK_R, MARK_SLOT,
+    between, change_key, draw_marker, place_marks, tag_arrows, Mark, Marker, MARK_R, MARK_SLOT,
 };
 use super::{plural, unknown};
 use crate::export::scene::{Align, Rgb, Scene};
@@ -103,7 +103,7 @@ pub(super) fn scene(
         arrow_rank.get(&m.number).copied().unwrap_or(usize::MAX)
     });
     // Arrows first, markers on top of them.
-    let mut arrows = Scene::default();
+    let mut arrows = Vec::new();
     for (i, m) in marks.iter().enumerate() {
         if m.series != 0 || !with_arrow.contains(&m.number) {
             continue;
@@ -111,17 +111,20 @@ pub(super) fn scene(
         let partner = marks
             .iter()
             .position(|o| o.number == m.number && o.series == 1);
-        if let (Some(a), Some(Some(b))) = (pos[i], partner.map(|j| pos[j])) {
-            if let Some((p, q)) = between(a, b, MARK_R + 2.0) {
-                arrows.arrow(p, q, Rgb::INK, 3.0, 16.0);
+        if let (Some(a), Some(j)) = (pos[i], partner) {
+            if let Some((p, q)) = pos[j].and_then(|b| between(a, b, MARK_R + 2.0)) {
+                if let Some(drawn) = s.arrow(p, q, Rgb::INK, 3.0, 16.0) {
+                    arrows.push((drawn, i, j));
+                }
             }
         }
     }
-    s.shapes.extend(arrows.shapes);
+    let mut outline = vec![None; marks.len()];
     for (i, m) in marks.iter().enumerate() {
         if let Some((x, y)) = pos[i] {
             let (pi, p) = persp[m.series];
-            draw_marker(
+            let title = w.changes.get(m.number - 1).map_or("", |c| c.title.as_str());
+            outline[i] = Some(draw_marker(
                 &mut s,
                 Marker::for_index(pi),
                 x,
@@ -129,13 +132,28 @@ pub(super) fn scene(
                 MARK_R,
                 Rgb::parse(&p.color),
                 &m.number.to_string(),
-            );
+                format!("{}: {}", one_line(&p.name), one_line(title)),
+                Some(m.number),
+            ));
         }
     }
+    tag_arrows(
+        &mut s,
+        w,
+        &marks,
+        &outline,
+        &arrows,
+        &format!(
+            "{} → {}",
+            one_line(&persp[0].1.name),
+            one_line(&persp[1].1.name)
+        ),
+    );
     if marks.is_empty() {
         empty_note(&mut s, "Neither perspective has placed a change yet");
     }
     y += 10.0;
+    let legend_start = s.next_index();
     s.text(
         LEGEND_X,
         y,
@@ -155,6 +173,8 @@ pub(super) fn scene(
             MARK_R,
             Rgb::parse(&p.color),
             "",
+            format!("Legend: {}", one_line(&p.name)),
+            None,
         );
         s.text_fit(
             LEGEND_X + 50.0,
@@ -180,6 +200,7 @@ pub(super) fn scene(
         LEGEND_RIGHT - LEGEND_X - 50.0,
     );
     y += 44.0;
+    s.group_since(legend_start, "Legend: perspectives");
     // The key lists the changes with arrows first (most contested first), then the rest.
     numbers.sort_by_key(|n| (arrow_rank.get(n).copied().unwrap_or(usize::MAX), *n));
     change_key(&mut s, w, y, &numbers);

@@ -4,11 +4,12 @@
 
 use super::grid::{draw_grid, empty_note, header, Grid, LEGEND_X};
 use super::markers::{
-    between, change_key, draw_marker, place_marks, Mark, Marker, MARK_R, MARK_SLOT,
+    between, change_key, draw_marker, place_marks, tag_arrows, Mark, Marker, MARK_R, MARK_SLOT,
 };
 use super::plural;
 use crate::analysis::InherentSource;
 use crate::export::scene::{Align, Rgb, Scene};
+use crate::export::text::one_line;
 use crate::{Cell, Workshop};
 
 /// The cell a change's mitigations are measured from, as the analysis defines it: the consensus,
@@ -76,25 +77,41 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
     let g = Grid::of(w);
     let mut y = draw_grid(&mut s, w, &g);
     let pos = place_marks(&mut s, &g, &marks, MARK_SLOT, &|_| 0);
+    let mut arrows = Vec::new();
     for i in (0..marks.len()).step_by(2) {
         if let (Some(a), Some(b)) = (pos[i], pos.get(i + 1).copied().flatten()) {
             if let Some((p, q)) = between(a, b, MARK_R + 2.0) {
-                s.arrow(p, q, Rgb::INK, 3.0, 16.0);
+                if let Some(drawn) = s.arrow(p, q, Rgb::INK, 3.0, 16.0) {
+                    arrows.push((drawn, i, i + 1));
+                }
             }
         }
     }
     let inherent_fill = Rgb::WHITE;
     let residual_fill = Rgb(43, 138, 62);
+    let mut outline = vec![None; marks.len()];
     for (i, m) in marks.iter().enumerate() {
         if let Some((x, y)) = pos[i] {
-            let (marker, fill) = if m.series == 0 {
-                (Marker::Circle, inherent_fill)
+            let (marker, fill, what) = if m.series == 0 {
+                (Marker::Circle, inherent_fill, "Inherent")
             } else {
-                (Marker::Square, residual_fill)
+                (Marker::Square, residual_fill, "Residual")
             };
-            draw_marker(&mut s, marker, x, y, MARK_R, fill, &m.number.to_string());
+            let title = w.changes.get(m.number - 1).map_or("", |c| c.title.as_str());
+            outline[i] = Some(draw_marker(
+                &mut s,
+                marker,
+                x,
+                y,
+                MARK_R,
+                fill,
+                &m.number.to_string(),
+                format!("{what}: {}", one_line(title)),
+                Some(m.number),
+            ));
         }
     }
+    tag_arrows(&mut s, w, &marks, &outline, &arrows, "inherent → residual");
     if marks.is_empty() {
         empty_note(
             &mut s,
@@ -102,6 +119,7 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
         );
     }
     y += 10.0;
+    let legend_start = s.next_index();
     s.text(LEGEND_X, y, "Markers", 22.0, true, Rgb::INK, Align::Start);
     y += 40.0;
     draw_marker(
@@ -112,6 +130,8 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
         MARK_R,
         inherent_fill,
         "",
+        "Legend: inherent".into(),
+        None,
     );
     s.text(
         LEGEND_X + 50.0,
@@ -131,6 +151,8 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
         MARK_R,
         residual_fill,
         "",
+        "Legend: residual".into(),
+        None,
     );
     s.text(
         LEGEND_X + 50.0,
@@ -150,6 +172,7 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
         s.text(LEGEND_X, y, line, 18.0, false, Rgb::MUTED, Align::Start);
         y += 26.0;
     }
+    s.group_since(legend_start, "Legend: markers");
     y += 24.0;
     change_key(&mut s, w, y, &numbers);
     s
