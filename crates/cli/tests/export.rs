@@ -44,6 +44,7 @@ fn workshop() -> Workshop {
                     impact: im,
                     rationale: why,
                     placed_at_ms: 1_764_320_000_000,
+                    spread: None,
                 },
             );
         }

@@ -493,6 +493,7 @@ fn read_change(
                         impact,
                         rationale: String::new(),
                         placed_at_ms: now,
+                        spread: None,
                     },
                 );
             }

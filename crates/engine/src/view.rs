@@ -7,6 +7,14 @@
 //! (and, later, a participant's page) exactly what these functions return, and no screen hides
 //! data it was sent.
 //!
+//! The room adds people on their own devices. Their answers are withheld from the facilitator's
+//! window while placements are hidden, and so is any placement derived from them (one with a
+//! spread): the facilitator sees who joined and how far each perspective is, never where anyone
+//! placed, until Reveal. A participant (`Viewer::Participant`, and `participant_view`, what the
+//! room's server sends them) sees their own answers and record only, never another participant's
+//! answers or identity, and no perspective's placement before Reveal (blind mode or not: their
+//! own screen must never anchor them); after Reveal, the placements without rationales or spread.
+//!
 //! It must never hand a viewer data the blind rule withholds. What it returns is a copy for
 //! showing only: never apply edits to it or save it, or the withheld placements would be lost.
 
@@ -15,10 +23,10 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{Change, PerspectiveId, Workshop};
+use crate::round::{ParticipantView, PerspectiveName, RevealedPlacement, Round, RoundChange};
+use crate::{Change, ParticipantId, PerspectiveId, Phase, Placement, Workshop};
 
-/// Who is looking. A participant on their own device (the room) will be another viewer here,
-/// seeing the perspective they place for the way the facilitator sees the active one.
+/// Who is looking.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Viewer {
@@ -30,15 +38,9 @@ pub enum Viewer {
         #[ts(optional = nullable)]
         active: Option<PerspectiveId>,
     },
-}
-
-impl Viewer {
-    /// The one perspective whose placements this viewer sees while placements are hidden.
-    fn own(&self) -> Option<&PerspectiveId> {
-        match self {
-            Viewer::Facilitator { active } => active.as_ref(),
-        }
-    }
+    /// One participant in the room, on their own device: their own record and answers; no
+    /// placement before Reveal; never anyone else's answers or identity.
+    Participant { id: ParticipantId },
 }
 
 /// How far one perspective has got: `placed` of the `total` changes. Always safe to show: it says
@@ -58,21 +60,95 @@ impl Workshop {
     /// The workshop as `viewer` may see it (see the module head). An active perspective the
     /// workshop does not have sees no placements at all while they are hidden.
     pub fn seen_by(&self, viewer: &Viewer) -> Workshop {
-        if !self.is_hidden() {
+        if self.sees_all(viewer) {
             return self.clone();
         }
+        let Workshop {
+            title,
+            matrix,
+            perspectives,
+            changes,
+            phase,
+            blind,
+            participants,
+        } = self;
         Workshop {
+            title: title.clone(),
+            matrix: matrix.clone(),
+            perspectives: perspectives.clone(),
+            changes: changes.iter().map(|c| self.withheld(c, viewer)).collect(),
+            phase: *phase,
+            blind: *blind,
+            participants: match viewer {
+                // Who joined is what the facilitator's room panel shows anyway.
+                Viewer::Facilitator { .. } => participants.clone(),
+                Viewer::Participant { id } => participants
+                    .iter()
+                    .filter(|p| &p.id == id)
+                    .cloned()
+                    .collect(),
+            },
+        }
+    }
+
+    /// Whether `viewer` may see the whole workshop as it is.
+    fn sees_all(&self, viewer: &Viewer) -> bool {
+        match viewer {
+            Viewer::Facilitator { .. } => !self.is_hidden(),
+            Viewer::Participant { .. } => false,
+        }
+    }
+
+    /// Exactly what participant `id` may receive during `round` (see the module head), or None
+    /// when nobody with that id is in the workshop.
+    pub fn participant_view(&self, id: &ParticipantId, round: &Round) -> Option<ParticipantView> {
+        let you = self.participant(id)?.clone();
+        let in_round: Vec<&Change> = self.round_changes(round).collect();
+        let answers = in_round
+            .iter()
+            .filter_map(|c| Some((c.id.clone(), c.answers.get(id)?.clone())))
+            .collect();
+        let revealed = if self.phase == Phase::Revealed {
+            in_round
+                .iter()
+                .flat_map(|c| {
+                    c.placements.iter().map(|(p, placement)| RevealedPlacement {
+                        change: c.id.clone(),
+                        perspective: p.clone(),
+                        cell: placement.cell(),
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Some(ParticipantView {
+            you,
             title: self.title.clone(),
             matrix: self.matrix.clone(),
-            perspectives: self.perspectives.clone(),
-            changes: self
-                .changes
+            perspectives: self
+                .perspectives
                 .iter()
-                .map(|c| withheld(c, viewer.own()))
+                .map(|p| PerspectiveName {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    color: p.color.clone(),
+                })
                 .collect(),
+            changes: in_round
+                .iter()
+                .map(|c| RoundChange {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    description: c.description.clone(),
+                    change_type: c.change_type,
+                    ticket: c.ticket.clone(),
+                })
+                .collect(),
+            answers,
             phase: self.phase,
-            blind: self.blind,
-        }
+            revealed,
+        })
     }
 
     /// The change at `index` as `viewer` may see it, without copying the rest of the workshop
@@ -80,11 +156,76 @@ impl Workshop {
     /// is no change at `index`.
     pub fn change_seen_by(&self, index: usize, viewer: &Viewer) -> Option<Change> {
         let change = self.changes.get(index)?;
-        Some(if self.is_hidden() {
-            withheld(change, viewer.own())
-        } else {
+        Some(if self.sees_all(viewer) {
             change.clone()
+        } else {
+            self.withheld(change, viewer)
         })
+    }
+
+    /// A copy of `change` with what `viewer` may not see withheld (the caller has checked that
+    /// it may not see everything). Built field by field, so that a field added to `Change` later
+    /// does not slip through unnoticed: it must be named here.
+    fn withheld(&self, change: &Change, viewer: &Viewer) -> Change {
+        let Change {
+            id,
+            title,
+            description,
+            change_type,
+            ticket,
+            tags,
+            placements,
+            consensus,
+            mitigations,
+            residual,
+            answers,
+        } = change;
+        let revealed = self.phase == Phase::Revealed;
+        let placements = match viewer {
+            // While hidden: the active perspective's placement, unless the room's answers made
+            // it (that would show the facilitator where people placed before Reveal).
+            Viewer::Facilitator { active } => placements
+                .iter()
+                .filter(|(p, placement)| Some(*p) == active.as_ref() && placement.spread.is_none())
+                .map(|(p, placement)| (p.clone(), placement.clone()))
+                .collect(),
+            Viewer::Participant { .. } if revealed => placements
+                .iter()
+                .map(|(p, placement)| {
+                    let bare = Placement {
+                        rationale: String::new(),
+                        spread: None,
+                        ..placement.clone()
+                    };
+                    (p.clone(), bare)
+                })
+                .collect(),
+            Viewer::Participant { .. } => Default::default(),
+        };
+        let (consensus, residual) = match viewer {
+            Viewer::Participant { .. } if revealed => (*consensus, *residual),
+            _ => (None, None),
+        };
+        Change {
+            id: id.clone(),
+            title: title.clone(),
+            description: description.clone(),
+            change_type: *change_type,
+            ticket: ticket.clone(),
+            tags: tags.clone(),
+            placements,
+            consensus,
+            mitigations: mitigations.clone(),
+            residual,
+            answers: match viewer {
+                Viewer::Facilitator { .. } => Default::default(),
+                Viewer::Participant { id } => answers
+                    .iter()
+                    .filter(|(p, _)| *p == id)
+                    .map(|(p, a)| (p.clone(), a.clone()))
+                    .collect(),
+            },
+        }
     }
 
     /// Every perspective's progress, in workshop order.
@@ -116,39 +257,6 @@ impl Workshop {
     }
 }
 
-/// A copy of `change` with everything but `own`'s placement withheld. Built field by field, so
-/// that a field added to `Change` later does not slip through unnoticed: it must be named here.
-fn withheld(change: &Change, own: Option<&PerspectiveId>) -> Change {
-    let Change {
-        id,
-        title,
-        description,
-        change_type,
-        ticket,
-        tags,
-        placements,
-        consensus: _,
-        mitigations,
-        residual: _,
-    } = change;
-    Change {
-        id: id.clone(),
-        title: title.clone(),
-        description: description.clone(),
-        change_type: *change_type,
-        ticket: ticket.clone(),
-        tags: tags.clone(),
-        placements: placements
-            .iter()
-            .filter(|(p, _)| Some(*p) == own)
-            .map(|(p, placement)| (p.clone(), placement.clone()))
-            .collect(),
-        consensus: None,
-        mitigations: mitigations.clone(),
-        residual: None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +270,7 @@ mod tests {
                 impact: i,
                 rationale: format!("secret reason of {who}"),
                 placed_at_ms: 1,
+                spread: None,
             },
         );
     }

@@ -149,6 +149,7 @@ fn make(w: &Workshop, (kind, a, b, c, d, t): Seed) -> Edit {
         impact: cell.impact,
         rationale: text(t),
         placed_at_ms: 7,
+        spread: None,
     };
     let mitigations = w.change(&change).map_or(&[][..], |c| &c.mitigations[..]);
     let existing_mitigation = pick(mitigations, b).map(|m| m.id.clone());

@@ -322,6 +322,7 @@ mod tests {
                 impact: i,
                 rationale: String::new(),
                 placed_at_ms: 0,
+                spread: None,
             },
         );
     }

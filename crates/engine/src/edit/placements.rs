@@ -40,6 +40,7 @@ pub(super) fn place(
             impact: cell.impact,
             rationale,
             placed_at_ms: now,
+            spread: None,
         },
     );
     Ok((

@@ -140,6 +140,7 @@ pub(crate) fn write_workshop<W: Write>(
         changes,
         phase,
         blind,
+        participants,
     } = workshop;
     w.write_all(b"{")?;
     field(w, FIRST_FIELD, &FORMAT)?;
@@ -162,6 +163,9 @@ pub(crate) fn write_workshop<W: Write>(
     w.write_all(b"]")?;
     field(w, "phase", phase)?;
     field(w, "blind", blind)?;
+    if !participants.is_empty() {
+        field(w, "participants", participants)?;
+    }
     w.write_all(b"\n}\n")
 }
 

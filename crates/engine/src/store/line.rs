@@ -25,6 +25,7 @@ pub(crate) fn write_change<W: Write>(w: &mut W, change: &Change) -> io::Result<(
         consensus,
         mitigations,
         residual,
+        answers,
     } = change;
     field_text(w, b"{\"id\":", &id.0)?;
     field_text(w, b",\"title\":", title)?;
@@ -70,6 +71,11 @@ pub(crate) fn write_change<W: Write>(w: &mut W, change: &Change) -> io::Result<(
         w.write_all(b",\"residual\":")?;
         write_cell(w, cell)?;
     }
+    // The room's answers are rare and few: serde writes them.
+    if !answers.is_empty() {
+        w.write_all(b",\"answers\":")?;
+        serde_json::to_writer(&mut *w, answers).map_err(io::Error::other)?;
+    }
     w.write_all(b"}")
 }
 
@@ -79,11 +85,16 @@ fn write_placement<W: Write>(w: &mut W, placement: &Placement) -> io::Result<()>
         impact,
         rationale,
         placed_at_ms,
+        spread,
     } = placement;
     field_number(w, b"{\"likelihood\":", *likelihood)?;
     field_number(w, b",\"impact\":", *impact)?;
     field_text(w, b",\"rationale\":", rationale)?;
     field_number(w, b",\"placed_at_ms\":", *placed_at_ms)?;
+    if let Some(spread) = spread {
+        w.write_all(b",\"spread\":")?;
+        serde_json::to_writer(&mut *w, spread).map_err(io::Error::other)?;
+    }
     w.write_all(b"}")
 }
 

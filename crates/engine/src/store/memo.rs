@@ -215,6 +215,7 @@ mod tests {
                 impact: 5,
                 rationale: "after the outage".into(),
                 placed_at_ms: 7,
+                spread: None,
             },
         );
         assert_eq!(written(&mut memo, &w), super::super::to_bytes(&w).unwrap());
@@ -249,6 +250,7 @@ mod tests {
                 impact: 5,
                 rationale: String::new(),
                 placed_at_ms: 0,
+                spread: None,
             },
         );
         written(&mut memo, &w);
