@@ -403,4 +403,242 @@ mod tests {
             r#"{"kind":"facilitator","active":null}"#
         );
     }
+
+    /// The workshop with Ana and Bo (Dev) and Cy (Ops) in the room, each with answers whose
+    /// rationale names them, and Dev's placement derived from them.
+    fn room() -> Workshop {
+        use crate::edit::{apply, Edit};
+        use crate::{Answer, Participant, ParticipantId};
+        let mut w = workshop();
+        for (id, name, p) in [
+            ("p1", "Ana", "dev"),
+            ("p2", "Bo", "dev"),
+            ("p3", "Cy", "ops"),
+        ] {
+            let participant = Participant {
+                id: ParticipantId::new(id),
+                name: Some(name.to_owned()),
+                perspective: PerspectiveId::new(p),
+                joined_at_ms: 1,
+            };
+            apply(&mut w, Edit::Join { participant }, 1).unwrap();
+        }
+        for (who, name, l) in [("p1", "Ana", 2), ("p2", "Bo", 4), ("p3", "Cy", 5)] {
+            for c in 0..3 {
+                let change = w.changes[c].id.clone();
+                let answer = if c == 2 {
+                    Answer::NotSure {
+                        rationale: format!("doubt of {name}"),
+                        at_ms: 0,
+                    }
+                } else {
+                    Answer::Placed {
+                        likelihood: l,
+                        impact: 3,
+                        rationale: format!("answer of {name}"),
+                        at_ms: 0,
+                    }
+                };
+                let edit = Edit::Answer {
+                    participant: ParticipantId::new(who),
+                    change,
+                    answer: Some(answer),
+                };
+                apply(&mut w, edit, 2).unwrap();
+            }
+        }
+        w
+    }
+
+    fn participant(id: &str) -> Viewer {
+        Viewer::Participant {
+            id: crate::ParticipantId::new(id),
+        }
+    }
+
+    /// Every way a participant's data could show, for each of the three.
+    const PEOPLE: [(&str, &str); 3] = [("p1", "Ana"), ("p2", "Bo"), ("p3", "Cy")];
+
+    fn leaks_of(json: &str, name: &str) -> Vec<String> {
+        [
+            format!("answer of {name}"),
+            format!("doubt of {name}"),
+            format!("\"{name}\""),
+        ]
+        .into_iter()
+        .filter(|s| json.contains(s.as_str()))
+        .collect()
+    }
+
+    #[test]
+    fn a_participant_receives_only_their_own_answers_and_no_placement_before_reveal() {
+        use crate::round::Round;
+        let w = room();
+        let round = Round::default();
+        for (id, name) in PEOPLE {
+            let pid = crate::ParticipantId::new(id);
+            let view = w.participant_view(&pid, &round).unwrap();
+            let seen = w.seen_by(&participant(id));
+            for json in [
+                serde_json::to_string(&view).unwrap(),
+                serde_json::to_string(&seen).unwrap(),
+            ] {
+                assert!(json.contains(&format!("answer of {name}")), "{json}");
+                for (other_id, other) in PEOPLE.iter().filter(|(i, _)| *i != id) {
+                    assert!(
+                        leaks_of(&json, other).is_empty(),
+                        "{other} leaks to {name}: {json}"
+                    );
+                    assert!(
+                        !json.contains(&format!("\"{other_id}\"")),
+                        "{other_id}: {json}"
+                    );
+                }
+                for secret in [
+                    "secret reason",
+                    "spread",
+                    "\"consensus\":{",
+                    "\"residual\":{",
+                ] {
+                    assert!(!json.contains(secret), "{secret} leaks to {name}: {json}");
+                }
+            }
+            assert!(view.revealed.is_empty());
+            assert_eq!(view.answers.len(), 3);
+            assert!(seen.changes.iter().all(|c| c.placements.is_empty()));
+            // Blind mode off changes nothing for a participant.
+            let mut open = w.clone();
+            open.blind = false;
+            assert_eq!(
+                open.participant_view(&pid, &round).unwrap().revealed,
+                vec![]
+            );
+            let json = serde_json::to_string(&open.seen_by(&participant(id))).unwrap();
+            assert!(!json.contains("secret reason"), "{json}");
+        }
+        assert_eq!(
+            w.participant_view(&crate::ParticipantId::new("p9"), &round),
+            None
+        );
+        // A round of one change: the others are not sent.
+        let one = Round {
+            changes: vec![w.changes[1].id.clone()],
+            ..Round::default()
+        };
+        let view = w
+            .participant_view(&crate::ParticipantId::new("p1"), &one)
+            .unwrap();
+        assert_eq!(view.changes.len(), 1);
+        assert_eq!(view.answers.keys().collect::<Vec<_>>(), [&w.changes[1].id]);
+    }
+
+    #[test]
+    fn after_reveal_a_participant_sees_the_aggregates_without_rationales() {
+        use crate::round::Round;
+        let mut w = room();
+        w.phase = Phase::Revealed;
+        for (id, name) in PEOPLE {
+            let pid = crate::ParticipantId::new(id);
+            let view = w.participant_view(&pid, &Round::default()).unwrap();
+            let cells: Vec<(&str, &str, Cell)> = view
+                .revealed
+                .iter()
+                .map(|r| (r.change.0.as_str(), r.perspective.0.as_str(), r.cell))
+                .collect();
+            assert!(cells.contains(&(w.changes[0].id.0.as_str(), "dev", Cell::new(2, 3))));
+            let seen = w.seen_by(&participant(id));
+            for json in [
+                serde_json::to_string(&view).unwrap(),
+                serde_json::to_string(&seen).unwrap(),
+            ] {
+                for (_, other) in PEOPLE.iter().filter(|(i, _)| *i != id) {
+                    assert!(
+                        leaks_of(&json, other).is_empty(),
+                        "{other} leaks to {name}: {json}"
+                    );
+                }
+                assert!(!json.contains("secret reason"), "{json}");
+                assert!(!json.contains("spread"), "{json}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_facilitator_sees_who_joined_but_no_answer_or_derived_placement_before_reveal() {
+        let w = room();
+        for viewer in [
+            facilitator(Some("dev")),
+            facilitator(Some("ops")),
+            facilitator(None),
+        ] {
+            let seen = w.seen_by(&viewer);
+            assert_eq!(seen.participants, w.participants, "who joined");
+            let json = serde_json::to_string(&seen).unwrap();
+            for (_, name) in PEOPLE {
+                for leak in [format!("answer of {name}"), format!("doubt of {name}")] {
+                    assert!(!json.contains(&leak), "{leak}: {json}");
+                }
+            }
+            assert!(!json.contains("spread"), "{json}");
+            assert!(seen.changes.iter().all(|c| c.answers.is_empty()));
+            for i in 0..w.changes.len() {
+                assert_eq!(
+                    w.change_seen_by(i, &viewer).as_ref(),
+                    Some(&seen.changes[i])
+                );
+            }
+        }
+        // The active perspective's own placements made on the laptop still show.
+        let seen = w.seen_by(&facilitator(Some("ops")));
+        assert_eq!(
+            seen.changes[1].placements.len(),
+            0,
+            "Ops' change 2 is derived now"
+        );
+        let mut revealed = w.clone();
+        revealed.phase = Phase::Revealed;
+        assert_eq!(revealed.seen_by(&facilitator(None)), revealed);
+    }
+
+    #[test]
+    fn room_progress_counts_people_and_names_them_only_when_asked() {
+        use crate::round::Round;
+        let mut w = room();
+        let round = Round {
+            changes: w.changes[..3].iter().map(|c| c.id.clone()).collect(),
+            names: false,
+            ..Round::default()
+        };
+        let progress = w.room_progress(&round);
+        let dev = &progress[0];
+        assert_eq!((dev.people, dev.done), (2, 2));
+        assert!(dev.placing.is_empty());
+        let edit = crate::edit::Edit::Answer {
+            participant: crate::ParticipantId::new("p2"),
+            change: w.changes[1].id.clone(),
+            answer: None,
+        };
+        crate::edit::apply(&mut w, edit, 3).unwrap();
+        let progress = w.room_progress(&round);
+        assert_eq!((progress[0].people, progress[0].done), (2, 1));
+        assert_eq!(progress[0].placing, ["anonymous"]);
+        let named = Round {
+            names: true,
+            ..round.clone()
+        };
+        assert_eq!(w.room_progress(&named)[0].placing, ["Bo"]);
+        let people = w.room_people(&named);
+        assert_eq!(
+            people
+                .iter()
+                .map(|p| (p.name.as_str(), p.answered, p.of))
+                .collect::<Vec<_>>(),
+            [("Ana", 3, 3), ("Bo", 2, 3), ("Cy", 3, 3)]
+        );
+        let json = serde_json::to_string(&(w.room_progress(&named), people)).unwrap();
+        assert!(
+            !json.contains("answer of") && !json.contains("likelihood"),
+            "{json}"
+        );
+    }
 }
