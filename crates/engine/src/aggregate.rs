@@ -13,6 +13,7 @@
 //!   by hand (the spread beside it shows how far the upper one was);
 //! - the axes are taken separately, so the cell may combine one person's likelihood with another's
 //!   impact: it is the perspective's centre, not a chosen card.
+//!
 //! "Not sure" answers take no part in the levels; they are counted in the spread. A perspective
 //! with one person who placed gets exactly that person's cell, like one placement made on the
 //! laptop. The aggregate has no rationale (each person's is in their answer) and is stamped with

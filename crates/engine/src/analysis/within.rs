@@ -14,6 +14,7 @@
 //!   absolute gap between the pair it is compared with, and it says how far a typical member is
 //!   from the cell their perspective ends up in. Changes only one member placed say nothing
 //!   about disagreement and are left out (as α leaves them out).
+//!
 //! Both are null with a reason when no change has two members' placed answers (and α also when
 //! only one has, or nobody varies).
 //!
