@@ -3,8 +3,10 @@
 
 Computes, for every workshop in crates/engine/tests/reference/*.parallax and the pairs listed in
 PAIRS, the quadratic-weighted Cohen's kappa of the pair (scikit-learn) and the ordinal
-Krippendorff's alpha across all perspectives (the PyPI `krippendorff` package), per axis, and
-writes crates/engine/tests/reference/expected.json. The Rust test
+Krippendorff's alpha across all perspectives (the PyPI `krippendorff` package), per axis, and, for
+a workshop with people in the room, each perspective's ordinal alpha over its members' placed
+answers and how far members are from their perspective's lower median (`within`), and writes
+crates/engine/tests/reference/expected.json. The Rust test
 crates/engine/tests/analysis_reference.rs compares the engine with those stored values to 1e-9,
 so Python is only needed to regenerate them.
 
@@ -139,6 +141,54 @@ def alpha(workshop, axis, n_levels):
     return out
 
 
+def within(workshop, axis, n_levels):
+    """Agreement inside each perspective: members x changes, NaN where a member did not place."""
+    out = {}
+    for p in workshop["perspectives"]:
+        members = [m["id"] for m in workshop.get("participants", []) if m["perspective"] == p["id"]]
+        if not members:
+            continue
+        def answer_level(c, m):
+            a = c.get("answers", {}).get(m)
+            return float(a[axis_key(axis)]) if a and a["kind"] == "placed" else np.nan
+        data = np.array([[answer_level(c, m) for c in workshop["changes"]] for m in members], dtype=float)
+        pairable = [u for u in range(data.shape[1]) if np.sum(~np.isnan(data[:, u])) >= 2]
+        diffs = []
+        for u in pairable:
+            levels = sorted(int(x) for x in data[:, u] if not np.isnan(x))
+            median = levels[(len(levels) - 1) // 2]  # the lower median, as the engine places
+            diffs += [abs(l - median) for l in levels]
+        stats = {"changes": len(pairable)}
+        if diffs:
+            stats["mean_abs_from_median"] = float(np.mean(diffs))
+        else:
+            stats["mean_abs_from_median"] = None
+        if not pairable:
+            stats["krippendorff_alpha"] = None
+            stats["krippendorff_alpha_undefined"] = "no_comparable_changes"
+        else:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                value = float(
+                    krippendorff.alpha(
+                        reliability_data=data,
+                        level_of_measurement="ordinal",
+                        value_domain=list(range(1, n_levels + 1)),
+                    )
+                )
+            if len(pairable) == 1:
+                stats["krippendorff_alpha"] = None
+                stats["krippendorff_alpha_undefined"] = "single_change"
+            elif math.isnan(value):
+                stats["krippendorff_alpha"] = None
+                stats["krippendorff_alpha_undefined"] = "no_variation"
+            else:
+                stats["krippendorff_alpha"] = value
+                stats["krippendorff_alpha_undefined"] = None
+        out[p["id"]] = stats
+    return out
+
+
 def compute():
     results = []
     for path in sorted(DATA.glob("*.parallax")):
@@ -153,6 +203,8 @@ def compute():
                 stats.update(kappa(workshop, frm, to, axis, n_levels))
                 stats.update(alpha(workshop, axis, n_levels))
                 entry[axis_key(axis)] = stats
+                if workshop.get("participants"):
+                    entry.setdefault("within", {})[axis_key(axis)] = within(workshop, axis, n_levels)
             results.append(entry)
     out = {
         "generated_by": "scripts/reference_stats.py",
@@ -339,8 +391,62 @@ def single_change_5x5():
     return workshop("Reference: one change compared", FIVE, FIVE, FIVE_BANDS, [("dev", "Dev"), ("ops", "Ops")], rows)
 
 
+def room_5x5():
+    # A room on the default 5x5: four developers, three operators and one security engineer
+    # placing 16 changes from their phones; some say "not sure", some skip a change. Each
+    # perspective's placement is its members' lower median, with the spread, as the engine derives it.
+    rng = random.Random(2025)
+    people = [("p1", "dev"), ("p2", "dev"), ("p3", "dev"), ("p4", "dev"), ("p5", "ops"), ("p6", "ops"), ("p7", "ops"), ("p8", "sec")]
+    rows = []
+    answers_of = []
+    for k in range(16):
+        base_l, base_i = rng.randint(1, 5), rng.randint(1, 5)
+        answers = {}
+        for n, (pid, persp) in enumerate(people):
+            r = rng.random()
+            if r < 0.1:
+                continue
+            at = PLACED_AT + 1000 * (16 * n + k)
+            if r < 0.2:
+                answers[pid] = {"kind": "not_sure", "rationale": "", "at_ms": at}
+                continue
+            bias = 1 if persp == "ops" else 0
+            spread = [-1, 0, 0, 0, 1] if persp == "dev" else [-2, -1, 0, 1, 2]
+            l = min(5, max(1, base_l + bias + rng.choice(spread)))
+            i = min(5, max(1, base_i + rng.choice(spread)))
+            answers[pid] = {"kind": "placed", "likelihood": l, "impact": i, "rationale": "", "at_ms": at}
+        answers_of.append(answers)
+        rows.append((f"Change {k + 1}", {}, {"answers": answers} if answers else {}))
+    w = workshop("Reference: a room, 5x5", FIVE, FIVE, FIVE_BANDS, [("dev", "Dev"), ("ops", "Ops"), ("sec", "Security")], rows)
+    w["schema_version"] = 2
+    w["participants"] = [
+        {"id": pid, "name": f"Person {pid[1:]}", "perspective": persp, "joined_at_ms": PLACED_AT} for pid, persp in people
+    ]
+    for change, answers in zip(w["changes"], answers_of):
+        for persp in ("dev", "ops", "sec"):
+            mine = [answers[pid] for pid, p in people if p == persp and pid in answers]
+            placed = [a for a in mine if a["kind"] == "placed"]
+            if not placed:
+                continue
+            ls = sorted(a["likelihood"] for a in placed)
+            is_ = sorted(a["impact"] for a in placed)
+            change["placements"][persp] = {
+                "likelihood": ls[(len(ls) - 1) // 2],
+                "impact": is_[(len(is_) - 1) // 2],
+                "rationale": "",
+                "placed_at_ms": max(a["at_ms"] for a in placed),
+                "spread": {
+                    "likelihood_min": ls[0], "likelihood_max": ls[-1],
+                    "impact_min": is_[0], "impact_max": is_[-1],
+                    "people": len(placed), "not_sure": len(mine) - len(placed),
+                },
+            }
+    return w
+
+
 def generate():
     sets = {
+        "room-5x5.parallax": room_5x5(),
         "dev-ops-5x5.parallax": dev_ops_5x5(),
         "three-perspectives-4x5.parallax": three_perspectives_4x5(),
         "risk-storming-3x3.parallax": risk_storming_3x3(),

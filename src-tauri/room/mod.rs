@@ -32,7 +32,7 @@ use crate::error::{CommandError, ErrorCode};
 use crate::state::{AppState, Session};
 use protocol::RoomErrorCode as WireCode;
 use token::{Guesses, JoinCode, Secret};
-use workshop::{Ledger, ParticipantId, ParticipantView, Refusal, RoomProgress, Round};
+use workshop::{Ledger, ParticipantId, ParticipantView, Refusal, RoomHeadcount, Round};
 
 /// The event the facilitator's window hears after every change in the room (its payload is a
 /// `RoomStatus` without the QR code).
@@ -74,7 +74,7 @@ pub struct RoomStatus {
     pub round: Option<Round>,
     /// True while answers are taken.
     pub round_open: bool,
-    pub progress: RoomProgress,
+    pub progress: RoomHeadcount,
 }
 
 /// A participant in the room: their secret, and the channel their connections read their view from.

@@ -28,10 +28,8 @@
 use std::collections::BTreeMap;
 
 use parallax_engine::validate::{check_short_text, MAX_SHORT_TEXT};
-use parallax_engine::{
-    Cell, ChangeId, ChangeType, Edit, Matrix, Millis, PerspectiveId, Phase, Workshop,
-};
-use serde::{Deserialize, Serialize};
+use parallax_engine::{Cell, ChangeId, Edit, Millis, PerspectiveId, Phase, Workshop};
+use serde::Serialize;
 use tauri::{AppHandle, Runtime};
 use ts_rs::TS;
 
@@ -45,117 +43,11 @@ pub const MAX_PARTICIPANTS: usize = 100;
 /// The longest display name, in characters.
 pub const MAX_NAME_CHARS: usize = 80;
 
-/// Which changes a round asks about and how people join it. Lives in the shell, not the file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(deny_unknown_fields)]
-pub struct Round {
-    /// The changes in the round, in the workshop's order; empty means all of them.
-    #[serde(default)]
-    pub changes: Vec<ChangeId>,
-    /// The perspective everyone joins; None lets each participant choose.
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub assign: Option<PerspectiveId>,
-    /// Whether participants give a name; without names everyone is "anonymous".
-    #[serde(default)]
-    pub names: bool,
-}
-
-/// A participant's id, assigned by the room ("p1", "p2", …).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(transparent)]
-pub struct ParticipantId(pub String);
-
-/// Someone who joined the room from their own device.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Participant {
-    pub id: ParticipantId,
-    #[ts(optional = nullable)]
-    pub name: Option<String>,
-    pub perspective: PerspectiveId,
-    #[ts(type = "number")]
-    pub joined_at_ms: Millis,
-}
-
-/// One participant's answer for one change. `at_ms` is stamped by the room: whatever a client
-/// sends there is replaced.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Answer {
-    Placed {
-        likelihood: u8,
-        impact: u8,
-        #[serde(default)]
-        rationale: String,
-        #[serde(default)]
-        #[ts(type = "number")]
-        at_ms: Millis,
-    },
-    NotSure {
-        #[serde(default)]
-        rationale: String,
-        #[serde(default)]
-        #[ts(type = "number")]
-        at_ms: Millis,
-    },
-}
-
-impl Answer {
-    pub fn rationale(&self) -> &str {
-        match self {
-            Answer::Placed { rationale, .. } | Answer::NotSure { rationale, .. } => rationale,
-        }
-    }
-
-    fn stamped(mut self, now: Millis) -> Self {
-        match &mut self {
-            Answer::Placed { at_ms, .. } | Answer::NotSure { at_ms, .. } => *at_ms = now,
-        }
-        self
-    }
-}
-
-/// A perspective as a participant sees it: its name and colour, never its placements.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct PerspectiveName {
-    pub id: PerspectiveId,
-    pub name: String,
-    pub color: String,
-}
-
-/// A change of the round as a participant sees it: what it is, never where anyone put it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct RoundChange {
-    pub id: ChangeId,
-    pub title: String,
-    pub description: String,
-    pub change_type: ChangeType,
-    pub ticket: String,
-}
-
-/// After Reveal: where a perspective placed a change, without its rationale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct RevealedPlacement {
-    pub change: ChangeId,
-    pub perspective: PerspectiveId,
-    pub cell: Cell,
-}
-
-/// Everything one participant may receive, built for them alone: the round's changes, the
-/// matrix with the workshop's own words, the perspectives' names, their own record and their own
-/// answers; after Reveal, the perspectives' placements (never another person's answers).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct ParticipantView {
-    pub you: Participant,
-    pub title: String,
-    pub matrix: Matrix,
-    pub perspectives: Vec<PerspectiveName>,
-    pub changes: Vec<RoundChange>,
-    pub answers: BTreeMap<ChangeId, Answer>,
-    pub phase: Phase,
-    /// Empty until the facilitator reveals.
-    pub revealed: Vec<RevealedPlacement>,
-}
+// The room's words are the engine's: one definition, one generated TypeScript type each.
+pub use parallax_engine::{
+    Answer, Participant, ParticipantId, ParticipantView, PerspectiveName, RevealedPlacement, Round,
+    RoundChange,
+};
 
 /// What the room keeps that the engine does not keep yet (see the module head): who joined,
 /// what each said, and which member last wrote a perspective's placement.
@@ -433,12 +325,12 @@ pub struct PerspectiveProgress {
 
 /// Who joined and how far each perspective is: never where anyone placed anything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
-pub struct RoomProgress {
+pub struct RoomHeadcount {
     pub people: Vec<Person>,
     pub perspectives: Vec<PerspectiveProgress>,
 }
 
-pub fn progress(w: &Workshop, ledger: &Ledger, round: &Round) -> RoomProgress {
+pub fn progress(w: &Workshop, ledger: &Ledger, round: &Round) -> RoomHeadcount {
     // The engine's participant model replaces this: counted from `participants` and `answers`.
     let in_round: Vec<&ChangeId> = round_changes(w, round).map(|c| &c.id).collect();
     let of = u32::try_from(in_round.len()).unwrap_or(u32::MAX);
@@ -478,7 +370,7 @@ pub fn progress(w: &Workshop, ledger: &Ledger, round: &Round) -> RoomProgress {
             }
         })
         .collect();
-    RoomProgress {
+    RoomHeadcount {
         people,
         perspectives,
     }

@@ -44,6 +44,7 @@ fn workshop() -> Workshop {
                     impact: im,
                     rationale: why,
                     placed_at_ms: 1_764_320_000_000,
+                    spread: None,
                 },
             );
         }
@@ -488,6 +489,7 @@ fn the_deck_is_the_meeting_record() {
                 impact: 3,
                 rationale: format!("placed by Dev alone, case {i}"),
                 placed_at_ms: 1_764_320_000_000,
+                spread: None,
             },
         );
         w.changes.push(c);

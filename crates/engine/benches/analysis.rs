@@ -54,6 +54,7 @@ fn workshop(changes: usize) -> Workshop {
                     impact: rng.level(5),
                     rationale: String::new(),
                     placed_at_ms: 0,
+                    spread: None,
                 },
             );
         }

@@ -35,6 +35,7 @@ fn workshop() -> Workshop {
                     impact: ((i * 3 + k) % 5 + 1) as u8,
                     rationale: String::new(),
                     placed_at_ms: 1_764_000_000_000,
+                    spread: None,
                 },
             );
         }

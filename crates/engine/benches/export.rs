@@ -49,6 +49,7 @@ fn workshop(n: usize) -> Workshop {
                     impact: next(5),
                     rationale: format!("{p} reasoning about change {}", i + 1),
                     placed_at_ms: 1_764_288_000_000,
+                    spread: None,
                 },
             );
         }

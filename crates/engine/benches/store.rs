@@ -46,6 +46,7 @@ fn workshop(changes: usize) -> Workshop {
                     impact: ((i * 3 + k) % 5 + 1) as u8,
                     rationale: format!("{} sees risk in step {}", id.0, k + 1),
                     placed_at_ms: 1_764_000_000_000 + i as i64,
+                    spread: None,
                 },
             );
         }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{Cell, Mitigation, MitigationId, PerspectiveId, Placement};
+use crate::{Answer, Cell, Mitigation, MitigationId, ParticipantId, PerspectiveId, Placement};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(transparent)]
@@ -79,6 +79,11 @@ pub struct Change {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional = nullable)]
     pub residual: Option<Cell>,
+    /// Each participant's answer, keyed by participant id (the room); empty on a workshop placed
+    /// on one laptop, and then not written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[ts(optional, as = "Option<BTreeMap<ParticipantId, Answer>>")]
+    pub answers: BTreeMap<ParticipantId, Answer>,
 }
 
 impl Change {
@@ -95,6 +100,7 @@ impl Change {
             consensus: None,
             mitigations: Vec::new(),
             residual: None,
+            answers: BTreeMap::new(),
         }
     }
 }
@@ -119,14 +125,26 @@ impl Change {
         self.mitigations.iter().position(|m| &m.id == id)
     }
 
-    /// Every cell this change occupies: each placement, the consensus and the residual, with
-    /// what it is ("Ops", "consensus", "residual") for messages.
+    /// Every cell this change occupies: each placement (and the far corner of its spread), the
+    /// consensus, the residual and each participant's placed answer, with what it is ("ops",
+    /// "consensus", "residual", "p3") for messages.
     pub fn cells(&self) -> impl Iterator<Item = (String, Cell)> + '_ {
         self.placements
             .iter()
-            .map(|(p, pl)| (p.0.clone(), pl.cell()))
+            .flat_map(|(p, pl)| {
+                let corner = pl
+                    .spread
+                    .map(|s| Cell::new(s.likelihood_max, s.impact_max))
+                    .filter(|c| *c != pl.cell());
+                std::iter::once((p.0.clone(), pl.cell())).chain(corner.map(|c| (p.0.clone(), c)))
+            })
             .chain(self.consensus.map(|c| ("consensus".to_owned(), c)))
             .chain(self.residual.map(|c| ("residual".to_owned(), c)))
+            .chain(
+                self.answers
+                    .iter()
+                    .filter_map(|(who, a)| Some((who.0.clone(), a.cell()?))),
+            )
     }
 }
 

@@ -5,7 +5,8 @@
 use std::collections::HashSet;
 
 use crate::matrix::{MAX_LEVELS, MIN_LEVELS};
-use crate::{Axis, Change, Matrix, Workshop};
+use crate::{Answer, Axis, Change, Matrix, Participant, Placement, Workshop};
+use crate::{MAX_NAME_CHARS, MAX_PARTICIPANTS};
 
 pub const MAX_PERSPECTIVES: usize = 8;
 pub const MIN_PERSPECTIVES: usize = 2;
@@ -187,6 +188,74 @@ fn level(
     }
 }
 
+/// A participant of `w` at `path`: an id, a perspective `w` has, a name (when given) of one line
+/// of at most `MAX_NAME_CHARS` characters.
+pub fn check_participant(w: &Workshop, path: &str, p: &Participant) -> Result<(), ValidationError> {
+    check_short_text(&format!("{path}.id"), &p.id.0, true)?;
+    if w.perspective(&p.perspective).is_none() {
+        return Err(problem(
+            format!("{path}.perspective"),
+            format!(
+                "{:?} is not a perspective of this workshop",
+                p.perspective.0
+            ),
+        ));
+    }
+    if let Some(name) = &p.name {
+        let path = || format!("{path}.name");
+        short(path, name, true)?;
+        let n = name.chars().count();
+        if n > MAX_NAME_CHARS {
+            return Err(problem(
+                path(),
+                format!("is {n} characters long; a name has at most {MAX_NAME_CHARS}"),
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(problem(path(), "must be one line"));
+        }
+    }
+    Ok(())
+}
+
+/// The spread of `placement`, if it has one: levels inside the matrix, lowest ≤ the placement's
+/// level ≤ highest on each axis, at least one person.
+pub fn check_spread(
+    path: &str,
+    matrix: &Matrix,
+    placement: &Placement,
+) -> Result<(), ValidationError> {
+    let Some(s) = placement.spread else {
+        return Ok(());
+    };
+    for (axis, min, at, max) in [
+        (
+            Axis::Likelihood,
+            s.likelihood_min,
+            placement.likelihood,
+            s.likelihood_max,
+        ),
+        (Axis::Impact, s.impact_min, placement.impact, s.impact_max),
+    ] {
+        let name = axis.name();
+        level(|| format!("{path}.{name}_min"), matrix, axis, min)?;
+        level(|| format!("{path}.{name}_max"), matrix, axis, max)?;
+        if !(min <= at && at <= max) {
+            return Err(problem(
+                format!("{path}.{name}_min"),
+                format!("{min}..={max} does not hold the placement's level {at}"),
+            ));
+        }
+    }
+    if s.people == 0 {
+        return Err(problem(
+            format!("{path}.people"),
+            "a spread comes from at least one person's placement",
+        ));
+    }
+    Ok(())
+}
+
 /// Checks the whole workshop and returns the first problem found.
 pub fn check_workshop(w: &Workshop) -> Result<(), ValidationError> {
     check_workshop_except(w, |_| false)
@@ -227,6 +296,27 @@ pub(crate) fn check_workshop_except(
         check_color(&format!("{path}.color"), &p.color)?;
     }
 
+    if w.participants.len() > MAX_PARTICIPANTS {
+        return Err(problem(
+            "participants",
+            format!(
+                "has {} people; at most {MAX_PARTICIPANTS} are allowed",
+                w.participants.len()
+            ),
+        ));
+    }
+    let mut people = HashSet::with_capacity(w.participants.len());
+    for (i, p) in w.participants.iter().enumerate() {
+        let path = format!("participants[{i}]");
+        check_participant(w, &path, p)?;
+        if !people.insert(&p.id) {
+            return Err(problem(
+                format!("{path}.id"),
+                format!("{:?} is used by another participant", p.id.0),
+            ));
+        }
+    }
+
     if w.changes.len() > MAX_CHANGES {
         return Err(problem(
             "changes",
@@ -245,6 +335,16 @@ pub(crate) fn check_workshop_except(
                 format!("{}.id", path()),
                 format!("{:?} is used by another change", c.id.0),
             ));
+        }
+        // Whether the answers' authors are still here depends on more than the change and the
+        // matrix: always checked.
+        for who in c.answers.keys() {
+            if !people.contains(who) {
+                return Err(problem(
+                    format!("{}.answers.{}", path(), who.0),
+                    "names a participant who is not in the workshop",
+                ));
+            }
         }
         if !known_good(i) {
             check_change(w, i, c)?;
@@ -291,6 +391,12 @@ fn check_change(w: &Workshop, i: usize, c: &Change) -> Result<(), ValidationErro
             &placement.rationale,
             false,
         )?;
+        if placement.spread.is_some() {
+            check_spread(&format!("{}.spread", ppath()), &w.matrix, placement)?;
+        }
+    }
+    for (who, answer) in &c.answers {
+        check_answer(w, || format!("{}.answers.{}", path(), who.0), answer)?;
     }
     for (name, cell) in [("consensus", c.consensus), ("residual", c.residual)] {
         if let Some(cell) = cell {
@@ -330,6 +436,32 @@ fn check_change(w: &Workshop, i: usize, c: &Change) -> Result<(), ValidationErro
         short(|| format!("{}.owner", mpath()), &mitigation.owner, false)?;
     }
     Ok(())
+}
+
+fn check_answer(
+    w: &Workshop,
+    path: impl Fn() -> String,
+    answer: &Answer,
+) -> Result<(), ValidationError> {
+    if let Some(cell) = answer.cell() {
+        level(
+            || format!("{}.likelihood", path()),
+            &w.matrix,
+            Axis::Likelihood,
+            cell.likelihood,
+        )?;
+        level(
+            || format!("{}.impact", path()),
+            &w.matrix,
+            Axis::Impact,
+            cell.impact,
+        )?;
+    }
+    short(
+        || format!("{}.rationale", path()),
+        answer.rationale(),
+        false,
+    )
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{Change, ChangeId, Matrix, Perspective, PerspectiveId};
+use crate::{Change, ChangeId, Matrix, Participant, Perspective, PerspectiveId};
 
 /// Where the room is in the workshop.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -30,6 +30,11 @@ pub struct Workshop {
     /// While placing, hide the other perspectives' placements (avoids anchoring).
     #[serde(default = "default_blind")]
     pub blind: bool,
+    /// The people who joined the room from their own devices (their answers are on the
+    /// changes); empty on a workshop placed on one laptop, and then not written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<Participant>>")]
+    pub participants: Vec<Participant>,
 }
 
 fn default_blind() -> bool {
@@ -49,6 +54,7 @@ impl Workshop {
             changes: Vec::new(),
             phase: Phase::Placing,
             blind: true,
+            participants: Vec::new(),
         }
     }
 

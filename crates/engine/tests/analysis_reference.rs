@@ -2,7 +2,9 @@
 //! `cohen_kappa_score` and the PyPI `krippendorff` package's ordinal alpha, whose values
 //! `scripts/reference_stats.py` stored in `tests/reference/expected.json` for the workshops beside
 //! it. Python is not needed here: the values are read from the file. Also the means of the gaps
-//! and every undefined case (which must come back as null with the same reason code).
+//! and every undefined case (which must come back as null with the same reason code). For a
+//! workshop with people in the room, also each perspective's alpha over its members' answers and
+//! how far members are from their perspective's median (`within`).
 
 use std::path::{Path, PathBuf};
 
@@ -143,6 +145,61 @@ fn kappa_alpha_and_gaps_equal_the_reference_implementations() {
     assert!(
         three_or_more_with_missing,
         "a dataset with three or more perspectives and missing placements"
+    );
+}
+
+#[test]
+fn agreement_inside_each_perspective_equals_the_reference_implementation() {
+    let expected = expected();
+    let mut defined = 0;
+    for r in expected["results"].as_array().expect("results is a list") {
+        let file = r["file"].as_str().expect("file name");
+        let loaded = parallax_engine::store::load_path(&reference_dir().join(file))
+            .unwrap_or_else(|e| panic!("{file} loads: {e}"));
+        let a = analysis::analyse(&loaded.workshop, &AnalysisOptions::default())
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let Some(theirs) = r.get("within") else {
+            assert!(a.within.is_empty(), "{file}: nobody joined, nothing inside");
+            continue;
+        };
+        for axis in ["likelihood", "impact"] {
+            let theirs = theirs[axis].as_object().expect("per perspective");
+            assert_eq!(theirs.len(), a.within.len(), "{file} {axis}: perspectives");
+            for p in &a.within {
+                let ours = if axis == "likelihood" {
+                    &p.likelihood
+                } else {
+                    &p.impact
+                };
+                let t = &theirs[&p.id.0];
+                let what = format!("{file} inside {} {axis}", p.id);
+                assert_eq!(
+                    Some(ours.changes as u64),
+                    t["changes"].as_u64(),
+                    "{what}: changes"
+                );
+                check_number(
+                    &format!("{what} Krippendorff's alpha"),
+                    ours.krippendorff_alpha,
+                    &t["krippendorff_alpha"],
+                );
+                assert_eq!(
+                    code(&ours.krippendorff_alpha_undefined),
+                    t["krippendorff_alpha_undefined"],
+                    "{what}: why alpha is undefined"
+                );
+                check_number(
+                    &format!("{what} mean distance from the median"),
+                    ours.mean_abs_from_median,
+                    &t["mean_abs_from_median"],
+                );
+                defined += usize::from(ours.krippendorff_alpha.is_some());
+            }
+        }
+    }
+    assert!(
+        defined >= 4,
+        "alpha defined inside at least two perspectives on both axes"
     );
 }
 

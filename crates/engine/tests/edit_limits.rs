@@ -2,7 +2,7 @@
 //! `validate::check_workshop` passes (or it could no longer be saved, nor its recovery copy
 //! written), and an edit it refuses changes nothing. Random sequences of edits start next to
 //! every limit validation enforces — mitigations per change, changes, tags, perspectives, levels,
-//! bands, text lengths, ids that would overflow — and push past them.
+//! bands, text lengths, ids that would overflow, people in the room — and push past them.
 
 use parallax_engine::edit::{self, ChangeDetails, Edit};
 use parallax_engine::validate::{
@@ -10,8 +10,9 @@ use parallax_engine::validate::{
     MAX_TAGS,
 };
 use parallax_engine::{
-    sample, Axis, Band, Cell, Change, ChangeId, ChangeType, Level, Matrix, Millis, Mitigation,
-    MitigationId, Perspective, PerspectiveId, Phase, Placement, Template, Workshop,
+    sample, Answer, Axis, Band, Cell, Change, ChangeId, ChangeType, Level, Matrix, Millis,
+    Mitigation, MitigationId, Participant, ParticipantId, Perspective, PerspectiveId, Phase,
+    Placement, Spread, Template, Workshop, MAX_NAME_CHARS, MAX_PARTICIPANTS,
 };
 use proptest::prelude::*;
 
@@ -68,6 +69,32 @@ fn start(kind: Start) -> Workshop {
     first.description = "d".repeat(MAX_LONG_TEXT);
     let last = w.changes.len() - 1;
     w.changes[last].id = ChangeId(format!("c{TOP}"));
+    // One person short of a full room, some of them with answers on the top levels.
+    for i in 1..MAX_PARTICIPANTS {
+        let perspective = w.perspectives[i % w.perspectives.len()].id.clone();
+        let id = ParticipantId(if i == 1 {
+            format!("p{TOP}")
+        } else {
+            format!("p{i}")
+        });
+        if i % 10 == 0 {
+            w.changes[0].answers.insert(
+                id.clone(),
+                Answer::Placed {
+                    likelihood: 7,
+                    impact: 3,
+                    rationale: "r".repeat(MAX_SHORT_TEXT),
+                    at_ms: 1,
+                },
+            );
+        }
+        w.participants.push(Participant {
+            id,
+            name: (i % 3 == 0).then(|| "n".repeat(MAX_NAME_CHARS)),
+            perspective,
+            joined_at_ms: 1,
+        });
+    }
     if matches!(kind, Start::Full) {
         for i in w.changes.len()..MAX_CHANGES - 1 {
             w.changes
@@ -149,10 +176,49 @@ fn make(w: &Workshop, (kind, a, b, c, d, t): Seed) -> Edit {
         impact: cell.impact,
         rationale: text(t),
         placed_at_ms: 7,
+        // A spread around the cell, or one that does not hold it, or off the matrix.
+        spread: (t % 3 == 0).then(|| Spread {
+            likelihood_min: cell.likelihood.saturating_sub(c % 3),
+            likelihood_max: cell.likelihood.saturating_add(d % 3),
+            impact_min: cell.impact.saturating_sub(d % 2),
+            impact_max: cell.impact + (c % 2) * 2,
+            people: u32::from(t % 4),
+            not_sure: 1,
+        }),
+    };
+    let participant = pick(&w.participants, a)
+        .filter(|_| a % 11 != 0)
+        .map_or_else(|| ParticipantId::new("nobody"), |p| p.id.clone());
+    let answer = match t % 4 {
+        0 => None,
+        1 => Some(Answer::NotSure {
+            rationale: text(d),
+            at_ms: 1,
+        }),
+        _ => Some(Answer::Placed {
+            likelihood: cell.likelihood,
+            impact: cell.impact,
+            rationale: text(d),
+            at_ms: 1,
+        }),
+    };
+    let newcomer = Participant {
+        id: match c % 4 {
+            0 => participant.clone(),
+            1 => ParticipantId(String::new()),
+            _ => w.next_participant_id(),
+        },
+        name: match d % 5 {
+            0 => None,
+            1 => Some("n".repeat(MAX_NAME_CHARS + usize::from(t % 2))),
+            _ => Some(text(t)),
+        },
+        perspective: perspective.clone(),
+        joined_at_ms: 3,
     };
     let mitigations = w.change(&change).map_or(&[][..], |c| &c.mitigations[..]);
     let existing_mitigation = pick(mitigations, b).map(|m| m.id.clone());
-    match kind % 30 {
+    match kind % 36 {
         0 => Edit::SetTitle { title: text(t) },
         1 | 2 => Edit::AddChange {
             details: ChangeDetails {
@@ -295,6 +361,34 @@ fn make(w: &Workshop, (kind, a, b, c, d, t): Seed) -> Edit {
             owner: text(d),
             lowers: axis,
         },
+        30 | 31 => Edit::Join {
+            participant: newcomer,
+        },
+        32 => Edit::Leave { participant },
+        33 | 34 => Edit::Answer {
+            participant,
+            change,
+            answer,
+        },
+        35 => {
+            if c % 2 == 0 {
+                Edit::RestoreAnswer {
+                    participant,
+                    change,
+                    answer,
+                    placement: (d % 3 != 0).then_some(placement),
+                }
+            } else {
+                Edit::RestoreParticipant {
+                    index: usize::from(b) % (w.participants.len() + 2),
+                    participant: newcomer,
+                    answers: answer.map(|a| (change.clone(), a)).into_iter().collect(),
+                    placements: [(change, (d % 3 != 0).then_some(placement))]
+                        .into_iter()
+                        .collect(),
+                }
+            }
+        }
         _ => match (existing_mitigation, c % 3) {
             (Some(m), 0) => Edit::UpdateMitigation {
                 change,

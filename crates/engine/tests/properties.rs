@@ -108,6 +108,7 @@ fn change(index: usize, perspectives: usize, l: u8, i: u8) -> impl Strategy<Valu
                                 impact: cell.impact,
                                 rationale,
                                 placed_at_ms,
+                                spread: None,
                             },
                         );
                     }
@@ -226,6 +227,7 @@ fn sample_value() -> Value {
             impact: 3,
             rationale: "r".into(),
             placed_at_ms: 5,
+            spread: None,
         },
     );
     w.changes[0].mitigations.push(Mitigation {

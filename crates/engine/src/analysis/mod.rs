@@ -24,6 +24,7 @@ mod queue;
 mod risk;
 mod stats;
 mod summary;
+mod within;
 
 pub use candidates::{standard_change_candidates, Candidate, CandidateRule, Judged};
 pub use gap::{
@@ -35,6 +36,7 @@ pub use risk::{
 };
 pub use stats::{ordinal_krippendorff_alpha, quadratic_weighted_kappa, Undefined};
 pub use summary::summary_sentence;
+pub use within::{inside_and_between, within_perspectives, WithinAxis, WithinPerspective};
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -112,6 +114,17 @@ pub struct Analysis {
     pub candidates: Vec<Candidate>,
     /// The sentence for the facilitator.
     pub summary: String,
+    /// Agreement inside each perspective people joined from the room (`within.rs`); empty for
+    /// a workshop placed on one laptop, and while hidden.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<WithinPerspective>>")]
+    pub within: Vec<WithinPerspective>,
+    /// Whether the pair's gap is larger than the disagreement inside each of the two, per axis;
+    /// null (with the reason beside it when people joined) when it cannot be said.
+    #[ts(optional = nullable)]
+    pub within_summary: Option<String>,
+    #[ts(optional = nullable)]
+    pub within_summary_undefined: Option<UndefinedReason>,
 }
 
 /// Finds a perspective by its id, else by its name ignoring case and surrounding spaces, else by
@@ -233,7 +246,26 @@ fn compute(w: &Workshop, options: &AnalysisOptions, hide: bool) -> Result<Analys
         .filter(|g| g.band_differs == Some(true))
         .count();
     let summary = summary_sentence(&from.name, &to.name, &likelihood, &impact, w.changes.len());
+    let within = within_perspectives(w);
+    let inside = |p: &Perspective| within.iter().find(|x| x.id == p.id);
+    let (within_summary, within_summary_undefined) = if w.participants.is_empty() {
+        (None, None)
+    } else {
+        match inside_and_between(
+            &from.name,
+            &to.name,
+            [&likelihood, &impact],
+            inside(from),
+            inside(to),
+        ) {
+            Ok(s) => (Some(s), None),
+            Err(why) => (None, Some(why.into())),
+        }
+    };
     Ok(Analysis {
+        within,
+        within_summary,
+        within_summary_undefined,
         hidden: false,
         perspectives,
         pair,
@@ -300,6 +332,10 @@ fn hidden(
         summary: "Placements stay hidden until the facilitator reveals them; the comparison \
                   appears then."
             .to_owned(),
+        within: Vec::new(),
+        within_summary: None,
+        within_summary_undefined: (!w.participants.is_empty())
+            .then(|| Undefined::HiddenUntilReveal.into()),
     }
 }
 
@@ -316,6 +352,7 @@ mod tests {
                 impact: i,
                 rationale: String::new(),
                 placed_at_ms: 0,
+                spread: None,
             },
         );
     }

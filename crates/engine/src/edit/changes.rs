@@ -102,6 +102,7 @@ pub(super) fn insert(w: &mut Workshop, index: usize, change: Change) -> Done {
         ..Workshop::new(&w.title, w.matrix.clone())
     };
     probe.perspectives = w.perspectives.clone();
+    probe.participants = w.participants.clone();
     validate::check_workshop(&probe).map_err(|e| ValidationError {
         path: e
             .path

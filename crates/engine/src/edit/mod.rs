@@ -6,8 +6,8 @@
 //! that undoes it exactly (including timestamps).
 //!
 //! This file holds the `Edit` type and the dispatch; each family does its own checking, mutation
-//! and inverse: `changes`, `placements`, `matrix`, `perspectives`, `mitigations`, and `workshop`
-//! (title, phase, blind mode). It must never mutate before every check has passed.
+//! and inverse: `changes`, `placements`, `matrix`, `perspectives`, `mitigations`, `workshop`
+//! (title, phase, blind mode) and `room` (participants joining, answering, leaving). It must never mutate before every check has passed.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -19,8 +19,9 @@ use crate::validate::{
     self, ValidationError, MAX_CHANGES, MAX_MITIGATIONS, MAX_PERSPECTIVES, MIN_PERSPECTIVES,
 };
 use crate::{
-    Axis, Band, Cell, Change, ChangeId, Level, Matrix, Millis, Mitigation, MitigationId,
-    Perspective, PerspectiveId, Phase, Placement, Template, Workshop,
+    Answer, Axis, Band, Cell, Change, ChangeId, Level, Matrix, Millis, Mitigation, MitigationId,
+    Participant, ParticipantId, Perspective, PerspectiveId, Phase, Placement, Template, Workshop,
+    MAX_PARTICIPANTS,
 };
 
 mod changes;
@@ -30,6 +31,7 @@ mod perspectives;
 mod placements;
 #[cfg(test)]
 mod properties;
+mod room;
 mod workshop;
 
 pub use changes::ChangeDetails;
@@ -190,6 +192,43 @@ pub enum Edit {
         change: ChangeId,
         mitigation: MitigationId,
     },
+    /// Someone joins the room (their id from `Workshop::next_participant_id`).
+    Join {
+        participant: Participant,
+    },
+    /// A participant leaves: their answers go with them and their perspective's placements are
+    /// recomputed from the members who stay.
+    Leave {
+        participant: ParticipantId,
+    },
+    /// Puts back a participant at `index` with their answers, and the placements of their
+    /// perspective exactly as given, keyed by change (None: no placement); the inverse of `Leave`.
+    RestoreParticipant {
+        index: usize,
+        participant: Participant,
+        #[serde(default)]
+        answers: BTreeMap<ChangeId, Answer>,
+        #[serde(default)]
+        placements: BTreeMap<ChangeId, Option<Placement>>,
+    },
+    /// A participant answers for a change (None takes the answer back); stamped with the time of
+    /// the edit. Their perspective's placement of the change is recomputed from its members.
+    Answer {
+        participant: ParticipantId,
+        change: ChangeId,
+        #[ts(optional = nullable)]
+        answer: Option<Answer>,
+    },
+    /// Sets a participant's answer and their perspective's placement of the change exactly as
+    /// given (the inverse of `Answer`).
+    RestoreAnswer {
+        participant: ParticipantId,
+        change: ChangeId,
+        #[ts(optional = nullable)]
+        answer: Option<Answer>,
+        #[ts(optional = nullable)]
+        placement: Option<Placement>,
+    },
 }
 
 impl Edit {
@@ -207,7 +246,9 @@ impl Edit {
             | Edit::AddMitigation { change, .. }
             | Edit::InsertMitigation { change, .. }
             | Edit::UpdateMitigation { change, .. }
-            | Edit::RemoveMitigation { change, .. } => Some(change),
+            | Edit::RemoveMitigation { change, .. }
+            | Edit::Answer { change, .. }
+            | Edit::RestoreAnswer { change, .. } => Some(change),
             _ => None,
         }
     }
@@ -265,6 +306,18 @@ pub enum EditError {
     TooManyLevels { axis: &'static str },
     #[error("the {axis} axis has {MIN_LEVELS} levels, the fewest an axis may have")]
     TooFewLevels { axis: &'static str },
+    #[error("there is no participant with id {0:?}")]
+    UnknownParticipant(String),
+    #[error("a participant with id {0:?} already exists")]
+    DuplicateParticipant(String),
+    #[error("the room is full ({MAX_PARTICIPANTS} people)")]
+    TooManyParticipants,
+    #[error(
+        "{count} {} joined as {perspective:?}; {} must leave before it is removed",
+        if *count == 1 { "person" } else { "people" },
+        if *count == 1 { "they" } else { "they all" }
+    )]
+    PerspectiveHasMembers { perspective: String, count: usize },
 }
 
 /// What applying an edit did: the edit that undoes it and a label a person can read.
@@ -357,6 +410,26 @@ pub fn apply(w: &mut Workshop, edit: Edit, now: Millis) -> Result<Applied, EditE
             lowers,
         } => mitigations::update(w, change, mitigation, text, owner, lowers),
         Edit::RemoveMitigation { change, mitigation } => mitigations::remove(w, change, mitigation),
+
+        Edit::Join { participant } => room::join(w, participant),
+        Edit::Leave { participant } => room::leave(w, participant),
+        Edit::RestoreParticipant {
+            index,
+            participant,
+            answers,
+            placements,
+        } => room::restore_participant(w, index, participant, answers, placements),
+        Edit::Answer {
+            participant,
+            change,
+            answer,
+        } => room::answer(w, participant, change, answer, now),
+        Edit::RestoreAnswer {
+            participant,
+            change,
+            answer,
+            placement,
+        } => room::restore_answer(w, participant, change, answer, placement),
     }?;
     Ok(Applied { inverse, label })
 }
@@ -396,10 +469,12 @@ fn check_cell(w: &Workshop, path: &str, cell: Cell) -> Result<(), EditError> {
     Ok(())
 }
 
-/// A placement as validation wants it: inside the matrix, its rationale one line of text.
+/// A placement as validation wants it: inside the matrix, its rationale one line of text, its
+/// spread around it.
 fn check_placement(w: &Workshop, path: &str, placement: &Placement) -> Result<(), EditError> {
     check_cell(w, path, placement.cell())?;
     validate::check_short_text(&format!("{path}.rationale"), &placement.rationale, false)?;
+    validate::check_spread(&format!("{path}.spread"), &w.matrix, placement)?;
     Ok(())
 }
 

@@ -151,6 +151,14 @@ pub(super) fn remove(w: &mut Workshop, perspective: PerspectiveId, confirm: bool
     if w.perspectives.len() <= MIN_PERSPECTIVES {
         return Err(EditError::TooFewPerspectives);
     }
+    // People of the room place for it: removing it would leave them nowhere.
+    let members = w.members(&perspective).count();
+    if members > 0 {
+        return Err(EditError::PerspectiveHasMembers {
+            perspective: w.perspectives[index].name.clone(),
+            count: members,
+        });
+    }
     let count = w.placed_count(&perspective);
     if count > 0 && !confirm {
         return Err(EditError::PlacementsWouldBeLost {

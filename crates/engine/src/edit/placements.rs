@@ -52,6 +52,7 @@ pub(super) fn place(
             impact: cell.impact,
             rationale,
             placed_at_ms: now,
+            spread: None,
         },
     );
     Ok((

@@ -143,6 +143,7 @@ mod tests {
                 impact: 2,
                 rationale: "@risky, \"quoted\"\nnext".into(),
                 placed_at_ms: 5,
+                spread: None,
             },
         );
         w.changes[0].consensus = Some(Cell::new(3, 2));

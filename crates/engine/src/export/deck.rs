@@ -557,6 +557,7 @@ pub(crate) mod tests {
                         impact: im,
                         rationale: format!("{who} thinks so because of case {i}"),
                         placed_at_ms: 1_764_320_000_000,
+                        spread: None,
                     },
                 );
             }

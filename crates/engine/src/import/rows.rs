@@ -132,6 +132,7 @@ fn read_change(
                         impact,
                         rationale: String::new(),
                         placed_at_ms: options.now,
+                        spread: None,
                     },
                 );
             }

@@ -22,6 +22,7 @@ pub(crate) fn to_vec(workshop: &Workshop) -> serde_json::Result<Vec<u8>> {
         changes,
         phase,
         blind,
+        participants,
     } = workshop;
     let Matrix {
         likelihood,
@@ -46,6 +47,12 @@ pub(crate) fn to_vec(workshop: &Workshop) -> serde_json::Result<Vec<u8>> {
     serde_json::to_writer(&mut out, phase)?;
     out.extend_from_slice(b",\n  \"blind\": ");
     serde_json::to_writer(&mut out, blind)?;
+    // The room's participants, each on a line of their own; absent when nobody joined, so a
+    // workshop placed on one laptop is written as before.
+    if !participants.is_empty() {
+        out.extend_from_slice(b",\n  \"participants\": ");
+        lines(&mut out, participants, "  ")?;
+    }
     out.extend_from_slice(b"\n}\n");
     Ok(out)
 }
@@ -97,7 +104,7 @@ mod tests {
         w.perspectives = vec![Perspective::new("dev", "Dev", "#2f6fdf")];
         w.changes = vec![Change::new("c1", "One"), Change::new("c2", "Two")];
         let expected = format!(
-            "{{\n  \"format\": \"parallax-workshop\",\n  \"schema_version\": 1,\n  \
+            "{{\n  \"format\": \"parallax-workshop\",\n  \"schema_version\": {SCHEMA_VERSION},\n  \
              \"title\": \"T \\\"quoted\\\"\\n\",\n  \"matrix\": {{\n    \"likelihood\": [\n      \
              {}\n    ],\n    \"impact\": [\n      {}\n    ],\n    \"bands\": [\n      {}\n    \
              ]\n  }},\n  \"perspectives\": [\n    {}\n  ],\n  \"changes\": [\n    {},\n    {}\n  \

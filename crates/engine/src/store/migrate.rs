@@ -10,6 +10,10 @@
 //!
 //! Format 1 keys placements by perspective id, adds `rationale` and `placed_at_ms` to each (empty
 //! and 0, "unknown", for migrated ones) and `blind` (false: the room worked open in format 0).
+//!
+//! Format 2 adds the room: `participants` at the top, `answers` on a change and `spread` on a
+//! placement, each optional and absent in a workshop placed on one laptop, so a format-1
+//! workshop is a format-2 one as it is; the step only refuses those fields in a file that says 1.
 
 use serde_json::{Map, Value};
 
@@ -22,7 +26,7 @@ type Object = Map<String, Value>;
 type Step = fn(&mut Object) -> Result<(), ValidationError>;
 
 /// `STEPS[n]` turns version `OLDEST_SCHEMA_VERSION + n` into the next one.
-const STEPS: &[Step] = &[v0_to_v1];
+const STEPS: &[Step] = &[v0_to_v1, v1_to_v2];
 
 const _: () = assert!(
     STEPS.len() as u64 == SCHEMA_VERSION - OLDEST_SCHEMA_VERSION,
@@ -127,6 +131,33 @@ fn v0_to_v1(object: &mut Object) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// Format 1 → 2: nothing to add (every field of the room is optional); a file that says 1 but
+/// holds a field of the room is refused, as a wrong `schema_version` may hide other differences.
+fn v1_to_v2(object: &mut Object) -> Result<(), ValidationError> {
+    let not_v1 = |path: String| {
+        Err(problem(
+            path,
+            "is not part of format 1; is schema_version right?",
+        ))
+    };
+    if object.contains_key("participants") {
+        return not_v1("participants".to_owned());
+    }
+    let changes = object.get("changes").and_then(Value::as_array);
+    for (c, change) in changes.into_iter().flatten().enumerate() {
+        if change.get("answers").is_some() {
+            return not_v1(format!("changes[{c}].answers"));
+        }
+        let placements = change.get("placements").and_then(Value::as_object);
+        for (who, placement) in placements.into_iter().flatten() {
+            if placement.get("spread").is_some() {
+                return not_v1(format!("changes[{c}].placements.{who}.spread"));
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +191,37 @@ mod tests {
                 }}, {"id": "c2"}]
             })
         );
+    }
+
+    #[test]
+    fn v1_is_v2_as_it_is_unless_it_holds_the_room() {
+        let v1 = json!({
+            "title": "t", "blind": true,
+            "changes": [{"id": "c1", "placements": {
+                "dev": {"likelihood": 2, "impact": 3, "rationale": "", "placed_at_ms": 5}
+            }}]
+        });
+        let mut o = object(v1.clone());
+        migrate(&mut o, 1).unwrap();
+        assert_eq!(Value::Object(o), v1);
+        let cases = [
+            (
+                json!({"participants": []}),
+                "participants: is not part of format 1",
+            ),
+            (
+                json!({"changes": [{}, {"answers": {}}]}),
+                "changes[1].answers: is not part of format 1",
+            ),
+            (
+                json!({"changes": [{"placements": {"ops": {"spread": null}}}]}),
+                "changes[0].placements.ops.spread: is not part of format 1",
+            ),
+        ];
+        for (v, expected) in cases {
+            let err = migrate(&mut object(v), 1).unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{err} / {expected}");
+        }
     }
 
     #[test]

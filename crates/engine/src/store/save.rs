@@ -255,7 +255,7 @@ mod tests {
         ] {
             let err = save(&path, &loaded.workshop, &expect).unwrap_err();
             assert!(
-                matches!(err, SaveError::NewerVersion { version: 2, .. }),
+                matches!(err, SaveError::NewerVersion { version: 3, .. }),
                 "{err}"
             );
         }

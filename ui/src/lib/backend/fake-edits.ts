@@ -614,6 +614,14 @@ export function applyEdit(w: Workshop, edit: Edit, now: number): string {
       const [removed] = c.mitigations.splice(mi, 1);
       return `Remove the mitigation '${removed!.text}' of '${c.title}'`;
     }
+    // The room's edits come from participants' devices through the app's server; a browser
+    // without the app has no room.
+    case "join":
+    case "leave":
+    case "restore_participant":
+    case "answer":
+    case "restore_answer":
+      throw refuse("the room runs in the app only");
   }
 }
 
@@ -630,6 +638,8 @@ export function onlyChange(edit: Edit): string | null {
     case "insert_mitigation":
     case "update_mitigation":
     case "remove_mitigation":
+    case "answer":
+    case "restore_answer":
       return edit.change;
     default:
       return null;

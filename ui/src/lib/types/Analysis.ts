@@ -7,6 +7,8 @@ import type { InherentResidual } from "./InherentResidual";
 import type { Pair } from "./Pair";
 import type { PerspectiveCount } from "./PerspectiveCount";
 import type { QueueEntry } from "./QueueEntry";
+import type { UndefinedReason } from "./UndefinedReason";
+import type { WithinPerspective } from "./WithinPerspective";
 
 /**
  * The whole analysis of a workshop for one pair of perspectives. Floats are never NaN or
@@ -43,4 +45,14 @@ changes: Array<ChangeGap>, queue: Array<QueueEntry>, inherent_residual: Array<In
 /**
  * The sentence for the facilitator.
  */
-summary: string, };
+summary: string, 
+/**
+ * Agreement inside each perspective people joined from the room (`within.rs`); empty for
+ * a workshop placed on one laptop, and while hidden.
+ */
+within?: Array<WithinPerspective>, 
+/**
+ * Whether the pair's gap is larger than the disagreement inside each of the two, per axis;
+ * null (with the reason beside it when people joined) when it cannot be said.
+ */
+within_summary?: string | null, within_summary_undefined?: UndefinedReason | null, };

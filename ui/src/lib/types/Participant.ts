@@ -5,4 +5,8 @@ import type { PerspectiveId } from "./PerspectiveId";
 /**
  * Someone who joined the room from their own device.
  */
-export type Participant = { id: ParticipantId, name?: string | null, perspective: PerspectiveId, joined_at_ms: number, };
+export type Participant = { id: ParticipantId, 
+/**
+ * None when the round asks for no names (or the person gave none): "anonymous".
+ */
+name?: string | null, perspective: PerspectiveId, joined_at_ms: number, };

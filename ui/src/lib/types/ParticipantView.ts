@@ -9,9 +9,10 @@ import type { RevealedPlacement } from "./RevealedPlacement";
 import type { RoundChange } from "./RoundChange";
 
 /**
- * Everything one participant may receive, built for them alone: the round's changes, the
- * matrix with the workshop's own words, the perspectives' names, their own record and their own
- * answers; after Reveal, the perspectives' placements (never another person's answers).
+ * Everything one participant may receive, built for them alone (`Workshop::participant_view`):
+ * the round's changes, the matrix with the workshop's own words, the perspectives' names, their
+ * own record and their own answers; after Reveal, the perspectives' placements (never another
+ * person's answers, name or perspective).
  */
 export type ParticipantView = { you: Participant, title: string, matrix: Matrix, perspectives: Array<PerspectiveName>, changes: Array<RoundChange>, answers: { [key in ChangeId]: Answer }, phase: Phase, 
 /**

@@ -4,6 +4,6 @@ import type { ChangeId } from "./ChangeId";
 import type { PerspectiveId } from "./PerspectiveId";
 
 /**
- * After Reveal: where a perspective placed a change, without its rationale.
+ * After Reveal: where a perspective placed a change, without its rationale or spread.
  */
 export type RevealedPlacement = { change: ChangeId, perspective: PerspectiveId, cell: Cell, };

@@ -31,6 +31,7 @@ pub(crate) fn placed(n: usize, seed: u64) -> Workshop {
                     impact: next(5),
                     rationale: String::new(),
                     placed_at_ms: 0,
+                    spread: None,
                 },
             );
         }
