@@ -1,11 +1,13 @@
 //! `parallax-cli export FILE --format png|svg|pptx|csv|json|md --out PATH`, with `--chart`,
 //! `--perspective` and `--size` where they apply: the same exports as the app's Export dialog,
 //! through the engine's `export` module. It only reads FILE, never writes over it, and every
-//! file it writes goes through the engine's atomic write. Bad input is a message and exit 1.
+//! file it writes goes through the engine's atomic write. Bad input is a message and exit 1; a
+//! template that cannot be used is refused before anything is written.
 
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
+use parallax_engine::export::template::Template;
 use parallax_engine::export::{
     export_to_path, ChartKind, ChartRequest, ChartSize, ChartStyle, DeckOptions, ExportRequest,
     ImageFormat,
@@ -68,24 +70,31 @@ pub struct DeckArgs {
     /// `--pair Dev:Ops`, repeatable (default: every pair once).
     #[arg(long = "pair", value_name = "FROM:TO")]
     pub pairs: Vec<String>,
+    /// A company template (.pptx or .potx, at most 64 MB) to build the deck on: its masters,
+    /// layouts and theme, without its example slides. The layouts used are printed.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
 }
 
 impl DeckArgs {
     fn any(&self) -> bool {
-        self.charts.is_some() || !self.pairs.is_empty()
+        self.charts.is_some() || !self.pairs.is_empty() || self.template.is_some()
     }
 
     /// Puts the deck flags into a deck request.
     fn apply(&self, request: &mut ExportRequest) -> Result<(), String> {
         let ExportRequest::Deck(options) = request else {
             if self.any() {
-                return Err("--charts and --pair apply to pptx only".into());
+                return Err("--charts, --pair and --template apply to pptx only".into());
             }
             return Ok(());
         };
         if let Some(c) = &self.charts {
             options.charts = ChartStyle::parse(c)
                 .ok_or_else(|| format!("--charts {c:?}: use pictures or shapes"))?;
+        }
+        if let Some(path) = &self.template {
+            options.template = Some(Template::open(path).map_err(|e| e.to_string())?);
         }
         for pair in &self.pairs {
             let (from, to) = pair
@@ -172,5 +181,17 @@ pub fn run(args: &Args) -> Result<String, String> {
     let written = export_to_path(w, &request, &args.out, &mut |_| {})
         .map_err(|e| format!("cannot export: {e}"))?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    Ok(format!("wrote {}", names.join(", ")))
+    let mut out = format!("wrote {}", names.join(", "));
+    if let ExportRequest::Deck(DeckOptions {
+        template: Some(t), ..
+    }) = &request
+    {
+        for used in t.plan() {
+            out.push_str(&format!(
+                "\nlayout for {}: \"{}\" ({})",
+                used.used_for, used.name, used.part
+            ));
+        }
+    }
+    Ok(out)
 }

@@ -460,9 +460,12 @@ fn the_deck_opens_in_python_pptx_and_libreoffice() {
 
 /// The slides of the meeting record: those of each decided change, then the appendix's.
 fn record_slide_count(w: &Workshop) -> usize {
-    use parallax_engine::export::pptx::content_frame;
+    record_slides_in(w, parallax_engine::export::pptx::content_frame())
+}
+
+/// The same in a content area of a template's layout.
+fn record_slides_in(w: &Workshop, frame: parallax_engine::export::pptx::Frame) -> usize {
     use parallax_engine::export::{record, record_slides};
-    let frame = content_frame();
     record::decided(w)
         .iter()
         .map(|r| record_slides::record_slides(r, frame).len())
@@ -877,4 +880,124 @@ fn pairs_are_chosen_on_the_command_line() {
     ]);
     assert_eq!(code, Some(1));
     assert!(err.contains("pptx only"), "{err}");
+}
+
+#[test]
+fn a_template_that_cannot_be_used_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    // A real deck cut short, a text file, an encrypted (OLE) file and a folder.
+    let deck = dir.path().join("real.pptx");
+    let (code, _, err) = run(&["export", s(&file), "--format", "pptx", "--out", s(&deck)]);
+    assert_eq!(code, Some(0), "{err}");
+    let broken = dir.path().join("broken.pptx");
+    std::fs::write(&broken, &std::fs::read(&deck).unwrap()[..400]).unwrap();
+    let text = dir.path().join("notes.potx");
+    std::fs::write(&text, "not a presentation at all").unwrap();
+    let ole = dir.path().join("locked.pptx");
+    let mut locked = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    locked.resize(4096, 0);
+    std::fs::write(&ole, locked).unwrap();
+    for (template, why) in [
+        (&broken, "is not a presentation"),
+        (&text, "is not a presentation"),
+        (&ole, "is encrypted"),
+        (&dir.path().to_path_buf(), "not a regular file"),
+    ] {
+        let out = dir.path().join("out.pptx");
+        let (code, stdout, err) = run(&[
+            "export",
+            s(&file),
+            "--format",
+            "pptx",
+            "--template",
+            s(template),
+            "--out",
+            s(&out),
+        ]);
+        assert_eq!(code, Some(1), "{}: {stdout}", template.display());
+        assert!(
+            err.contains("cannot be used") && err.contains(why),
+            "{}: {err}",
+            template.display()
+        );
+        assert!(!out.exists(), "{} wrote a deck", template.display());
+    }
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "md",
+        "--template",
+        s(&deck),
+        "--out",
+        s(&dir.path().join("r.md")),
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("apply to pptx only"), "{err}");
+}
+
+#[test]
+fn decks_are_built_in_company_templates_of_any_slide_size() {
+    let Some(python) = pptx_python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    let templates = dir.path().join("templates");
+    python_check(&python, "make_test_templates.py", &[templates.as_os_str()]);
+    for (template, fonts, chart_layout) in [
+        ("wide.pptx", &["Georgia", "Verdana"][..], "Kapitelseite"),
+        ("classic.potx", &[][..], "Title Only"),
+        ("blank.pptx", &[][..], "Blank"),
+    ] {
+        let deck = dir
+            .path()
+            .join(format!("on-{}.pptx", template.replace('.', "-")));
+        let (code, out, err) = run(&[
+            "export",
+            s(&file),
+            "--format",
+            "pptx",
+            "--template",
+            s(&templates.join(template)),
+            "--out",
+            s(&deck),
+        ]);
+        assert_eq!(code, Some(0), "{template}: {err}");
+        assert!(
+            out.contains(&format!("layout for charts: \"{chart_layout}\"")),
+            "{template}: {out}"
+        );
+        let mut args = vec![
+            deck.clone().into_os_string(),
+            templates.join(template).into_os_string(),
+        ];
+        for f in fonts {
+            args.push("--font".into());
+            args.push(std::ffi::OsString::from(f));
+        }
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        let report = python_check(&python, "check_deck_template.py", &args);
+        let slides: usize = report
+            .lines()
+            .find_map(|l| l.strip_prefix("slides="))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{template}: {report}"));
+        // The record takes the slides the template's content area needs.
+        use parallax_engine::export::template::{SlideUse, Template};
+        let area = Template::open(&templates.join(template))
+            .unwrap()
+            .place(SlideUse::Text)
+            .content;
+        assert_eq!(
+            slides,
+            8 + record_slides_in(&workshop(), area),
+            "{template}"
+        );
+        let pdf = to_pdf(&deck, dir.path());
+        assert_eq!(
+            pdf_pages(&pdf),
+            slides,
+            "{template}: one PDF page per slide"
+        );
+    }
 }

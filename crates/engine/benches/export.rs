@@ -78,6 +78,7 @@ fn deck_20_slides(c: &mut Criterion) {
                 lines: vec!["28 November 2026".into(), "Perspectives: Dev, Ops".into()],
             },
             notes: "Summary sentence read out by the facilitator.".into(),
+            place: None,
         }];
         for (k, png) in pngs.iter().enumerate() {
             slides.push(Slide {
@@ -89,6 +90,7 @@ fn deck_20_slides(c: &mut Criterion) {
                     crop_top: 0.0,
                 },
                 notes: format!("Notes for chart {}\nRationale one\nRationale two", k + 1),
+                place: None,
             });
         }
         let mut rows = vec![vec![
@@ -121,10 +123,12 @@ fn deck_20_slides(c: &mut Criterion) {
                 size: 1200,
             },
             notes: "Table notes".into(),
+            place: None,
         });
         Deck {
             title: w.title.clone(),
             slides,
+            base: None,
         }
     };
     let sample = deck().to_bytes().expect("deck");

@@ -9,9 +9,10 @@
 use super::chart::{self, analyse_pair, analysis_error, pair_rows, Chart, ChartSize, ImageFormat};
 use super::pptx::{content_frame, Deck, Frame, Slide, SlideBody, SLIDE_CX, SLIDE_CY};
 use super::shapes::{self, Mapping, MAX_NATIVE_MARKERS};
+use super::template::{SlideUse, Template};
 use super::text::{one_line, truncate_chars};
 use super::ExportError;
-use super::{record, record_slides};
+use super::{record, record_slides, scene};
 use crate::analysis::{analyse_whole, find_perspective, Analysis, AnalysisOptions};
 use crate::{Millis, PerspectiveId, Workshop};
 
@@ -29,7 +30,13 @@ pub struct DeckOptions {
     /// The pairs of perspectives compared (overlay, gaps and contested table each), by name
     /// or id, first → second. Empty: every pair once, in perspective order.
     pub pairs: Vec<(String, String)>,
+    /// A company's template to build the deck on; `None`: Parallax's own plain layout.
+    pub template: Option<Template>,
 }
+
+/// The top of a chart's canvas left empty for the slide's title (the chart's subtitle starts
+/// below it): cut off when the chart sits under a template's own title.
+const CHART_TITLE_BAND: f64 = 84.0;
 
 /// How the deck's charts are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,6 +67,7 @@ impl Default for DeckOptions {
             size: ChartSize::UHD,
             charts: ChartStyle::Shapes,
             pairs: Vec::new(),
+            template: None,
         }
     }
 }
@@ -371,6 +379,7 @@ pub fn build_deck(
         tables.push(default_analysis(w)?);
     }
     let total = charts.len() + tables.len() + 3;
+    let place = |u: SlideUse| options.template.as_ref().map(|t| t.place(u));
     let mut done = 0;
     let mut step = |label: String, done: &mut usize| {
         progress(DeckProgress {
@@ -419,7 +428,9 @@ pub fn build_deck(
             title,
             body: SlideBody::Cover { lines: cover_lines },
             notes: analysis.summary.clone(),
+            place: place(SlideUse::Cover),
         }],
+        base: options.template.as_ref().map(|t| t.base().clone()),
     };
 
     for chart in &charts {
@@ -433,14 +444,24 @@ pub fn build_deck(
             _ => notes_for(w, chart, &analysis),
         };
         let markers = shapes::marker_count(&scene);
+        // On Parallax's own slide the chart fills it and the title sits in the chart's empty
+        // title band; on a template's layout the chart, without that band, fits the content
+        // area at its own proportions (never stretched), centred.
+        let chart_place = place(SlideUse::Chart);
+        let mapping = match &chart_place {
+            Some(p) => Mapping::fit(p.content, CHART_TITLE_BAND),
+            None => Mapping::fit(
+                Frame {
+                    x: 0,
+                    y: 0,
+                    cx: SLIDE_CX,
+                    cy: SLIDE_CY,
+                },
+                0.0,
+            ),
+        };
         let body = if options.charts == ChartStyle::Shapes && markers <= MAX_NATIVE_MARKERS {
-            let frame = Frame {
-                x: 0,
-                y: 0,
-                cx: SLIDE_CX,
-                cy: SLIDE_CY,
-            };
-            let (xml, _) = shapes::scene_xml(&scene, &Mapping::fit(frame, 0.0), 10)?;
+            let (xml, _) = shapes::scene_xml(&scene, &mapping, 10)?;
             SlideBody::Shapes { xml }
         } else {
             if options.charts == ChartStyle::Shapes {
@@ -452,14 +473,15 @@ pub fn build_deck(
             SlideBody::Picture {
                 png,
                 description: chart_title.clone(),
-                frame: None,
-                crop_top: 0.0,
+                frame: chart_place.as_ref().map(|_| mapping.visible()),
+                crop_top: mapping.crop_top / scene::HEIGHT,
             }
         };
         deck.slides.push(Slide {
             title: chart_title,
             body,
             notes,
+            place: chart_place,
         });
     }
 
@@ -497,17 +519,32 @@ pub fn build_deck(
                 heights: Vec::new(),
             },
             notes: table_notes.join("\n"),
+            place: place(SlideUse::Text),
         });
     }
 
     step("Writing the record of each decision".to_owned(), &mut done);
+    let text_place = place(SlideUse::Text);
+    let text_frame = text_place
+        .as_ref()
+        .map_or_else(content_frame, |p| p.content);
+    let on_layout = |mut s: Slide| {
+        s.place = text_place.clone();
+        s
+    };
     for r in record::decided(w) {
-        deck.slides
-            .extend(record_slides::record_slides(&r, content_frame()));
+        deck.slides.extend(
+            record_slides::record_slides(&r, text_frame)
+                .into_iter()
+                .map(on_layout),
+        );
     }
     step("Writing the appendix of every change".to_owned(), &mut done);
-    deck.slides
-        .extend(record_slides::appendix_slides(w, content_frame()));
+    deck.slides.extend(
+        record_slides::appendix_slides(w, text_frame)
+            .into_iter()
+            .map(on_layout),
+    );
 
     step("Packing the deck".to_owned(), &mut done);
     let bytes = deck.to_bytes()?;
@@ -708,6 +745,23 @@ pub(crate) mod tests {
         };
         let bytes = build_deck(&w, &options, &mut |_| {}).unwrap();
         std::fs::write(dir.join("record.pptx"), bytes).unwrap();
+        // The sample deck on each template in `$PARALLAX_DUMP_TEMPLATES`.
+        if let Some(templates) = std::env::var_os("PARALLAX_DUMP_TEMPLATES") {
+            for entry in std::fs::read_dir(templates).unwrap().flatten() {
+                let path = entry.path();
+                let Ok(template) = Template::open(&path) else {
+                    continue;
+                };
+                let options = DeckOptions {
+                    size: ChartSize::HD,
+                    template: Some(template),
+                    ..DeckOptions::default()
+                };
+                let bytes = build_deck(&meeting(3), &options, &mut |_| {}).unwrap();
+                let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+                std::fs::write(dir.join(format!("on-{stem}.pptx")), bytes).unwrap();
+            }
+        }
     }
 
     #[test]
@@ -731,6 +785,7 @@ pub(crate) mod tests {
             size: ChartSize::HD,
             charts: ChartStyle::Pictures,
             pairs: Vec::new(),
+            template: None,
         };
         let bytes = build_deck(&w, &options, &mut |p| steps.push(p)).unwrap();
         crate::export::pptx::tests::check_package(&bytes);

@@ -11,6 +11,9 @@ pub enum ExportError {
     UnknownPerspective { name: String, known: String },
     #[error("{0}")]
     NotApplicable(String),
+    /// A template that cannot be used: not a presentation, encrypted, too large, no layout.
+    #[error("the template {path} cannot be used: it {problem}")]
+    Template { path: String, problem: String },
     #[error("chart layout failed: {0}")]
     Layout(String),
     #[error("drawing the chart failed: {0}")]

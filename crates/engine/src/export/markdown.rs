@@ -33,7 +33,7 @@ pub fn md(text: &str) -> String {
     escape(text, false)
 }
 
-/// [`md`] for a table cell, where a `|` would end the cell.
+/// [`md`] for a table cell, where a `|` would end the cell and nothing opens a block.
 pub fn md_cell(text: &str) -> String {
     escape(text, true)
 }
@@ -66,9 +66,9 @@ fn escape(text: &str, in_table: bool) -> String {
                     end > 0 && body[..end].chars().all(|c| c.is_ascii_alphanumeric())
                 })
             }
-            '#' | '>' | '=' => i == 0,
-            '-' | '+' => i == 0,
-            '.' | ')' => list_number && i == digits,
+            // Inside a table cell nothing opens a block.
+            '#' | '>' | '=' | '-' | '+' => i == 0 && !in_table,
+            '.' | ')' => list_number && i == digits && !in_table,
             _ => false,
         };
         if escape {
@@ -109,11 +109,17 @@ fn change_section(r: &record::ChangeRecord) -> String {
         title.insert(at, '\\');
     }
     let mut t = format!("### {} {title}\n\n", r.number);
+    let a = if r.change_type.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     if r.ticket.is_empty() {
-        t.push_str(&format!("A {} change.\n\n", r.change_type));
+        let kind = format!("{a} {} change", r.change_type);
+        t.push_str(&format!("{}{}.\n\n", kind[..1].to_uppercase(), &kind[1..]));
     } else {
         t.push_str(&format!(
-            "Ticket {}, a {} change.\n\n",
+            "Ticket {}, {a} {} change.\n\n",
             md(&r.ticket),
             r.change_type
         ));
@@ -343,6 +349,8 @@ mod tests {
         assert_eq!(md("C:\\path \\*"), "C:\\path \\\\\\*");
         // A table cell also escapes the pipe.
         assert_eq!(md_cell("a|b"), "a\\|b");
+        assert_eq!(md_cell("#"), "#");
+        assert_eq!(md_cell("1. first"), "1. first");
         assert_eq!(md("a|b"), "a|b");
     }
 

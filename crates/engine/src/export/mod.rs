@@ -25,6 +25,7 @@ pub mod record_slides;
 pub mod scene;
 pub mod shapes;
 pub mod style;
+pub mod template;
 pub mod text;
 
 use std::path::{Path, PathBuf};

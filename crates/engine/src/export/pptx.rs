@@ -87,13 +87,56 @@ pub struct Slide {
     pub body: SlideBody,
     /// Speaker notes, one paragraph per line.
     pub notes: String,
+    /// Its layout and frames in a template; `None` in Parallax's own layout.
+    pub place: Option<Place>,
 }
 
-/// A deck: its title (document properties) and slides in order.
+/// A deck: its title (document properties) and slides in order, on Parallax's own master or
+/// on a template's.
 #[derive(Debug, Clone, Default)]
 pub struct Deck {
     pub title: String,
     pub slides: Vec<Slide>,
+    pub base: Option<Base>,
+}
+
+/// Where a slide built on a template puts things, from the layout it uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The layout's part, e.g. `ppt/slideLayouts/slideLayout2.xml`.
+    pub layout: String,
+    /// The title's frame: the layout's title placeholder's when `title_from_layout` (the slide
+    /// then inherits its position and style), else where the slide's own title goes.
+    pub title: Frame,
+    pub title_from_layout: bool,
+    /// The cover's centred title (`ctrTitle`) rather than a slide title.
+    pub center_title: bool,
+    /// Where tables, text, charts and the cover's lines go.
+    pub content: Frame,
+    /// The index of the layout's subtitle placeholder, which then holds the cover's lines.
+    pub subtitle_idx: Option<u32>,
+}
+
+/// What a template gives the deck (see `template.rs`): its parts as they are, their content
+/// types, and its presentation part cut where the deck writes its lists.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Base {
+    /// Slide width and height in EMU.
+    pub size: (i64, i64),
+    /// Masters, layouts, themes, media, fonts…, with their relationships, by part name.
+    pub parts: Vec<(String, Vec<u8>)>,
+    /// `[Content_Types].xml` defaults (extension, type) and the kept parts' overrides.
+    pub defaults: Vec<(String, String)>,
+    pub overrides: Vec<(String, String)>,
+    /// The presentation part up to the end of the master list; from there to where the slide
+    /// list goes; from the slide size on.
+    pub before_notes: String,
+    pub before_slides: String,
+    pub after_slides: String,
+    /// The presentation's relationships that stay (id, type, part name).
+    pub presentation_rels: Vec<(String, String, String)>,
+    /// The template's notes master, if it has one; else the deck adds its own.
+    pub notes_master: Option<String>,
 }
 
 const NS: &str = r#"xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main""#;
@@ -130,10 +173,25 @@ fn xfrm(x: i64, y: i64, cx: i64, cy: i64) -> String {
 }
 
 /// A run of text; sizes in hundredths of a point.
+/// `color` is `rrggbb`, or a theme colour's name (`tx1`) so that a template's text colour
+/// applies.
 fn run(text: &str, size: u32, bold: bool, color: &str) -> String {
+    let fill = if color.len() == 6 && color.chars().all(|c| c.is_ascii_hexdigit()) {
+        format!("<a:srgbClr val=\"{color}\"/>")
+    } else {
+        format!("<a:schemeClr val=\"{color}\"/>")
+    };
     format!(
-        "<a:r><a:rPr lang=\"en-US\" sz=\"{size}\" b=\"{}\" dirty=\"0\"><a:solidFill><a:srgbClr val=\"{color}\"/></a:solidFill></a:rPr><a:t>{}</a:t></a:r>",
+        "<a:r><a:rPr lang=\"en-US\" sz=\"{size}\" b=\"{}\" dirty=\"0\"><a:solidFill>{fill}</a:solidFill></a:rPr><a:t>{}</a:t></a:r>",
         if bold { 1 } else { 0 },
+        esc(text)
+    )
+}
+
+/// A run that takes its size, weight and colour from the placeholder it is in.
+fn plain_run(text: &str) -> String {
+    format!(
+        "<a:r><a:rPr lang=\"en-US\" dirty=\"0\"/><a:t>{}</a:t></a:r>",
         esc(text)
     )
 }
@@ -147,12 +205,22 @@ fn title_shape(id: u32, text: &str, x: i64, y: i64, cx: i64, cy: i64, size: u32)
     )
 }
 
-fn text_box(id: u32, lines: &[String], x: i64, y: i64, cx: i64, cy: i64, size: u32) -> String {
+#[allow(clippy::too_many_arguments)]
+fn text_box(
+    id: u32,
+    lines: &[String],
+    x: i64,
+    y: i64,
+    cx: i64,
+    cy: i64,
+    size: u32,
+    color: &str,
+) -> String {
     let mut paras = String::new();
     for line in lines {
         paras.push_str(&format!(
             "<a:p><a:pPr algn=\"l\"/>{}</a:p>",
-            run(line, size, false, "495057")
+            run(line, size, false, color)
         ));
     }
     if paras.is_empty() {
@@ -198,7 +266,7 @@ pub fn content_frame() -> Frame {
 }
 
 /// A text box of paragraphs in `f`; bullets hang, nothing autofits.
-fn text_body(id: u32, paragraphs: &[Paragraph], size: u32, f: Frame) -> String {
+fn text_body(id: u32, paragraphs: &[Paragraph], size: u32, f: Frame, color: &str) -> String {
     let mut paras = String::new();
     for p in paragraphs {
         let space = if p.space_before > 0 {
@@ -218,7 +286,7 @@ fn text_body(id: u32, paragraphs: &[Paragraph], size: u32, f: Frame) -> String {
         paras.push_str("<a:p>");
         paras.push_str(&bullet);
         for (text, bold) in &p.runs {
-            paras.push_str(&run(text, size, *bold, "212529"));
+            paras.push_str(&run(text, size, *bold, color));
         }
         paras.push_str("</a:p>");
     }
@@ -305,7 +373,81 @@ fn table(
     s
 }
 
+/// A slide on a template's layout: the title in the layout's title placeholder (or at the
+/// place's frame when the layout has none), the body in the place's content area.
+fn placed_slide_xml(slide: &Slide, place: &Place, image_rel: Option<&str>) -> String {
+    let mut tree = String::from(GROUP_START);
+    let kind = if place.center_title {
+        "ctrTitle"
+    } else {
+        "title"
+    };
+    if place.title_from_layout {
+        tree.push_str(&format!(
+            "<p:sp><p:nvSpPr><p:cNvPr id=\"2\" name=\"Title 1\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr><p:ph type=\"{kind}\"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr><a:normAutofit/></a:bodyPr><a:lstStyle/><a:p>{}</a:p></p:txBody></p:sp>",
+            plain_run(&slide.title)
+        ));
+    } else {
+        let f = place.title;
+        tree.push_str(&format!(
+            "<p:sp><p:nvSpPr><p:cNvPr id=\"2\" name=\"Title 1\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr><p:ph type=\"title\"/></p:nvPr></p:nvSpPr><p:spPr>{}</p:spPr><p:txBody><a:bodyPr anchor=\"ctr\"><a:normAutofit/></a:bodyPr><a:lstStyle/><a:p>{}</a:p></p:txBody></p:sp>",
+            xfrm(f.x, f.y, f.cx, f.cy),
+            plain_run(&slide.title)
+        ));
+    }
+    let c = place.content;
+    match &slide.body {
+        SlideBody::Cover { lines } => match place.subtitle_idx {
+            Some(idx) => {
+                let paras: String = lines
+                    .iter()
+                    .map(|l| format!("<a:p>{}</a:p>", plain_run(l)))
+                    .collect();
+                tree.push_str(&format!(
+                    "<p:sp><p:nvSpPr><p:cNvPr id=\"3\" name=\"Subtitle 2\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr><p:ph type=\"subTitle\" idx=\"{idx}\"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr><a:normAutofit/></a:bodyPr><a:lstStyle/>{paras}</p:txBody></p:sp>"
+                ));
+            }
+            None => tree.push_str(&text_box(3, lines, c.x, c.y, c.cx, c.cy, 2000, "tx1")),
+        },
+        SlideBody::Picture {
+            description,
+            frame,
+            crop_top,
+            ..
+        } => tree.push_str(&picture(
+            3,
+            image_rel.unwrap_or("rId2"),
+            description,
+            Some(frame.unwrap_or(c)),
+            *crop_top,
+        )),
+        SlideBody::Shapes { xml } => tree.push_str(xml),
+        SlideBody::Table {
+            rows,
+            widths,
+            heights,
+            size,
+        } => {
+            let height = if heights.is_empty() {
+                (rows.len() as i64 * EMU_PER_INCH * 2 / 5).min(c.cy)
+            } else {
+                heights.iter().sum::<i64>().min(c.cy)
+            };
+            tree.push_str(&table(
+                3, rows, widths, heights, *size, c.x, c.y, c.cx, height,
+            ));
+        }
+        SlideBody::Text { paragraphs, size } => {
+            tree.push_str(&text_body(3, paragraphs, *size, c, "tx1"));
+        }
+    }
+    format!("{XML_DECL}<p:sld {NS}><p:cSld><p:spTree>{tree}</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>")
+}
+
 fn slide_xml(slide: &Slide, image_rel: Option<&str>) -> String {
+    if let Some(place) = &slide.place {
+        return placed_slide_xml(slide, place, image_rel);
+    }
     let margin = EMU_PER_INCH / 2;
     let mut tree = String::from(GROUP_START);
     match &slide.body {
@@ -327,6 +469,7 @@ fn slide_xml(slide: &Slide, image_rel: Option<&str>) -> String {
                 SLIDE_CX - margin * 4,
                 EMU_PER_INCH * 2,
                 2200,
+                "495057",
             ));
         }
         SlideBody::Picture {
@@ -376,7 +519,7 @@ fn slide_xml(slide: &Slide, image_rel: Option<&str>) -> String {
                 2800,
             ));
             let f = content_frame();
-            tree.push_str(&text_body(3, paragraphs, *size, f));
+            tree.push_str(&text_body(3, paragraphs, *size, f, "212529"));
         }
         SlideBody::Table {
             rows,
@@ -483,9 +626,247 @@ fn theme_xml(name: &str) -> String {
     )
 }
 
+/// A target of a relationship from a part in `ppt/<dir>/` (or from `ppt/` itself when `dir`
+/// is empty) to `part`.
+fn target_from(dir: &str, part: &str) -> String {
+    match part.strip_prefix("ppt/") {
+        Some(rest) if dir.is_empty() => rest.to_owned(),
+        Some(rest) => format!("../{rest}"),
+        None => format!("/{part}"),
+    }
+}
+
 impl Deck {
+    /// The deck on a template's masters, layouts and theme: the template's parts as they are,
+    /// this deck's slides, notes, pictures, presentation part and document properties.
+    fn to_bytes_on(&self, base: &Base) -> Result<Vec<u8>, ExportError> {
+        let n = self.slides.len();
+        let ours = |name: &str| {
+            matches!(
+                name,
+                "[Content_Types].xml"
+                    | "_rels/.rels"
+                    | "docProps/core.xml"
+                    | "docProps/app.xml"
+                    | "ppt/presentation.xml"
+                    | "ppt/_rels/presentation.xml.rels"
+                    | "ppt/viewProps.xml"
+            ) || name.starts_with("ppt/slides/")
+                || name.starts_with("ppt/notesSlides/")
+        };
+        let mut parts: Vec<(String, Vec<u8>)> = base
+            .parts
+            .iter()
+            .filter(|(name, _)| !ours(name))
+            .cloned()
+            .collect();
+        let mut overrides: Vec<(String, String)> = base
+            .overrides
+            .iter()
+            .filter(|(name, _)| !ours(name.trim_start_matches('/')))
+            .cloned()
+            .collect();
+        let mut add =
+            |parts: &mut Vec<(String, Vec<u8>)>, name: String, body: String, ct: Option<String>| {
+                if let Some(ct) = ct {
+                    overrides.push((format!("/{name}"), ct));
+                }
+                parts.push((name, body.into_bytes()));
+            };
+        add(&mut parts, "_rels/.rels".into(), rels(&[
+            ("rId1", rel_type("officeDocument"), "ppt/presentation.xml".into()),
+            ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties".into(), "docProps/core.xml".into()),
+            ("rId3", rel_type("extended-properties"), "docProps/app.xml".into()),
+        ]), None);
+        add(&mut parts, "docProps/core.xml".into(), format!(
+            "{XML_DECL}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>{}</dc:title><dc:creator>Parallax</dc:creator></cp:coreProperties>",
+            esc(&super::text::one_line(&self.title))
+        ), Some("application/vnd.openxmlformats-package.core-properties+xml".into()));
+        add(&mut parts, "docProps/app.xml".into(), format!(
+            "{XML_DECL}<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><Application>Parallax</Application><Slides>{n}</Slides><Notes>{n}</Notes></Properties>"
+        ), Some("application/vnd.openxmlformats-officedocument.extended-properties+xml".into()));
+
+        let mut pres_rels: Vec<(String, String, String)> = base
+            .presentation_rels
+            .iter()
+            .map(|(id, kind, part)| (id.clone(), kind.clone(), target_from("", part)))
+            .collect();
+        pres_rels.push((
+            "pxViewProps".into(),
+            rel_type("viewProps"),
+            "viewProps.xml".into(),
+        ));
+        add(
+            &mut parts,
+            "ppt/viewProps.xml".into(),
+            format!("{XML_DECL}<p:viewPr {NS}/>"),
+            Some(format!("{CT_PML}.viewProps+xml")),
+        );
+        let (notes_master, notes_list) = match &base.notes_master {
+            Some(part) => (part.clone(), String::new()),
+            None => {
+                let part = "ppt/notesMasters/notesMasterParallax.xml".to_owned();
+                add(
+                    &mut parts,
+                    part.clone(),
+                    notes_master_xml(),
+                    Some(format!("{CT_PML}.notesMaster+xml")),
+                );
+                add(
+                    &mut parts,
+                    "ppt/notesMasters/_rels/notesMasterParallax.xml.rels".into(),
+                    rels(&[(
+                        "rId1",
+                        rel_type("theme"),
+                        "../theme/themeParallaxNotes.xml".into(),
+                    )]),
+                    None,
+                );
+                add(
+                    &mut parts,
+                    "ppt/theme/themeParallaxNotes.xml".into(),
+                    theme_xml("Parallax notes"),
+                    Some("application/vnd.openxmlformats-officedocument.theme+xml".into()),
+                );
+                pres_rels.push((
+                    "pxNotesMaster".into(),
+                    rel_type("notesMaster"),
+                    target_from("", &part),
+                ));
+                (part, "<p:notesMasterIdLst><p:notesMasterId r:id=\"pxNotesMaster\"/></p:notesMasterIdLst>".to_owned())
+            }
+        };
+        let mut sld_ids = String::new();
+        for i in 1..=n {
+            let rid = format!("pxSlide{i}");
+            sld_ids.push_str(&format!("<p:sldId id=\"{}\" r:id=\"{rid}\"/>", 255 + i));
+            pres_rels.push((rid, rel_type("slide"), format!("slides/slide{i}.xml")));
+        }
+        let sld_id_lst = if n > 0 {
+            format!("<p:sldIdLst>{sld_ids}</p:sldIdLst>")
+        } else {
+            String::new()
+        };
+        add(
+            &mut parts,
+            "ppt/presentation.xml".into(),
+            format!(
+                "{}{notes_list}{}{sld_id_lst}{}",
+                base.before_notes, base.before_slides, base.after_slides
+            ),
+            Some(format!("{CT_PML}.presentation.main+xml")),
+        );
+        let pres_rels_ref: Vec<(&str, String, String)> = pres_rels
+            .iter()
+            .map(|(a, b, c)| (a.as_str(), b.clone(), c.clone()))
+            .collect();
+        add(
+            &mut parts,
+            "ppt/_rels/presentation.xml.rels".into(),
+            rels(&pres_rels_ref),
+            None,
+        );
+
+        let mut images: Vec<(String, &[u8])> = Vec::new();
+        for (k, slide) in self.slides.iter().enumerate() {
+            let i = k + 1;
+            let layout = slide
+                .place
+                .as_ref()
+                .map(|p| p.layout.clone())
+                .ok_or_else(|| {
+                    ExportError::Layout(format!("slide {i} has no layout in the template"))
+                })?;
+            let mut slide_rels = vec![(
+                "rId1",
+                rel_type("slideLayout"),
+                target_from("slides", &layout),
+            )];
+            let image_rel = if let SlideBody::Picture { png, .. } = &slide.body {
+                let name = format!("ppt/media/parallax-chart{}.png", images.len() + 1);
+                slide_rels.push(("rId2", rel_type("image"), target_from("slides", &name)));
+                images.push((name, png));
+                Some("rId2")
+            } else {
+                None
+            };
+            slide_rels.push((
+                "rId3",
+                rel_type("notesSlide"),
+                format!("../notesSlides/notesSlide{i}.xml"),
+            ));
+            add(
+                &mut parts,
+                format!("ppt/slides/slide{i}.xml"),
+                slide_xml(slide, image_rel),
+                Some(format!("{CT_PML}.slide+xml")),
+            );
+            add(
+                &mut parts,
+                format!("ppt/slides/_rels/slide{i}.xml.rels"),
+                rels(&slide_rels),
+                None,
+            );
+            add(
+                &mut parts,
+                format!("ppt/notesSlides/notesSlide{i}.xml"),
+                notes_xml(&slide.notes),
+                Some(format!("{CT_PML}.notesSlide+xml")),
+            );
+            add(
+                &mut parts,
+                format!("ppt/notesSlides/_rels/notesSlide{i}.xml.rels"),
+                rels(&[
+                    (
+                        "rId1",
+                        rel_type("notesMaster"),
+                        target_from("notesSlides", &notes_master),
+                    ),
+                    ("rId2", rel_type("slide"), format!("../slides/slide{i}.xml")),
+                ]),
+                None,
+            );
+        }
+
+        let mut types = format!(
+            "{XML_DECL}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+        );
+        let mut defaults = base.defaults.clone();
+        for (ext, ct) in [
+            (
+                "rels",
+                "application/vnd.openxmlformats-package.relationships+xml",
+            ),
+            ("xml", "application/xml"),
+            ("png", "image/png"),
+        ] {
+            if !defaults.iter().any(|(e, _)| e == ext) {
+                defaults.push((ext.to_owned(), ct.to_owned()));
+            }
+        }
+        for (ext, ct) in &defaults {
+            types.push_str(&format!(
+                "<Default Extension=\"{}\" ContentType=\"{}\"/>",
+                esc(ext),
+                esc(ct)
+            ));
+        }
+        for (part, ct) in &overrides {
+            types.push_str(&format!(
+                "<Override PartName=\"{}\" ContentType=\"{}\"/>",
+                esc(part),
+                esc(ct)
+            ));
+        }
+        types.push_str("</Types>");
+        pack(&types, &parts, &images)
+    }
+
     /// The .pptx bytes. Deterministic: the same deck gives the same bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>, ExportError> {
+        if let Some(base) = &self.base {
+            return self.to_bytes_on(base);
+        }
         let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
         let mut overrides: Vec<(String, String)> = Vec::new();
         let mut add = |parts: &mut Vec<(String, Vec<u8>)>,
@@ -719,7 +1100,17 @@ impl Deck {
             ));
         }
         types.push_str("</Types>");
+        pack(&types, &parts, &images)
+    }
+}
 
+/// The zip of a deck: content types first, then the parts, then the pictures (stored).
+fn pack(
+    types: &str,
+    parts: &[(String, Vec<u8>)],
+    images: &[(String, &[u8])],
+) -> Result<Vec<u8>, ExportError> {
+    {
         let zerr = |e: zip::result::ZipError| ExportError::Encode(format!("zip: {e}"));
         let ioerr = |e: std::io::Error| ExportError::Encode(format!("zip: {e}"));
         let png_bytes: usize = images.iter().map(|(_, b)| b.len()).sum();
@@ -734,11 +1125,11 @@ impl Deck {
         zip.start_file("[Content_Types].xml", deflated)
             .map_err(zerr)?;
         zip.write_all(types.as_bytes()).map_err(ioerr)?;
-        for (name, body) in &parts {
+        for (name, body) in parts {
             zip.start_file(name.as_str(), deflated).map_err(zerr)?;
             zip.write_all(body).map_err(ioerr)?;
         }
-        for (name, body) in &images {
+        for (name, body) in images {
             zip.start_file(name.as_str(), stored).map_err(zerr)?;
             zip.write_all(body).map_err(ioerr)?;
         }
@@ -773,6 +1164,7 @@ pub(crate) mod tests {
                         lines: vec!["28 November 2026".into(), "Dev, Ops".into()],
                     },
                     notes: "Say hello\nand <welcome> \u{0}everyone".into(),
+                    place: None,
                 },
                 Slide {
                     title: "A chart".into(),
@@ -783,6 +1175,7 @@ pub(crate) mod tests {
                         crop_top: 0.0,
                     },
                     notes: String::new(),
+                    place: None,
                 },
                 Slide {
                     title: "A table".into(),
@@ -796,8 +1189,10 @@ pub(crate) mod tests {
                         size: 1400,
                     },
                     notes: "n".into(),
+                    place: None,
                 },
             ],
+            base: None,
         }
     }
 
@@ -918,6 +1313,7 @@ pub(crate) mod tests {
         let bytes = Deck {
             title: String::new(),
             slides: vec![],
+            base: None,
         }
         .to_bytes()
         .unwrap();

@@ -189,6 +189,7 @@ pub fn record_slides(r: &ChangeRecord, frame: Frame) -> Vec<Slide> {
                 "The record of change {}: {}. Placements with their rationales, the consensus, mitigations and the residual.",
                 r.number, r.title
             ),
+            place: None,
         })
         .collect()
 }
@@ -295,6 +296,7 @@ pub fn appendix_slides(w: &Workshop, frame: Frame) -> Vec<Slide> {
                 } else {
                     format!("Changes {first} to {last}: each perspective's cell, the consensus and the residual.")
                 },
+                place: None,
             }
         })
         .collect()

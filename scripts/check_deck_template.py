@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Checks a Parallax deck built on a company template, with python-pptx: the deck has the
+template's slide size, masters' layouts and theme fonts; none of the template's example slides
+(titles starting with "EXAMPLE") is left; every slide's title is in a title placeholder; every
+chart slide keeps its chart (shapes or a picture) inside the layout's content area (the body
+placeholder's frame, else the slide below the title) and at the chart's own proportions.
+
+Usage: check_deck_template.py DECK.pptx TEMPLATE [--font NAME]
+Exit 0 when every check passes, 1 with one line per problem otherwise; prints the slide count.
+"""
+import argparse
+import sys
+import zipfile
+
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
+
+CONTENT = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.TABLE, PP_PLACEHOLDER.CHART}
+SLACK = 12700  # one point
+
+
+def theme_fonts(path):
+    with zipfile.ZipFile(path) as z:
+        names = [n for n in z.namelist() if n.startswith("ppt/theme/")]
+        return "\n".join(z.read(n).decode("utf-8", "replace") for n in names)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("deck")
+    ap.add_argument("template")
+    ap.add_argument("--font", action="append", default=[])
+    args = ap.parse_args()
+    problems = []
+    deck = Presentation(args.deck)
+    with zipfile.ZipFile(args.template) as z:
+        # python-pptx opens a .potx only under its presentation content type; the size is in
+        # presentation.xml either way.
+        pres = z.read("ppt/presentation.xml").decode("utf-8")
+    size = pres.split("<p:sldSz", 1)[1].split("/>", 1)[0]
+    cx = int(size.split('cx="', 1)[1].split('"', 1)[0])
+    cy = int(size.split('cy="', 1)[1].split('"', 1)[0])
+    if (deck.slide_width, deck.slide_height) != (cx, cy):
+        problems.append(f"slide size {deck.slide_width}x{deck.slide_height}, the template's is {cx}x{cy}")
+    fonts = theme_fonts(args.deck)
+    for f in args.font:
+        if f'typeface="{f}"' not in fonts:
+            problems.append(f"the theme lost the font {f}")
+
+    charts = 0
+    for i, slide in enumerate(deck.slides, 1):
+        title = slide.shapes.title
+        if title is None or not title.text_frame.text.strip():
+            problems.append(f"slide {i}: no title in a title placeholder")
+            continue
+        if title.text_frame.text.startswith("EXAMPLE"):
+            problems.append(f"slide {i}: the template's example slide {title.text_frame.text!r} is still there")
+        if title.placeholder_format.type not in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
+            problems.append(f"slide {i}: the title is in a {title.placeholder_format.type} placeholder")
+        own = [s for s in slide.shapes if not s.is_placeholder]
+        chart = [s for s in own if s.shape_type in (MSO_SHAPE_TYPE.GROUP, MSO_SHAPE_TYPE.PICTURE)]
+        if not chart:
+            continue
+        charts += 1
+        layout = slide.slide_layout
+        body = [p for p in layout.placeholders if p.placeholder_format.type in CONTENT]
+        if body:
+            b = max(body, key=lambda p: p.width * p.height)
+            area = (b.left, b.top, b.left + b.width, b.top + b.height)
+        else:
+            area = (0, title.top + title.height, deck.slide_width, deck.slide_height)
+        left = min(s.left for s in own)
+        top = min(s.top for s in own)
+        right = max(s.left + s.width for s in own)
+        bottom = max(s.top + s.height for s in own)
+        if left < area[0] - SLACK or top < area[1] - SLACK or right > area[2] + SLACK or bottom > area[3] + SLACK:
+            problems.append(
+                f"slide {i} ({layout.name}): the chart {left, top, right, bottom} leaves the content area {area}"
+            )
+        # The chart keeps its proportions: its grid of cells (or the picture) is not stretched.
+        for s in own:
+            if s.shape_type == MSO_SHAPE_TYPE.PICTURE:
+                ratio = s.width / s.height
+                if not 1.8 < ratio < 2.0:
+                    problems.append(f"slide {i}: the picture is stretched to {ratio:.2f}")
+    if charts == 0:
+        problems.append("no chart slide found")
+    for p in problems:
+        print(f"{args.deck}: {p}")
+    layouts = sorted({s.slide_layout.name for s in deck.slides})
+    print(f"slides={len(deck.slides)}")
+    if not problems:
+        print(f"{args.deck}: ok — {len(deck.slides)} slides, {charts} charts, layouts {layouts}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
