@@ -528,7 +528,7 @@ async fn facilitator_actions_are_refused_from_the_network() {
         json!({ "type": "reveal" }),
         json!({ "type": "close_round" }),
         json!({ "type": "close_room" }),
-        json!({ "type": "open_room", "address": "0.0.0.0" }),
+        json!({ "type": "open_room", "address": "127.0.0.1" }),
         json!({ "type": "apply_edit", "edit": { "kind": "set_phase", "phase": "revealed" } }),
         json!({ "type": "undo" }),
         json!({ "type": "save_workshop" }),

@@ -177,23 +177,33 @@ mod tests {
         assert_eq!(w, before);
     }
 
+    /// Ops places `change` in (l, i), with a rationale or keeping the one it had.
+    fn place_ops(
+        w: &mut Workshop,
+        change: &ChangeId,
+        l: u8,
+        i: u8,
+        rationale: Option<&str>,
+        now: Millis,
+    ) -> Applied {
+        apply(
+            w,
+            Edit::Place {
+                change: change.clone(),
+                perspective: ops(),
+                cell: Cell::new(l, i),
+                rationale: rationale.map(str::to_owned),
+            },
+            now,
+        )
+        .unwrap()
+    }
+
     #[test]
     fn moving_keeps_the_rationale_unless_given() {
         let mut w = sample::workshop();
         let id = w.changes[1].id.clone();
-        let place = |w: &mut Workshop, l, i, r: Option<&str>| {
-            apply(
-                w,
-                Edit::Place {
-                    change: id.clone(),
-                    perspective: ops(),
-                    cell: Cell::new(l, i),
-                    rationale: r.map(str::to_owned),
-                },
-                5,
-            )
-            .unwrap()
-        };
+        let place = |w: &mut Workshop, l, i, r: Option<&str>| place_ops(w, &id, l, i, r, 5);
         place(&mut w, 1, 1, Some("flagged"));
         let moved = place(&mut w, 2, 2, None);
         assert!(moved.label.starts_with("Move '"));
@@ -204,19 +214,7 @@ mod tests {
     fn a_rationale_where_the_card_sits_is_its_own_step() {
         let mut w = sample::workshop();
         let id = w.changes[2].id.clone();
-        let place = |w: &mut Workshop, l, i, r: Option<&str>| {
-            apply(
-                w,
-                Edit::Place {
-                    change: id.clone(),
-                    perspective: ops(),
-                    cell: Cell::new(l, i),
-                    rationale: r.map(str::to_owned),
-                },
-                7,
-            )
-            .unwrap()
-        };
+        let place = |w: &mut Workshop, l, i, r: Option<&str>| place_ops(w, &id, l, i, r, 7);
         place(&mut w, 5, 3, None);
         let why = place(&mut w, 5, 3, Some("no canary for certificates"));
         assert_eq!(
