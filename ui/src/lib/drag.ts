@@ -6,13 +6,14 @@
 export interface DragCallbacks {
   /** The pointer moved (after the threshold); viewport coordinates. */
   move?: (x: number, y: number) => void;
-  /** The pointer was released after a real drag. */
-  drop: (x: number, y: number) => void;
+  /** The pointer was released after a real drag; `at` is the release's event time stamp, for
+   * measures that start when the user let go. */
+  drop: (x: number, y: number, at: number) => void;
   /** The drag ended without a drop (cancelled, or it was only a click). */
   end?: () => void;
 }
 
-/** Pixels a pointer must travel before a press becomes a drag. */
+/** Pixels a pointer must travel before a press becomes a drag (the one threshold of the app). */
 export const DRAG_THRESHOLD = 4;
 
 /** Starts following a pointer from a pointerdown event on `e.currentTarget`. */
@@ -44,7 +45,7 @@ export function startDrag(e: PointerEvent, callbacks: DragCallbacks): void {
     if (ev.pointerId !== id) return;
     onMove(ev);
     cleanup();
-    if (moving) callbacks.drop(ev.clientX, ev.clientY);
+    if (moving) callbacks.drop(ev.clientX, ev.clientY, ev.timeStamp);
     else callbacks.end?.();
   };
   const onCancel = (ev: PointerEvent) => {
