@@ -101,7 +101,7 @@ async function tapPlace(page, title, likelihood, impact) {
   await page
     .getByRole("button", {
       name: new RegExp(
-        `^${title}, placed at Likelihood ${likelihood} .*impact ${impact} `,
+        `^${title}, Likelihood ${likelihood} .*impact ${impact} `,
       ),
     })
     .waitFor();
