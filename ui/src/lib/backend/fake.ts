@@ -30,6 +30,8 @@ import type {
   WorkshopView,
 } from "../types";
 import type { Backend } from "./index";
+import type { NetworkChoice, Round, RoomStatus } from "../room";
+import { FakeRoom } from "./fake-room";
 import sample from "./sample-workshop.json";
 import templates from "./templates.json";
 import { applyEdit, onlyChange } from "./fake-edits";
@@ -560,5 +562,25 @@ export class FakeBackend implements Backend {
   async setFullscreen(on: boolean): Promise<void> {
     if (on && !document.fullscreenElement) await document.documentElement.requestFullscreen?.();
     if (!on && document.fullscreenElement) await document.exitFullscreen();
+  }
+
+  private readonly room = new FakeRoom(() => this.workshop);
+  async roomInterfaces(): Promise<NetworkChoice[]> {
+    return this.room.interfaces();
+  }
+  async openRoom(address: string, port: number | null, round: Round): Promise<RoomStatus> {
+    return this.room.open(address, port, round);
+  }
+  async roomStatus(): Promise<RoomStatus> {
+    return this.room.get();
+  }
+  async closeRound(): Promise<RoomStatus> {
+    return this.room.closeRound();
+  }
+  async closeRoom(): Promise<RoomStatus> {
+    return this.room.close();
+  }
+  async onRoomChanged(handler: (status: RoomStatus) => void): Promise<() => void> {
+    return this.room.listen(handler);
   }
 }

@@ -16,6 +16,7 @@ import type {
   Template,
   WorkshopView,
 } from "../types";
+import type { NetworkChoice, Round, RoomStatus } from "../room";
 
 export interface Backend {
   /** The UI's first call: Rust first offers unsaved work kept from an earlier run, if any. */
@@ -69,6 +70,18 @@ export interface Backend {
   onReplaced(handler: () => void): Promise<() => void>;
   /** Presentation mode: the window fills the screen (the UI enlarges type itself). */
   setFullscreen(on: boolean): Promise<void>;
+  /** This computer's addresses the room can listen on, the default first (127.0.0.1 always). */
+  roomInterfaces(): Promise<NetworkChoice[]>;
+  /** Opens the room on `address` (`port` null: any free one) for `round`; the reply has the QR. */
+  openRoom(address: string, port: number | null, round: Round): Promise<RoomStatus>;
+  /** The room as it is now, with its QR code; `open` is false when there is none. */
+  roomStatus(): Promise<RoomStatus>;
+  /** No more answers; participants stay connected for the reveal. */
+  closeRound(): Promise<RoomStatus>;
+  /** Stops the room's server and frees its port. */
+  closeRoom(): Promise<RoomStatus>;
+  /** Calls `handler` after every change in the room (people, progress; never a placement). */
+  onRoomChanged(handler: (status: RoomStatus) => void): Promise<() => void>;
 }
 
 /** Turns anything a backend threw into the `{ code, message }` shape. */

@@ -15,6 +15,7 @@ import type {
   Template,
   WorkshopView,
 } from "../types";
+import type { NetworkChoice, Round, RoomStatus } from "../room";
 import type { Backend } from "./index";
 
 export class TauriBackend implements Backend {
@@ -82,5 +83,24 @@ export class TauriBackend implements Backend {
   }
   setFullscreen(on: boolean): Promise<void> {
     return invoke<void>("set_fullscreen", { on });
+  }
+  // The room: src-tauri/room/commands.rs.
+  roomInterfaces(): Promise<NetworkChoice[]> {
+    return invoke<NetworkChoice[]>("room_interfaces");
+  }
+  openRoom(address: string, port: number | null, round: Round): Promise<RoomStatus> {
+    return invoke<RoomStatus>("open_room", { address, port, round });
+  }
+  roomStatus(): Promise<RoomStatus> {
+    return invoke<RoomStatus>("room_status");
+  }
+  closeRound(): Promise<RoomStatus> {
+    return invoke<RoomStatus>("close_round");
+  }
+  closeRoom(): Promise<RoomStatus> {
+    return invoke<RoomStatus>("close_room");
+  }
+  onRoomChanged(handler: (status: RoomStatus) => void): Promise<() => void> {
+    return listen<RoomStatus>("room-changed", (e) => handler(e.payload));
   }
 }
