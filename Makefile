@@ -40,7 +40,9 @@ lint: ui
 test-rust: ui
 	PARALLAX_PPTX_CHECK=1 cargo test --workspace
 
+# The participant page's browser tests talk to the real room (examples/room_server.rs) on 127.0.0.1.
 test-ui: ui
+	cargo build --example room_server
 	npm --prefix ui run test:unit
 	npm --prefix ui run test:browser
 

@@ -87,6 +87,7 @@ fn main() {
         changes: Vec::new(),
         assign: o.assign.map(PerspectiveId),
         names: o.names,
+        opened_at_ms: None,
     };
     let loopback = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let status = tauri::async_runtime::block_on(room::open(&handle, loopback, o.port, round))

@@ -181,6 +181,13 @@ impl Device {
         let mut d = Device::connect(room).await;
         d.send(json!({ "type": "hello", "token": room.token }))
             .await;
+        let lobby = d.expect("lobby").await;
+        assert!(
+            lobby["perspectives"]
+                .as_array()
+                .is_some_and(|p| p.iter().any(|p| p["id"] == perspective)),
+            "{lobby}"
+        );
         d.send(json!({ "type": "join", "name": name, "perspective": perspective }))
             .await;
         let welcome = d.expect("welcome").await;
@@ -253,12 +260,14 @@ async fn a_participant_joins_with_the_token_and_places_through_the_apps_edit_pat
     assert_eq!(view["view"]["answers"]["c3"]["kind"], "placed");
     assert_eq!(view["view"]["answers"]["c3"]["likelihood"], 4);
     let after = app.workshop();
-    let placed = &after["workshop"]["changes"][2]["placements"]["ops"];
-    assert_eq!(placed["likelihood"], 4);
-    assert_eq!(placed["rationale"], "no rollback");
+    assert_eq!(
+        after["workshop"]["changes"][2]["placements"]["ops"],
+        Value::Null,
+        "before Reveal the facilitator's window does not see where anyone placed"
+    );
     assert_eq!(after["status"]["dirty"], true);
     assert_eq!(
-        after["status"]["undo_label"], "Place 'Rotate TLS certificates' to L4 × I2 (Ops)",
+        after["status"]["undo_label"], "Ana: 'Rotate TLS certificates' to L4 × I2",
         "an answer is an undoable edit of the workshop"
     );
     let status = app.ok("room_status", json!({}));
@@ -280,6 +289,18 @@ async fn a_participant_joins_with_the_token_and_places_through_the_apps_edit_pat
         .await;
     ana.expect_error("refused").await;
     assert_eq!(app.workshop()["workshop"], after["workshop"]);
+
+    // After Reveal: Ana's answer is in the workshop, and Ops' placement is derived from it.
+    app.ok(
+        "apply_edit",
+        json!({ "edit": { "kind": "set_phase", "phase": "revealed" } }),
+    );
+    let revealed = app.workshop();
+    let c3 = &revealed["workshop"]["changes"][2];
+    assert_eq!(c3["answers"]["p1"]["rationale"], "no rollback");
+    assert_eq!(c3["placements"]["ops"]["likelihood"], 4);
+    assert_eq!(c3["placements"]["ops"]["spread"]["people"], 1);
+    assert_eq!(revealed["workshop"]["participants"][0]["name"], "Ana");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -632,8 +653,12 @@ async fn oversize_malformed_and_too_frequent_messages_are_refused_and_change_not
     assert!(too_fast > 0, "a burst of 60 is too fast");
     assert!(told.len() <= passed as usize);
     // What landed is what the participant was last told: refused answers changed nothing.
-    let placed = app.workshop()["workshop"]["changes"][1]["placements"]["ops"].clone();
-    assert_eq!(Some(&placed["rationale"]), told.last());
+    app.ok(
+        "apply_edit",
+        json!({ "edit": { "kind": "set_phase", "phase": "revealed" } }),
+    );
+    let answer = app.workshop()["workshop"]["changes"][1]["answers"]["p1"].clone();
+    assert_eq!(Some(&answer["rationale"]), told.last());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -786,6 +811,7 @@ async fn a_closed_round_takes_no_more_answers() {
     let mut late = Device::connect(&room).await;
     late.send(json!({ "type": "hello", "token": room.token }))
         .await;
+    late.expect("lobby").await;
     late.send(json!({ "type": "join", "perspective": "dev" }))
         .await;
     late.expect_error("round_closed").await;
@@ -793,4 +819,69 @@ async fn a_closed_round_takes_no_more_answers() {
     let status = app.ok("room_status", json!({}));
     assert_eq!(status["round_open"], false);
     assert_eq!(status["progress"]["people"][0]["name"], "anonymous");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_perspective_places_at_its_members_median_and_the_facilitator_can_undo_any_of_it() {
+    let app = App::new();
+    let room = app.open(round_all());
+    let (mut ana, _) = Device::join(&room, "Ana", "ops").await;
+    let (mut bo, _) = Device::join(&room, "Bo", "ops").await;
+    ana.place("c1", 1, 2, "").await;
+    bo.place("c1", 4, 3, "").await;
+    let (mut cy, welcome) = Device::join(&room, "Cy", "ops").await;
+    let cy_secret = welcome["secret"].as_str().unwrap().to_owned();
+    cy.place("c1", 5, 5, "").await;
+
+    // Cy's answer is undone from the window: his page is told.
+    app.ok("undo", json!({}));
+    let view = cy.expect("view").await;
+    assert_eq!(view["view"]["answers"].get("c1"), None, "{view}");
+    app.ok("redo", json!({}));
+    assert_eq!(
+        cy.expect("view").await["view"]["answers"]["c1"]["likelihood"],
+        5
+    );
+
+    app.ok(
+        "apply_edit",
+        json!({ "edit": { "kind": "set_phase", "phase": "revealed" } }),
+    );
+    let ops = &app.workshop()["workshop"]["changes"][0]["placements"]["ops"];
+    assert_eq!(
+        (ops["likelihood"].as_u64(), ops["impact"].as_u64()),
+        (Some(4), Some(3))
+    );
+    assert_eq!(ops["spread"]["likelihood_min"], 1);
+    assert_eq!(ops["spread"]["likelihood_max"], 5);
+    assert_eq!(ops["spread"]["people"], 3);
+    // Every page hears of the reveal: the perspective's placement, never who put what where.
+    for (d, me) in [(&mut ana, "Ana"), (&mut bo, "Bo"), (&mut cy, "Cy")] {
+        let revealed = d.expect("view").await;
+        assert_eq!(revealed["view"]["revealed"][0]["perspective"], "ops");
+        let text = revealed.to_string();
+        for other in ["Ana", "Bo", "Cy"].into_iter().filter(|n| *n != me) {
+            assert!(!text.contains(other), "{me} was sent {other}: {text}");
+        }
+        assert!(!text.contains("spread"), "{text}");
+    }
+
+    // Undoing Cy's join (with his answer) ends his connection; his secret opens nothing.
+    for _ in 0..3 {
+        app.ok("undo", json!({})); // the reveal, Cy's answer, then his join
+    }
+    assert!(cy.ends().await);
+    let mut back = Device::connect(&room).await;
+    back.send(json!({ "type": "hello", "token": room.token, "secret": cy_secret }))
+        .await;
+    back.expect_error("bad_secret").await;
+    let status = app.ok("room_status", json!({}));
+    let names: Vec<&str> = status["progress"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Ana", "Bo"]);
+    app.ok("close_room", json!({}));
 }

@@ -6,7 +6,7 @@
 //!
 //! It must never take a facilitator's action from the network (opening, closing, revealing or
 //! any edit but a participant's own answer come through IPC only), never send a participant
-//! anything not built for them (`workshop::participant_view`), and never stay open past the
+//! anything not built for them (the engine's `Workshop::participant_view`), and never stay open past the
 //! workshop it was opened on, or the app. Lock order: the session, then the room's seats.
 
 pub mod commands;
@@ -32,7 +32,7 @@ use crate::error::{CommandError, ErrorCode};
 use crate::state::{AppState, Session};
 use protocol::RoomErrorCode as WireCode;
 use token::{Guesses, JoinCode, Secret};
-use workshop::{Ledger, ParticipantId, ParticipantView, Refusal, RoomHeadcount, Round};
+use workshop::{ParticipantId, ParticipantView, Refusal, RoomHeadcount, Round};
 
 /// The event the facilitator's window hears after every change in the room (its payload is a
 /// `RoomStatus` without the QR code).
@@ -83,10 +83,10 @@ struct Member {
     view: watch::Sender<Arc<ParticipantView>>,
 }
 
-/// Who is in the room.
+/// Who is connected to the room: the participants who joined through it (the workshop keeps
+/// who they are and what they said; the room keeps only their secrets and channels).
 #[derive(Default)]
 struct Seats {
-    ledger: Ledger,
     members: HashMap<ParticipantId, Member>,
 }
 
@@ -154,6 +154,10 @@ pub async fn open<R: Runtime>(
         ));
     }
     close(app).await;
+    let round = Round {
+        opened_at_ms: Some(crate::clock::now()),
+        ..round
+    };
     let session_id = {
         let state = app.state::<AppState>();
         let session = state.lock()?;
@@ -308,11 +312,13 @@ pub fn workshop_changed<R: Runtime>(app: &AppHandle<R>, session: &Session) {
         return;
     }
     let status = match shared.seats.lock() {
-        Ok(seats) => {
-            for (id, member) in &seats.members {
-                refresh(session, &seats.ledger, &shared.round, id, member);
-            }
-            shared.status_of(session, &seats, false)
+        Ok(mut seats) => {
+            // A participant whose join the facilitator undid has no view any more: dropping
+            // their channel ends their connections, and their page asks them to join again.
+            seats
+                .members
+                .retain(|id, member| refresh(session, &shared.round, id, member));
+            shared.status_of(session, false)
         }
         Err(_) => return,
     };
@@ -325,17 +331,19 @@ fn emit<R: Runtime>(app: &AppHandle<R>, status: RoomStatus) {
     }
 }
 
-/// Sends `member` their view when it changed.
-fn refresh(session: &Session, ledger: &Ledger, round: &Round, id: &ParticipantId, member: &Member) {
-    if let Some(view) = workshop::participant_view(session.doc.workshop(), ledger, id, round) {
-        member.view.send_if_modified(|current| {
-            let changed = **current != view;
-            if changed {
-                *current = Arc::new(view);
-            }
-            changed
-        });
-    }
+/// Sends `member` their view when it changed; false when they are no longer in the workshop.
+fn refresh(session: &Session, round: &Round, id: &ParticipantId, member: &Member) -> bool {
+    let Some(view) = session.doc.workshop().participant_view(id, round) else {
+        return false;
+    };
+    member.view.send_if_modified(|current| {
+        let changed = **current != view;
+        if changed {
+            *current = Arc::new(view);
+        }
+        changed
+    });
+    true
 }
 
 /// What a connection of a participant reads: who they are, their secret, and their view.
@@ -377,13 +385,13 @@ impl<R: Runtime> Shared<R> {
 
     fn status(&self, with_qr: bool) -> RoomStatus {
         let state = self.app.state::<AppState>();
-        let (Ok(session), Ok(seats)) = (state.lock(), self.seats.lock()) else {
+        let Ok(session) = state.lock() else {
             return RoomStatus::default();
         };
-        self.status_of(&session, &seats, with_qr)
+        self.status_of(&session, with_qr)
     }
 
-    fn status_of(&self, session: &Session, seats: &Seats, with_qr: bool) -> RoomStatus {
+    fn status_of(&self, session: &Session, with_qr: bool) -> RoomStatus {
         RoomStatus {
             open: true,
             url: Some(self.url.clone()),
@@ -393,8 +401,28 @@ impl<R: Runtime> Shared<R> {
             port: Some(self.addr.port()),
             round: Some(self.round.clone()),
             round_open: *self.stage.borrow() == Stage::Open,
-            progress: workshop::progress(session.doc.workshop(), &seats.ledger, &self.round),
+            progress: workshop::progress(session.doc.workshop(), &self.round),
         }
+    }
+
+    /// What someone about to join needs to know (`ServerMessage::Lobby`).
+    pub fn lobby(&self) -> Option<protocol::ServerMessage> {
+        let state = self.app.state::<AppState>();
+        let session = state.lock().ok()?;
+        let w = session.doc.workshop();
+        let perspectives: Vec<workshop::PerspectiveName> =
+            w.perspectives.iter().map(Into::into).collect();
+        let assign = self
+            .round
+            .assign
+            .as_ref()
+            .and_then(|a| perspectives.iter().find(|p| &p.id == a).cloned());
+        Some(protocol::ServerMessage::Lobby {
+            title: w.title.clone(),
+            names: self.round.names,
+            assign,
+            perspectives,
+        })
     }
 
     /// A participant who joined before comes back with their secret.
@@ -434,7 +462,7 @@ impl<R: Runtime> Shared<R> {
         let status;
         let seat;
         {
-            let session = state.lock().map_err(|e| (WireCode::Refused, e.message))?;
+            let mut session = state.lock().map_err(|e| (WireCode::Refused, e.message))?;
             if session.untitled_id != self.session_id {
                 return Err((WireCode::RoundClosed, "the workshop was closed".into()));
             }
@@ -444,33 +472,21 @@ impl<R: Runtime> Shared<R> {
                     "the room failed; ask the facilitator".to_owned(),
                 )
             })?;
-            let seats = &mut *seats;
-            let participant = workshop::join(
-                &session,
-                &mut seats.ledger,
-                &self.round,
-                name,
-                perspective,
-                crate::clock::now(),
-            )
-            .map_err(wire)?;
-            let view = workshop::participant_view(
-                session.doc.workshop(),
-                &seats.ledger,
-                &participant.id,
-                &self.round,
-            )
-            .ok_or_else(|| (WireCode::Refused, "you are not in the room".to_owned()))?;
+            let id = workshop::join(&self.app, &mut session, &self.round, name, perspective)
+                .map_err(wire)?;
+            let view = session
+                .doc
+                .workshop()
+                .participant_view(&id, &self.round)
+                .ok_or_else(|| (WireCode::Refused, "you are not in the room".to_owned()))?;
             let (tx, rx) = watch::channel(Arc::new(view));
             seat = Seat {
-                id: participant.id.clone(),
+                id: id.clone(),
                 secret: secret.as_str().to_owned(),
                 view: rx,
             };
-            seats
-                .members
-                .insert(participant.id, Member { secret, view: tx });
-            status = self.status_of(&session, seats, false);
+            seats.members.insert(id, Member { secret, view: tx });
+            status = self.status_of(&session, false);
         }
         emit(&self.app, status);
         Ok(seat)
@@ -493,31 +509,22 @@ impl<R: Runtime> Shared<R> {
             if session.untitled_id != self.session_id {
                 return Err((WireCode::RoundClosed, "the workshop was closed".into()));
             }
-            let mut seats = self.seats.lock().map_err(|_| {
+            let seats = self.seats.lock().map_err(|_| {
                 (
                     WireCode::Refused,
                     "the room failed; ask the facilitator".to_owned(),
                 )
             })?;
-            let seats = &mut *seats;
-            workshop::answer(
-                &self.app,
-                &mut session,
-                &mut seats.ledger,
-                &self.round,
-                who,
-                change,
-                answer,
-            )
-            .map_err(wire)?;
+            workshop::answer(&self.app, &mut session, &self.round, who, change, answer)
+                .map_err(wire)?;
             // Before Reveal an answer changes only its author's view; after, everyone's.
             let everyone = session.doc.workshop().phase == parallax_engine::Phase::Revealed;
             for (id, member) in &seats.members {
                 if everyone || id == who {
-                    refresh(&session, &seats.ledger, &self.round, id, member);
+                    refresh(&session, &self.round, id, member);
                 }
             }
-            status = self.status_of(&session, seats, false);
+            status = self.status_of(&session, false);
         }
         emit(&self.app, status);
         Ok(())
@@ -527,6 +534,7 @@ impl<R: Runtime> Shared<R> {
 fn wire(r: Refusal) -> Refused {
     let code = match r {
         Refusal::Full => WireCode::RoomFull,
+        Refusal::Gone => WireCode::BadSecret,
         _ => WireCode::Refused,
     };
     (code, r.to_string())

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::limits::MAX_MESSAGE_BYTES;
-use super::workshop::{Answer, ParticipantView, MAX_NAME_CHARS};
+use super::workshop::{Answer, ParticipantView, PerspectiveName, MAX_NAME_CHARS};
 
 /// The longest token, secret or id a client may send, in bytes.
 pub const MAX_ID_BYTES: usize = 64;
@@ -83,6 +83,16 @@ pub enum CloseReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMessage {
+    /// What the round asks before someone joins (after a `hello` without a secret): the
+    /// workshop's title, whether names are asked, the perspective everyone joins or those to
+    /// choose from. Nothing anyone placed.
+    Lobby {
+        title: String,
+        names: bool,
+        #[ts(optional = nullable)]
+        assign: Option<PerspectiveName>,
+        perspectives: Vec<PerspectiveName>,
+    },
     /// The participant is in: keep `secret` (in this browser only) to come back after a reload.
     Welcome {
         secret: String,

@@ -355,7 +355,7 @@ fn handle<R: Runtime>(
             }
             *hello = true;
             let Some(secret) = secret else {
-                return Step::Reply(None);
+                return Step::Reply(shared.lobby());
             };
             match shared.resume(&secret) {
                 Some(found) => {

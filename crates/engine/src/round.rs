@@ -14,7 +14,7 @@ use ts_rs::TS;
 use crate::{
     Answer, Cell, Change, ChangeId, ChangeType, Matrix, Participant, PerspectiveId, Phase,
 };
-use crate::{ParticipantId, Workshop};
+use crate::{Millis, ParticipantId, Workshop};
 
 /// Which changes a round asks about and how people join it. Lives in the shell, not the file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -30,9 +30,20 @@ pub struct Round {
     /// Whether participants give a name; without names everyone is "anonymous".
     #[serde(default)]
     pub names: bool,
+    /// When the room opened (set by the shell): the round's people are those who joined since;
+    /// participants of an earlier room stay in the workshop but not in this round's lists.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub opened_at_ms: Option<Millis>,
 }
 
 impl Round {
+    /// Whether `participant` joined this round (not an earlier room on the same workshop).
+    pub fn has(&self, participant: &Participant) -> bool {
+        self.opened_at_ms
+            .is_none_or(|opened| participant.joined_at_ms >= opened)
+    }
+
     /// Whether `change` is asked about in this round.
     pub fn includes(&self, change: &ChangeId) -> bool {
         self.changes.is_empty() || self.changes.contains(change)
@@ -45,6 +56,16 @@ pub struct PerspectiveName {
     pub id: PerspectiveId,
     pub name: String,
     pub color: String,
+}
+
+impl From<&crate::Perspective> for PerspectiveName {
+    fn from(p: &crate::Perspective) -> Self {
+        PerspectiveName {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            color: p.color.clone(),
+        }
+    }
 }
 
 /// A change of the round as a participant sees it: what it is, never where anyone put it.
@@ -122,6 +143,7 @@ impl Workshop {
         let of = count(in_round.len());
         self.participants
             .iter()
+            .filter(|p| round.has(p))
             .map(|p| RoomPerson {
                 id: p.id.clone(),
                 name: match (&p.name, round.names) {

@@ -129,11 +129,7 @@ impl Workshop {
             perspectives: self
                 .perspectives
                 .iter()
-                .map(|p| PerspectiveName {
-                    id: p.id.clone(),
-                    name: p.name.clone(),
-                    color: p.color.clone(),
-                })
+                .map(PerspectiveName::from)
                 .collect(),
             changes: in_round
                 .iter()
@@ -640,5 +636,36 @@ mod tests {
             !json.contains("answer of") && !json.contains("likelihood"),
             "{json}"
         );
+    }
+
+    #[test]
+    fn people_of_an_earlier_room_are_not_in_this_rounds_lists() {
+        use crate::round::Round;
+        let mut w = room();
+        let later = crate::Participant {
+            id: w.next_participant_id(),
+            name: Some("Di".into()),
+            perspective: w.perspectives[1].id.clone(),
+            joined_at_ms: 50,
+        };
+        crate::edit::apply(&mut w, crate::edit::Edit::Join { participant: later }, 50).unwrap();
+        let round = Round {
+            names: true,
+            opened_at_ms: Some(40),
+            ..Round::default()
+        };
+        let people = w.room_people(&round);
+        assert_eq!(
+            people.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            ["Di"]
+        );
+        let progress = w.room_progress(&round);
+        assert_eq!((progress[0].people, progress[1].people), (0, 1));
+        // Without an opening time (a round as the window sends it) everyone counts.
+        let all = Round {
+            names: true,
+            ..Round::default()
+        };
+        assert_eq!(w.room_people(&all).len(), 4);
     }
 }

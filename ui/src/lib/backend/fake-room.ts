@@ -59,7 +59,7 @@ export class FakeRoom {
   private current(withQr: boolean): RoomStatus {
     if (!this.status.open) return CLOSED;
     const of = this.of(this.status.round);
-    const people: Person[] = this.people.map((p) => ({ ...p, of }));
+    const people: Person[] = this.people.map((p, k) => ({ ...p, id: `p${k + 1}`, of }));
     const perspectives = this.workshop().perspectives.map((p) => {
       const members = people.filter((x) => x.perspective === p.id);
       const placing = members.filter((x) => x.answered < x.of).map((x) => x.name);

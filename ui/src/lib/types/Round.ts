@@ -17,4 +17,9 @@ assign?: PerspectiveId | null,
 /**
  * Whether participants give a name; without names everyone is "anonymous".
  */
-names: boolean, };
+names: boolean, 
+/**
+ * When the room opened (set by the shell): the round's people are those who joined since;
+ * participants of an earlier room stay in the workshop but not in this round's lists.
+ */
+opened_at_ms?: number | null, };
