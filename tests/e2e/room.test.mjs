@@ -73,7 +73,7 @@ async function sampleOpen(browser) {
   await waitFor(browser, '[role="grid"]', "the matrix");
 }
 
-async function participant(url, name) {
+async function participant(url, name, perspective) {
   const context = await phones.newContext({
     viewport: { width: 360, height: 640 },
     hasTouch: true,
@@ -82,6 +82,7 @@ async function participant(url, name) {
   const page = await context.newPage();
   await page.goto(url);
   await page.getByLabel("Your name").fill(name);
+  await page.getByRole("radio", { name: perspective }).check();
   await page.getByRole("button", { name: "Join" }).click();
   await page
     .getByRole("button", { name: /^Rotate TLS certificates/ })
@@ -128,11 +129,11 @@ test("the facilitator opens the room on 127.0.0.1, two people place from their b
       options.join(" | "),
     );
     await network.selectByVisibleText("127.0.0.1 (this computer only)");
-    // Until the room tells the page the round's perspectives before joining, everyone is Ops.
+    // Each participant chooses a perspective on joining (the default).
     const perspective = await browser.$(
       "//label[contains(., 'Perspective')]//select",
     );
-    await perspective.selectByVisibleText("Everyone places as Ops");
+    await perspective.selectByVisibleText("Each participant chooses");
     await (
       await browser.$("//button[normalize-space(.)='Open the room']")
     ).click();
@@ -150,10 +151,12 @@ test("the facilitator opens the room on 127.0.0.1, two people place from their b
       "the QR code is large enough for a room",
     );
 
-    const ana = await participant(url, "Ana");
-    const bo = await participant(url, "Bo");
+    const ana = await participant(url, "Ana", "Ops");
+    const bo = await participant(url, "Bo", "Ops");
+    const cy = await participant(url, "Cy", "Dev");
     await tapPlace(ana, "Rotate TLS certificates", 4, 2);
     await tapPlace(bo, "Rotate TLS certificates", 2, 2);
+    await tapPlace(cy, "Rotate TLS certificates", 1, 2);
     await bo.getByRole("button", { name: /^Switch CDN provider/ }).tap();
     await bo.getByRole("button", { name: "Not sure" }).tap();
     await bo
@@ -170,7 +173,7 @@ test("the facilitator opens the room on 127.0.0.1, two people place from their b
       async () =>
         /Ops: 0 of 2 people done, 2 still placing/.test(
           await progress.getText(),
-        ),
+        ) && /Dev: 0 of 1 person done, 1 still placing/.test(await progress.getText()),
       {
         timeout: 10000,
         timeoutMsg: "the progress did not show both people",
@@ -194,7 +197,10 @@ test("the facilitator opens the room on 127.0.0.1, two people place from their b
       "[role='alertdialog']",
       "the confirmation",
     );
-    assert.match(await ask.getText(), /Still placing: Ana \(Ops\), Bo \(Ops\)/);
+    assert.match(
+      await ask.getText(),
+      /Still placing: Ana \(Ops\), Bo \(Ops\), Cy \(Dev\)/,
+    );
     await (
       await browser.$("//button[normalize-space(.)='Close the round anyway']")
     ).click();
@@ -232,38 +238,55 @@ test("the facilitator opens the room on 127.0.0.1, two people place from their b
       ops,
       "Ops has a placement for the TLS change, made from the room",
     );
-    // Until the engine's participant model is merged, the room writes the perspective's placement
-    // only (the last member's). With it, the file holds both people and their answers, and Ops's
-    // placement is the median of (4, 2) and (2, 2) with the lower middle: likelihood 2, impact 2.
-    if (Array.isArray(saved.participants)) {
-      assert.deepEqual(saved.participants.map((p) => p.name).sort(), [
-        "Ana",
-        "Bo",
-      ]);
-      const byName = Object.fromEntries(
-        saved.participants.map((p) => [p.name, p.id]),
-      );
-      assert.deepEqual(
-        [tls.answers[byName.Ana].likelihood, tls.answers[byName.Ana].impact],
-        [4, 2],
-      );
-      assert.equal(
-        saved.changes.find((c) => c.title === "Switch CDN provider").answers[
-          byName.Bo
-        ].kind,
-        "not_sure",
-      );
-      assert.deepEqual([ops.likelihood, ops.impact], [2, 2]);
-      assert.deepEqual(ops.spread?.people, 2);
-    } else {
-      assert.ok(
-        [
-          [4, 2],
-          [2, 2],
-        ].some(([l, i]) => ops.likelihood === l && ops.impact === i),
-        `Ops's placement ${ops.likelihood}×${ops.impact} is one of the participants'`,
-      );
-    }
+    // The file holds every person and their answers; Ops's placement is the median of (4, 2)
+    // and (2, 2) with the lower middle (likelihood 2, impact 2), with its spread beside it.
+    assert.deepEqual(saved.participants.map((p) => p.name).sort(), [
+      "Ana",
+      "Bo",
+      "Cy",
+    ]);
+    const byName = Object.fromEntries(
+      saved.participants.map((p) => [p.name, p.id]),
+    );
+    assert.deepEqual(
+      [tls.answers[byName.Ana].likelihood, tls.answers[byName.Ana].impact],
+      [4, 2],
+    );
+    assert.equal(
+      saved.changes.find((c) => c.title === "Switch CDN provider").answers[
+        byName.Bo
+      ].kind,
+      "not_sure",
+    );
+    assert.deepEqual([ops.likelihood, ops.impact], [2, 2]);
+    assert.deepEqual(
+      [ops.spread.likelihood_min, ops.spread.likelihood_max, ops.spread.people],
+      [2, 4, 2],
+    );
+    assert.deepEqual(
+      [tls.placements.dev.likelihood, tls.placements.dev.impact],
+      [1, 2],
+    );
+
+    // Compare in the real window: everyone's own placements, on demand.
+    await (await browser.$("//nav//button[contains(., 'Compare')]")).click();
+    await (
+      await waitFor(
+        browser,
+        '//label[contains(., "Everyone\'s placements")]//input',
+        "the Everyone's placements switch",
+      )
+    ).click();
+    await browser.waitUntil(
+      async () =>
+        (await browser.$$('[data-testid="overlay"] g.person')).length === 3,
+      {
+        timeout: 10000,
+        timeoutMsg: "Compare does not show three people's dots",
+      },
+    );
+    if (shots)
+      await browser.saveScreenshot(path.join(shots, "reveal-everyone.png"));
 
     await (
       await browser.$("//button[normalize-space(.)='Close the room']")
