@@ -173,7 +173,10 @@ test("the facilitator opens the room on 127.0.0.1, two people place from their b
       async () =>
         /Ops: 0 of 2 people done, 2 still placing/.test(
           await progress.getText(),
-        ) && /Dev: 0 of 1 person done, 1 still placing/.test(await progress.getText()),
+        ) &&
+        /Dev: 0 of 1 person done, 1 still placing/.test(
+          await progress.getText(),
+        ),
       {
         timeout: 10000,
         timeoutMsg: "the progress did not show both people",
@@ -268,7 +271,11 @@ test("the facilitator opens the room on 127.0.0.1, two people place from their b
       [1, 2],
     );
 
-    // Compare in the real window: everyone's own placements, on demand.
+    // Compare in the real window (the Room panel folded away): everyone's own placements, on demand.
+    const roomButton = await browser.$(
+      "//header//button[normalize-space(.)='Room']",
+    );
+    await roomButton.click();
     await (await browser.$("//nav//button[contains(., 'Compare')]")).click();
     await (
       await waitFor(
@@ -285,9 +292,17 @@ test("the facilitator opens the room on 127.0.0.1, two people place from their b
         timeoutMsg: "Compare does not show three people's dots",
       },
     );
+    // Beside the gap between the perspectives: how far people inside each one agree.
+    const within = await waitFor(
+      browser,
+      '[data-testid="within"]',
+      "the sentence about agreement inside each perspective",
+    );
+    assert.match(await within.getProperty("textContent"), /\w/);
     if (shots)
       await browser.saveScreenshot(path.join(shots, "reveal-everyone.png"));
 
+    await roomButton.click();
     await (
       await browser.$("//button[normalize-space(.)='Close the room']")
     ).click();
