@@ -228,9 +228,8 @@ pub fn open_session(path: PathBuf) -> Result<Session, CommandError> {
 }
 
 fn load(path: &Path) -> Result<store::Loaded, CommandError> {
-    let loaded = store::load_path(path).map_err(|e| {
-        CommandError::new(ErrorCode::CannotOpen, format!("{}: {e}", path.display()))
-    })?;
+    let loaded = store::load_path(path)
+        .map_err(|e| CommandError::new(ErrorCode::CannotOpen, store::explain_failure(path, &e)))?;
     tracing::info!("opened {}", path.display());
     Ok(loaded)
 }

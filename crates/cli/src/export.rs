@@ -161,8 +161,8 @@ fn request(args: &Args, w: &Workshop) -> Result<ExportRequest, String> {
 
 pub fn run(args: &Args) -> Result<String, String> {
     let path = &args.file;
-    let loaded =
-        parallax_engine::store::load_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let loaded = parallax_engine::store::load_path(path)
+        .map_err(|e| parallax_engine::store::explain_failure(path, &e))?;
     let w = &loaded.workshop;
     let mut request = request(args, w)?;
     args.deck.apply(&mut request)?;

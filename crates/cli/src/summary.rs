@@ -25,8 +25,8 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<String, String> {
     let path = &args.file;
-    let loaded =
-        parallax_engine::store::load_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let loaded = parallax_engine::store::load_path(path)
+        .map_err(|e| parallax_engine::store::explain_failure(path, &e))?;
     let options = AnalysisOptions {
         from: args.from.clone(),
         to: args.to.clone(),

@@ -42,6 +42,22 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
     load_checked(&bytes, Fingerprint::of_bytes(&bytes, meta.modified().ok()))
 }
 
+/// What to tell a person when `path` could not be opened: which file, what is wrong and where
+/// in it, and, when the previous version is kept beside it (`NAME.parallax.bak`), that it is
+/// there to open instead.
+pub fn explain_failure(path: &Path, error: &LoadError) -> String {
+    let mut text = format!("{}: {error}", path.display());
+    let kept = super::backup_path_for(path)
+        .filter(|bak| std::fs::symlink_metadata(bak).is_ok_and(|m| m.file_type().is_file()));
+    if let Some(bak) = kept {
+        let name = bak.file_name().unwrap_or_default().to_string_lossy();
+        text.push_str(&format!(
+            ". The version saved before the last save is kept beside it as {name}: open that file to get it back"
+        ));
+    }
+    text
+}
+
 /// Parses and checks the bytes of a workshop file.
 pub fn load_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -453,6 +469,31 @@ mod tests {
     }
 
     #[test]
+    fn a_failure_names_the_file_and_the_kept_previous_version_when_there_is_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q3.parallax");
+        std::fs::write(&path, b"{ broken").unwrap();
+        let e = load_path(&path).unwrap_err();
+        let alone = explain_failure(&path, &e);
+        assert!(
+            alone.starts_with(&format!("{}: ", path.display())),
+            "{alone}"
+        );
+        assert!(!alone.contains(".bak"), "{alone}");
+        std::fs::write(dir.path().join("q3.parallax.bak"), b"{}").unwrap();
+        let with_copy = explain_failure(&path, &e);
+        assert!(
+            with_copy.ends_with("kept beside it as q3.parallax.bak: open that file to get it back"),
+            "{with_copy}"
+        );
+        // A folder of that name is not a copy to offer.
+        let other = dir.path().join("other.parallax");
+        std::fs::create_dir(dir.path().join("other.parallax.bak")).unwrap();
+        let e = load_path(&other).unwrap_err();
+        assert!(!explain_failure(&other, &e).contains(".bak"));
+    }
+
+    #[test]
     fn a_file_parallax_wrote_reads_the_same_both_ways() {
         let w = crate::sample::workshop();
         let text = String::from_utf8(crate::store::to_bytes(&w).unwrap()).unwrap();
@@ -477,7 +518,10 @@ mod tests {
         let duplicate = text.replacen("{\"id\":\"c1\",", "{\"id\":\"c1\",\"id\":\"c1\",", 1);
         assert!(typed_in_one_pass(&duplicate).is_none());
         let err = load_bytes(duplicate.as_bytes()).unwrap_err().to_string();
-        assert!(err.starts_with("changes[0].id: appears twice"), "{err}");
+        assert!(
+            err.starts_with("change 1 (changes[0].id): appears twice"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -507,7 +551,7 @@ mod tests {
     fn syntax_errors_say_where_in_the_tree_they_are() {
         let e = problem(r#"{"changes": [{"title": "\ud800"}]}"#);
         assert!(
-            e.starts_with("changes[0].title: the file is not valid JSON: ")
+            e.starts_with("change 1 (changes[0].title): the file is not valid JSON: ")
                 && e.contains("lone surrogate"),
             "{e}"
         );

@@ -16,6 +16,7 @@ pub mod atomic;
 mod fingerprint;
 mod layout;
 mod load;
+mod location;
 pub mod lock;
 pub mod migrate;
 mod read;
@@ -28,7 +29,7 @@ use crate::validate::{check_workshop, ValidationError};
 use crate::Workshop;
 
 pub use fingerprint::Fingerprint;
-pub use load::{load_bytes, load_path};
+pub use load::{explain_failure, load_bytes, load_path};
 pub use lock::{acquire, LockError, LockGuard, LockHolder};
 pub use read::{read_bounded, ReadError};
 pub use save::{backup_path_for, save, save_path, Expect, Saved};
@@ -53,7 +54,7 @@ pub enum LoadError {
     /// Broken JSON. `path` is where in the document the parser was (empty at the top level).
     #[error(
         "{}the file is not valid JSON: {message} (line {line}, column {column})",
-        at(path)
+        location::at(path)
     )]
     Syntax {
         path: String,
@@ -63,16 +64,8 @@ pub enum LoadError {
     },
     #[error("this is not a Parallax workshop: {0}")]
     WrongFormat(String),
-    #[error("{0}")]
+    #[error("{}{}", location::at(&.0.path), .0.problem)]
     Invalid(#[from] ValidationError),
-}
-
-fn at(path: &str) -> String {
-    if path.is_empty() {
-        String::new()
-    } else {
-        format!("{path}: ")
-    }
 }
 
 /// A workshop read from a file, with why it may only be read, if it may.
@@ -184,7 +177,10 @@ mod tests {
             "ops": {"likelihood": 2, "impact": 9, "placed_at_ms": 0}
         });
         let err = load_value(&v).unwrap_err().to_string();
-        assert_eq!(err, "changes[3].placements.ops.impact: 9 is outside 1..=5");
+        assert_eq!(
+            err,
+            "change 4 (changes[3].placements.ops.impact): 9 is outside 1..=5"
+        );
     }
 
     #[test]
@@ -192,7 +188,10 @@ mod tests {
         let mut v = sample_value();
         v["changes"][2]["title"] = serde_json::json!(42);
         let err = load_value(&v).unwrap_err().to_string();
-        assert!(err.starts_with("changes[2].title: invalid type"), "{err}");
+        assert!(
+            err.starts_with("change 3 (changes[2].title): invalid type"),
+            "{err}"
+        );
     }
 
     #[test]
