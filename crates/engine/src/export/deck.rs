@@ -128,34 +128,16 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-/// "28 November 2026" for a time in ms since the Unix epoch (UTC), by the civil-from-days
-/// algorithm (Howard Hinnant's): no date crate is needed for one formatted day.
+/// "28 November 2026" for a time in ms since the Unix epoch (UTC).
 pub fn format_day(ms: Millis) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let name = usize::try_from(month - 1)
-        .ok()
-        .and_then(|m| MONTHS.get(m))
-        .unwrap_or(&"");
+    let (year, month, day) = crate::analysis::trend::civil_day(ms);
+    let name = MONTHS.get(month as usize - 1).unwrap_or(&"");
     format!("{day} {name} {year}")
 }
 
 /// The day of the latest placement, the nearest thing to "when the workshop was held".
 pub fn workshop_date(w: &Workshop) -> Option<String> {
-    w.changes
-        .iter()
-        .flat_map(|c| c.placements.values().map(|p| p.placed_at_ms))
-        .filter(|&ms| ms > 0)
-        .max()
-        .map(format_day)
+    crate::analysis::trend::latest_placement(w).map(format_day)
 }
 
 fn signed(v: Option<i8>) -> String {

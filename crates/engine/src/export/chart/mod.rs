@@ -11,7 +11,7 @@
 //! compute statistics of its own: gaps, their order and inherent cells come from `crate::analysis`.
 //!
 //! This file names the charts, dispatches to one file per chart (`matrix` for the card charts,
-//! `overlay`, `gaps`, `gap_map`, `residual`) over what they share (`grid`, `markers`), and paints a scene.
+//! `overlay`, `gaps`, `gap_map`, `residual`; `trend` for the chart across workshops) over what they share (`grid`, `markers`), and paints a scene.
 //! Which chart a person asked for is resolved in `request`.
 
 use plotters::prelude::*;
@@ -31,6 +31,7 @@ mod request;
 mod residual;
 #[cfg(test)]
 pub(crate) mod tests;
+mod trend;
 
 pub(crate) use gaps::analysis_error;
 pub use gaps::{analyse_pair, pair_rows, GapRow};
@@ -257,6 +258,15 @@ pub fn render(
 ) -> Result<Vec<u8>, ExportError> {
     let scene = chart.scene(w)?;
     render_scene(&scene, format, size)
+}
+
+/// Renders the trend across workshops (see `trend.rs`) as PNG or SVG bytes at `size`.
+pub fn render_trend(
+    t: &crate::analysis::trend::Trend,
+    format: ImageFormat,
+    size: ChartSize,
+) -> Result<Vec<u8>, ExportError> {
+    render_scene(&trend::scene(t)?, format, size)
 }
 
 /// Paints a laid-out scene as PNG or SVG bytes.
