@@ -12,7 +12,7 @@ use super::grid::{header, LEGEND_RIGHT, LEGEND_X};
 use super::markers::{draw_marker, Marker};
 use super::plural;
 use crate::analysis::trend::{Trend, TrendPoint};
-use crate::export::scene::{fit, Align, Rgb, Scene};
+use crate::export::scene::{fit, text_width, Align, Part, Rgb, Scene};
 use crate::export::text::one_line;
 use crate::export::ExportError;
 
@@ -191,12 +191,15 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
     let labelled = slot >= 70.0;
     let marked = slot >= 8.0;
     let width = if slot < 12.0 { 2.0 } else { 4.0 };
-    for ((color, marker, name), likelihood) in [(LIKELIHOOD, true), (IMPACT, false)] {
-        let axis = |p: &TrendPoint| mean(p, likelihood);
+    // Both lines first, then the markers and labels (on a white strip), so no line crosses a
+    // value.
+    let axes_of = [(LIKELIHOOD, true), (IMPACT, false)];
+    let mut shapes: [Vec<usize>; 2] = Default::default();
+    for (k, ((color, _, _), likelihood)) in axes_of.into_iter().enumerate() {
         let start = s.next_index();
         let mut run: Vec<(f64, f64)> = Vec::new();
         for (i, p) in points.iter().enumerate() {
-            match axis(p) {
+            match mean(p, likelihood) {
                 Some(v) => run.push((x_of(i), y_of(v))),
                 None => {
                     if run.len() > 1 {
@@ -209,12 +212,18 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
         if run.len() > 1 {
             s.line(run, color, width);
         }
+        shapes[k].extend(s.since(start));
+    }
+    for (k, ((color, marker, name), likelihood)) in axes_of.into_iter().enumerate() {
+        let start = s.next_index();
         for (i, p) in points.iter().enumerate() {
-            let Some(v) = axis(p) else { continue };
-            let (x, y) = (x_of(i), y_of(v));
+            let Some(v) = mean(p, likelihood) else {
+                continue;
+            };
             if !marked {
                 continue;
             }
+            let (x, y) = (x_of(i), y_of(v));
             draw_marker(
                 &mut s,
                 marker,
@@ -228,18 +237,25 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
             );
             if labelled {
                 let other = mean(p, !likelihood).map(y_of);
-                s.text(
-                    x,
-                    label_y(y, other, likelihood, radius),
-                    format!("{v:.2}"),
-                    16.0,
-                    true,
-                    color,
-                    Align::Middle,
+                let ly = label_y(y, other, likelihood, radius);
+                let label = format!("{v:.2}");
+                let half = text_width(&label, 16.0, true) / 2.0 + 3.0;
+                s.rect(
+                    x - half,
+                    ly - 9.0,
+                    x + half,
+                    ly + 9.0,
+                    Some(Rgb::WHITE),
+                    None,
                 );
+                s.text(x, ly, label, 16.0, true, color, Align::Middle);
             }
         }
-        s.group_since(start, format!("{name}: mean absolute gap"));
+        shapes[k].extend(s.since(start));
+        s.tag(Part::Group {
+            name: format!("{name}: mean absolute gap"),
+            shapes: std::mem::take(&mut shapes[k]),
+        });
     }
     if n == 0 {
         let (x0, y0, x1, y1) = (
