@@ -14,12 +14,13 @@ mod export;
 mod import;
 mod summary;
 mod terminal;
+mod trend;
 
 #[derive(Parser)]
 #[command(
     name = "parallax-cli",
     version,
-    about = "Headless Parallax: check, import, summarise and export workshops"
+    about = "Headless Parallax: check, import, summarise and export workshops, and follow them over time"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -36,6 +37,8 @@ enum Command {
     Summary(summary::Args),
     /// Export charts (png, svg), the slide deck (pptx), or the data (csv, json, md report).
     Export(export::Args),
+    /// Follow the gap between two perspectives across workshops, in date order.
+    Trend(trend::Args),
 }
 
 fn main() -> ExitCode {
@@ -58,7 +61,27 @@ fn main() -> ExitCode {
         Command::Import(args) => import::run(&args),
         Command::Summary(args) => summary::run(&args),
         Command::Export(args) => export::run(&args),
+        // The files that could not be read are listed, and the others still reported.
+        Command::Trend(args) => match trend::run(&args) {
+            Ok(outcome) => {
+                for line in &outcome.failed {
+                    eprintln!("{}", terminal::safe(line));
+                }
+                let printed = print(Ok(outcome.out));
+                return if outcome.failed.is_empty() {
+                    printed
+                } else {
+                    ExitCode::from(1)
+                };
+            }
+            Err(message) => Err(message),
+        },
     };
+    print(result)
+}
+
+/// Prints a command's output on stdout, or its error on stderr with exit code 1.
+fn print(result: Result<String, String>) -> ExitCode {
     match result {
         Ok(out) => {
             // println! panics when stdout is closed (`parallax-cli summary FILE | head`): write

@@ -100,7 +100,14 @@ fn pdf_pages(pdf: &[u8]) -> usize {
 fn every_chart_as_png_and_svg() {
     let dir = tempfile::tempdir().unwrap();
     let file = saved(dir.path());
-    for chart in ["matrix", "overlay", "gaps", "consensus", "residual"] {
+    for chart in [
+        "matrix",
+        "overlay",
+        "gaps",
+        "gap-map",
+        "consensus",
+        "residual",
+    ] {
         let png = dir.path().join(format!("{chart}.png"));
         let (code, out, err) = run(&[
             "export",
@@ -150,6 +157,51 @@ fn every_chart_as_png_and_svg() {
     ]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(png_size(&std::fs::read(&big).unwrap()), (3840, 2160));
+}
+
+#[test]
+fn the_gap_map_compares_the_pair_given_by_perspective() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved(dir.path());
+    let svg = dir.path().join("map.svg");
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "svg",
+        "--chart",
+        "gap-map",
+        "--perspective",
+        "ops",
+        "--perspective",
+        "Dev",
+        "--out",
+        s(&svg),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("Ops vs Dev: the shape of the disagreement"));
+    assert!(
+        text.contains("Dev rates it more likely"),
+        "a quadrant in words"
+    );
+    let (code, _, err) = run(&[
+        "export",
+        s(&file),
+        "--format",
+        "png",
+        "--chart",
+        "gap-map",
+        "--perspective",
+        "Finance",
+        "--out",
+        s(&dir.path().join("x.png")),
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("no perspective is called \"Finance\""),
+        "{err}"
+    );
 }
 
 #[test]
@@ -406,12 +458,13 @@ fn the_deck_opens_in_python_pptx_and_libreoffice() {
     let python = std::env::var("PARALLAX_PPTX_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|_| root.join(".venv-check/bin/python"));
-    // Cover, 2 matrices, overlay, gaps, consensus, residual, contested table; then the record.
-    let slides = (8 + record_slide_count(&workshop())).to_string();
+    // Cover, 2 matrices, overlay, gap map, gaps, consensus, residual, contested table; then the
+    // record.
+    let slides = (9 + record_slide_count(&workshop())).to_string();
     let check = Command::new(&python)
         .arg(root.join("scripts/check_pptx.py"))
         .arg(&deck)
-        .args(["--slides", slides.as_str(), "--pictures", "6"])
+        .args(["--slides", slides.as_str(), "--pictures", "7"])
         .args(["--title", "Q3 <platform> & \"changes\" review"])
         .args(["--title", "most contested"])
         .args(["--notes-contain", "Dev reason 0 <b>&amp;</b>"])
@@ -453,7 +506,7 @@ fn the_deck_opens_in_python_pptx_and_libreoffice() {
     assert!(pdf_bytes.starts_with(b"%PDF"));
     assert_eq!(
         pdf_pages(&pdf_bytes),
-        8 + record_slide_count(&workshop()),
+        9 + record_slide_count(&workshop()),
         "one PDF page per slide"
     );
 }
@@ -553,7 +606,7 @@ fn the_deck_is_the_meeting_record() {
     );
     assert!(out.contains("ok"), "{out}");
     let pdf = to_pdf(&deck, dir.path());
-    let slides = 8 + record_slide_count(&w);
+    let slides = 9 + record_slide_count(&w);
     assert!(
         record_slide_count(&w) > decided.len() + 2,
         "a continued record and several appendix slides"
@@ -766,7 +819,7 @@ fn the_deck_charts_are_native_shapes_in_the_cells_of_their_placements() {
     let pdf = to_pdf(&deck, dir.path());
     assert_eq!(
         pdf_pages(&pdf),
-        8 + record_slide_count(&w),
+        9 + record_slide_count(&w),
         "one PDF page per slide"
     );
 }
@@ -990,7 +1043,7 @@ fn decks_are_built_in_company_templates_of_any_slide_size() {
             .content;
         assert_eq!(
             slides,
-            8 + record_slides_in(&workshop(), area),
+            9 + record_slides_in(&workshop(), area),
             "{template}"
         );
         let pdf = to_pdf(&deck, dir.path());

@@ -24,6 +24,7 @@ mod queue;
 mod risk;
 mod stats;
 mod summary;
+pub mod trend;
 mod within;
 
 pub use candidates::{standard_change_candidates, Candidate, CandidateRule, Judged};

@@ -128,34 +128,16 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-/// "28 November 2026" for a time in ms since the Unix epoch (UTC), by the civil-from-days
-/// algorithm (Howard Hinnant's): no date crate is needed for one formatted day.
+/// "28 November 2026" for a time in ms since the Unix epoch (UTC).
 pub fn format_day(ms: Millis) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let name = usize::try_from(month - 1)
-        .ok()
-        .and_then(|m| MONTHS.get(m))
-        .unwrap_or(&"");
+    let (year, month, day) = crate::analysis::trend::civil_day(ms);
+    let name = MONTHS.get(month as usize - 1).unwrap_or(&"");
     format!("{day} {name} {year}")
 }
 
 /// The day of the latest placement, the nearest thing to "when the workshop was held".
 pub fn workshop_date(w: &Workshop) -> Option<String> {
-    w.changes
-        .iter()
-        .flat_map(|c| c.placements.values().map(|p| p.placed_at_ms))
-        .filter(|&ms| ms > 0)
-        .max()
-        .map(format_day)
+    crate::analysis::trend::latest_placement(w).map(format_day)
 }
 
 fn signed(v: Option<i8>) -> String {
@@ -219,8 +201,11 @@ fn notes_for(w: &Workshop, chart: &Chart, analysis: &Analysis) -> String {
                 lines.push("No change placed yet.".to_owned());
             }
         }
-        Chart::Overlay { .. } | Chart::Gaps { .. } => {
+        Chart::Overlay { .. } | Chart::Gaps { .. } | Chart::GapMap { .. } => {
             lines.push(analysis.summary.clone());
+            if let Chart::GapMap { .. } = chart {
+                lines.push(gap_map_note(analysis));
+            }
             for axis in [&analysis.likelihood, &analysis.impact] {
                 let kappa = axis
                     .weighted_kappa
@@ -307,6 +292,29 @@ fn notes_for(w: &Workshop, chart: &Chart, analysis: &Analysis) -> String {
     lines.join("\n")
 }
 
+/// What the gap map shows, in words for the speaker: how many compared changes disagree mostly
+/// about each axis, as the analysis classifies them.
+fn gap_map_note(analysis: &Analysis) -> String {
+    use crate::analysis::Dominant;
+    let count = |d: Dominant| {
+        analysis
+            .changes
+            .iter()
+            .filter(|g| g.dominant == Some(d))
+            .count()
+    };
+    format!(
+        "Gap map: each change at its impact gap (across) and likelihood gap (up), {} − {}. Of {} compared changes, {} disagree mostly about likelihood, {} mostly about impact, {} equally on both, {} sit in the same cell.",
+        one_line(&analysis.pair.to),
+        one_line(&analysis.pair.from),
+        analysis.compared,
+        count(Dominant::Likelihood),
+        count(Dominant::Impact),
+        count(Dominant::Both),
+        count(Dominant::Agree),
+    )
+}
+
 /// The rows of the "ten most contested changes" table: header first.
 pub fn contested_table(w: &Workshop, analysis: &Analysis) -> Vec<Vec<String>> {
     let mut rows = vec![vec![
@@ -360,6 +368,10 @@ pub fn build_deck(
         .collect();
     for (from, to) in &pairs {
         charts.push(Chart::Overlay {
+            from: from.clone(),
+            to: to.clone(),
+        });
+        charts.push(Chart::GapMap {
             from: from.clone(),
             to: to.clone(),
         });
@@ -438,7 +450,7 @@ pub fn build_deck(
         step(format!("Drawing “{chart_title}”"), &mut done);
         let scene = chart.scene_for_slide(w)?;
         let mut notes = match chart {
-            Chart::Overlay { from, to } | Chart::Gaps { from, to } => {
+            Chart::Overlay { from, to } | Chart::Gaps { from, to } | Chart::GapMap { from, to } => {
                 notes_for(w, chart, &analyse_pair(w, from.clone(), to.clone())?)
             }
             _ => notes_for(w, chart, &analysis),
@@ -709,6 +721,38 @@ pub(crate) mod tests {
         ));
     }
 
+    #[test]
+    fn each_pair_has_its_gap_map_after_its_overlay_with_notes_in_words() {
+        let w = meeting(3);
+        let options = DeckOptions {
+            charts: ChartStyle::Pictures,
+            size: ChartSize::HD,
+            ..DeckOptions::default()
+        };
+        let bytes = build_deck(&w, &options, &mut |_| {}).unwrap();
+        crate::export::pptx::tests::check_package(&bytes);
+        let parts = crate::export::pptx::tests::unzip(&bytes);
+        let text = |name: String| String::from_utf8(parts[&name].clone()).unwrap();
+        let count = parts
+            .keys()
+            .filter(|k| k.starts_with("ppt/slides/slide"))
+            .count();
+        let slides: Vec<String> = (1..=count)
+            .map(|i| text(format!("ppt/slides/slide{i}.xml")))
+            .collect();
+        for (from, to) in [("Dev", "Ops"), ("Dev", "Security"), ("Ops", "Security")] {
+            let overlay = format!("{from} vs {to}: the same changes");
+            let map = format!("{from} vs {to}: the shape of the disagreement");
+            let at = slides.iter().position(|x| x.contains(&overlay)).unwrap();
+            assert!(slides[at + 1].contains(&map), "{from} vs {to}");
+            let notes = text(format!("ppt/notesSlides/notesSlide{}.xml", at + 2));
+            assert!(
+                notes.contains(&format!("Gap map: each change at its impact gap (across) and likelihood gap (up), {to} − {from}.")),
+                "{notes}"
+            );
+        }
+    }
+
     /// Writes sample decks into `$PARALLAX_DUMP_DECK` for a person to open.
     #[test]
     fn dump_decks_for_a_person_to_look_at() {
@@ -790,20 +834,20 @@ pub(crate) mod tests {
         let bytes = build_deck(&w, &options, &mut |p| steps.push(p)).unwrap();
         crate::export::pptx::tests::check_package(&bytes);
         let parts = crate::export::pptx::tests::unzip(&bytes);
-        // Cover, 2 matrices, overlay, gaps, consensus, residual, table, then the record of
-        // each decided change and the appendix.
+        // Cover, 2 matrices, overlay, gap map, gaps, consensus, residual, table, then the
+        // record of each decided change and the appendix.
         let slides = parts
             .keys()
             .filter(|k| k.starts_with("ppt/slides/slide"))
             .count();
         let decided = record::decided(&w);
         assert!(!decided.is_empty());
-        assert_eq!(slides, 8 + decided.len() + 1);
+        assert_eq!(slides, 9 + decided.len() + 1);
         let slide = |i: usize| {
             String::from_utf8(parts[&format!("ppt/slides/slide{i}.xml")].clone()).unwrap()
         };
         for (k, r) in decided.iter().enumerate() {
-            let x = slide(9 + k);
+            let x = slide(10 + k);
             assert!(x.contains(&super::super::pptx::esc(&format!(
                 "{} {}",
                 r.number, r.title
@@ -812,7 +856,7 @@ pub(crate) mod tests {
                 x.contains("Placements") && x.contains("Consensus: ") && x.contains("Residual: ")
             );
         }
-        let first = slide(9);
+        let first = slide(10);
         assert!(
             first.contains("because &lt;reasons&gt; &amp; more"),
             "the rationale is on the slide, not only in the notes"
@@ -821,16 +865,16 @@ pub(crate) mod tests {
         assert!(appendix.contains("Appendix: every change") && appendix.contains("<a:tbl>"));
         assert_eq!(
             parts.keys().filter(|k| k.starts_with("ppt/media/")).count(),
-            6
+            7
         );
         let cover = String::from_utf8(parts["ppt/slides/slide1.xml"].clone()).unwrap();
         assert!(cover.contains("28 November 2026") && cover.contains("Perspectives: Dev, Ops"));
         let notes = String::from_utf8(parts["ppt/notesSlides/notesSlide1.xml"].clone()).unwrap();
         let a = default_analysis(&w).unwrap();
         assert!(notes.contains(&super::super::pptx::esc(&a.summary)));
-        let table = String::from_utf8(parts["ppt/slides/slide8.xml"].clone()).unwrap();
+        let table = String::from_utf8(parts["ppt/slides/slide9.xml"].clone()).unwrap();
         assert!(table.contains("most contested") && table.contains("<a:tbl>"));
-        let all_notes: String = (1..=8)
+        let all_notes: String = (1..=9)
             .map(|i| {
                 String::from_utf8(parts[&format!("ppt/notesSlides/notesSlide{i}.xml")].clone())
                     .unwrap()

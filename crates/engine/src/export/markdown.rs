@@ -15,6 +15,9 @@ use super::ExportError;
 use crate::analysis::AxisAgreement;
 use crate::Workshop;
 
+/// How to read the gap map, under its image.
+const GAP_MAP_READING: &str = "Each change sits at its impact gap (across) and likelihood gap (up) between the two perspectives; changes with the same gaps share one circle with their count. Above and below the diagonals the disagreement is mostly about likelihood, left and right mostly about impact: if the points line up along one axis, the two sides disagree about that axis.\n\n";
+
 /// The report and the images it links to (file names relative to the report).
 #[derive(Debug, Clone)]
 pub struct MarkdownReport {
@@ -247,6 +250,9 @@ pub fn report(w: &Workshop, stem: &str, size: ChartSize) -> Result<MarkdownRepor
         let name = format!("{stem}-{}.png", c.slug(w));
         let png = chart::render(w, &c, ImageFormat::Png, size)?;
         t.push_str(&format!("![{}]({name})\n\n", md(&c.title(w)?)));
+        if let Chart::GapMap { .. } = c {
+            t.push_str(GAP_MAP_READING);
+        }
         images.push((name, png));
     }
 
@@ -352,6 +358,16 @@ mod tests {
         assert_eq!(md_cell("#"), "#");
         assert_eq!(md_cell("1. first"), "1. first");
         assert_eq!(md("a|b"), "a|b");
+    }
+
+    #[test]
+    fn the_report_shows_the_gap_map_with_how_to_read_it() {
+        let w = crate::export::chart::tests::placed(6, 3);
+        let r = report(&w, "out", ChartSize::HD).unwrap();
+        let image = "](out-gap-map-dev-ops.png)\n\n";
+        let at = r.text.find(image).expect("the gap map image");
+        assert!(r.text[at + image.len()..].starts_with(GAP_MAP_READING));
+        assert!(r.images.iter().any(|(n, _)| n == "out-gap-map-dev-ops.png"));
     }
 
     #[test]

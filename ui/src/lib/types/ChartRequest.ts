@@ -8,7 +8,7 @@ import type { ChartKind } from "./ChartKind";
 export type ChartRequest = { kind: ChartKind, 
 /**
  * As many as the kind shows, or fewer: the matrix takes one (default: the first
- * perspective); overlay and gaps take from, then to (default: the first two; with `from`
+ * perspective); overlay, gaps and the gap map take from, then to (default: the first two; with `from`
  * alone, `to` is the first other perspective, as in the analysis); consensus and residual
  * take none.
  */

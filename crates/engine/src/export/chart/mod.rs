@@ -1,7 +1,8 @@
 //! The charts a facilitator puts on slides: a matrix per perspective, the overlay of two
 //! perspectives (a marker per perspective, an arrow from one to the other), the axis-gap chart
-//! (per change, the likelihood gap beside the impact gap), the consensus matrix and inherent →
-//! residual arrows. Each is laid out as a [`Scene`] on a 1920×1080 canvas and painted as PNG
+//! (per change, the likelihood gap beside the impact gap), the gap map (each change at its
+//! impact and likelihood gap, quadrants in words), the consensus matrix and inherent → residual
+//! arrows. Each is laid out as a [`Scene`] on a 1920×1080 canvas and painted as PNG
 //! (1920×1080 or 3840×2160) or SVG.
 //!
 //! Made for a projector and a greyscale printout: big type, perspectives told apart by marker
@@ -10,7 +11,7 @@
 //! compute statistics of its own: gaps, their order and inherent cells come from `crate::analysis`.
 //!
 //! This file names the charts, dispatches to one file per chart (`matrix` for the card charts,
-//! `overlay`, `gaps`, `residual`) over what they share (`grid`, `markers`), and paints a scene.
+//! `overlay`, `gaps`, `gap_map`, `residual`; `trend` for the chart across workshops) over what they share (`grid`, `markers`), and paints a scene.
 //! Which chart a person asked for is resolved in `request`.
 
 use plotters::prelude::*;
@@ -20,6 +21,7 @@ use super::text::one_line;
 use super::ExportError;
 use crate::{PerspectiveId, Workshop};
 
+mod gap_map;
 mod gaps;
 mod grid;
 mod markers;
@@ -29,6 +31,7 @@ mod request;
 mod residual;
 #[cfg(test)]
 pub(crate) mod tests;
+mod trend;
 
 pub(crate) use gaps::analysis_error;
 pub use gaps::{analyse_pair, pair_rows, GapRow};
@@ -46,6 +49,11 @@ pub enum Chart {
     },
     /// Per change, the signed likelihood gap beside the impact gap (`to` − `from`).
     Gaps {
+        from: PerspectiveId,
+        to: PerspectiveId,
+    },
+    /// Each change at (impact gap, likelihood gap), `to` − `from`, quadrants named in words.
+    GapMap {
         from: PerspectiveId,
         to: PerspectiveId,
     },
@@ -95,13 +103,14 @@ impl Chart {
             Chart::Matrix { .. } => ChartKind::Matrix,
             Chart::Overlay { .. } => ChartKind::Overlay,
             Chart::Gaps { .. } => ChartKind::Gaps,
+            Chart::GapMap { .. } => ChartKind::GapMap,
             Chart::Consensus => ChartKind::Consensus,
             Chart::Residual => ChartKind::Residual,
         }
     }
 
     /// The charts of a whole export, in slide order: a matrix per perspective, then the overlay
-    /// and gaps of the first two perspectives, the consensus and the residual chart.
+    /// gap map and gaps of the first two perspectives, the consensus and the residual chart.
     pub fn all(w: &Workshop) -> Vec<Chart> {
         let mut charts: Vec<Chart> = w
             .perspectives
@@ -112,6 +121,10 @@ impl Chart {
             .collect();
         if let [a, b, ..] = w.perspectives.as_slice() {
             charts.push(Chart::Overlay {
+                from: a.id.clone(),
+                to: b.id.clone(),
+            });
+            charts.push(Chart::GapMap {
                 from: a.id.clone(),
                 to: b.id.clone(),
             });
@@ -149,6 +162,13 @@ impl Chart {
                     name(w, to)?
                 )
             }
+            Chart::GapMap { from, to } => {
+                format!(
+                    "{} vs {}: the shape of the disagreement",
+                    name(w, from)?,
+                    name(w, to)?
+                )
+            }
             Chart::Consensus => "Consensus: where the room agreed each change sits".to_owned(),
             Chart::Residual => "Inherent → residual: what the mitigations buy".to_owned(),
         })
@@ -172,6 +192,7 @@ impl Chart {
             Chart::Matrix { perspective } => format!("matrix-{}", id(perspective)),
             Chart::Overlay { from, to } => format!("overlay-{}-{}", id(from), id(to)),
             Chart::Gaps { from, to } => format!("gaps-{}-{}", id(from), id(to)),
+            Chart::GapMap { from, to } => format!("gap-map-{}-{}", id(from), id(to)),
             Chart::Consensus => "consensus".to_owned(),
             Chart::Residual => "residual".to_owned(),
         }
@@ -195,6 +216,7 @@ impl Chart {
             Chart::Consensus => Ok(matrix::consensus(w, &title)),
             Chart::Overlay { from, to } => overlay::scene(w, &title, from, to),
             Chart::Gaps { from, to } => gaps::scene(w, &title, from, to),
+            Chart::GapMap { from, to } => gap_map::scene(w, &title, from, to),
             Chart::Residual => Ok(residual::scene(w, &title)),
         }
     }
@@ -236,6 +258,15 @@ pub fn render(
 ) -> Result<Vec<u8>, ExportError> {
     let scene = chart.scene(w)?;
     render_scene(&scene, format, size)
+}
+
+/// Renders the trend across workshops (see `trend.rs`) as PNG or SVG bytes at `size`.
+pub fn render_trend(
+    t: &crate::analysis::trend::Trend,
+    format: ImageFormat,
+    size: ChartSize,
+) -> Result<Vec<u8>, ExportError> {
+    render_scene(&trend::scene(t)?, format, size)
 }
 
 /// Paints a laid-out scene as PNG or SVG bytes.

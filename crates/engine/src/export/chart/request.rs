@@ -29,6 +29,10 @@ pub enum ChartKind {
     Overlay,
     /// Per change, the likelihood gap beside the impact gap of two perspectives.
     Gaps,
+    /// Each change at its impact and likelihood gap between two perspectives, the quadrants
+    /// named in words. Spelt with a hyphen, as on the command line.
+    #[serde(rename = "gap-map")]
+    GapMap,
     /// The consensus placements as cards on the matrix.
     Consensus,
     /// An arrow from each change's inherent cell to its residual cell.
@@ -37,9 +41,10 @@ pub enum ChartKind {
 
 impl ChartKind {
     /// Every kind, in the order the app lists them.
-    pub const ALL: [ChartKind; 5] = [
+    pub const ALL: [ChartKind; 6] = [
         ChartKind::Overlay,
         ChartKind::Gaps,
+        ChartKind::GapMap,
         ChartKind::Matrix,
         ChartKind::Consensus,
         ChartKind::Residual,
@@ -51,18 +56,19 @@ impl ChartKind {
             ChartKind::Matrix => "matrix",
             ChartKind::Overlay => "overlay",
             ChartKind::Gaps => "gaps",
+            ChartKind::GapMap => "gap-map",
             ChartKind::Consensus => "consensus",
             ChartKind::Residual => "residual",
         }
     }
 
     /// How many perspectives the chart shows: none (consensus, residual: the room's cells),
-    /// one (the matrix), or two (overlay and gaps: from, then to).
+    /// one (the matrix), or two (overlay, gaps and the gap map: from, then to).
     pub fn perspectives(self) -> usize {
         match self {
             ChartKind::Consensus | ChartKind::Residual => 0,
             ChartKind::Matrix => 1,
-            ChartKind::Overlay | ChartKind::Gaps => 2,
+            ChartKind::Overlay | ChartKind::Gaps | ChartKind::GapMap => 2,
         }
     }
 }
@@ -96,7 +102,7 @@ impl std::str::FromStr for ChartKind {
 pub struct ChartRequest {
     pub kind: ChartKind,
     /// As many as the kind shows, or fewer: the matrix takes one (default: the first
-    /// perspective); overlay and gaps take from, then to (default: the first two; with `from`
+    /// perspective); overlay, gaps and the gap map take from, then to (default: the first two; with `from`
     /// alone, `to` is the first other perspective, as in the analysis); consensus and residual
     /// take none.
     pub perspectives: Vec<String>,
@@ -141,7 +147,7 @@ impl ChartRequest {
                     perspective: perspective.id.clone(),
                 }
             }
-            ChartKind::Overlay | ChartKind::Gaps => {
+            ChartKind::Overlay | ChartKind::Gaps | ChartKind::GapMap => {
                 let options = AnalysisOptions {
                     from: names.first().cloned(),
                     to: names.get(1).cloned(),
@@ -149,10 +155,10 @@ impl ChartRequest {
                 };
                 let (from, to) = resolve_pair(w, &options).map_err(analysis_error)?;
                 let (from, to) = (from.id.clone(), to.id.clone());
-                if kind == ChartKind::Overlay {
-                    Chart::Overlay { from, to }
-                } else {
-                    Chart::Gaps { from, to }
+                match kind {
+                    ChartKind::Overlay => Chart::Overlay { from, to },
+                    ChartKind::Gaps => Chart::Gaps { from, to },
+                    _ => Chart::GapMap { from, to },
                 }
             }
             ChartKind::Consensus => Chart::Consensus,
@@ -209,6 +215,7 @@ mod tests {
         assert_eq!(shows(ChartKind::Matrix), 1);
         assert_eq!(shows(ChartKind::Overlay), 2);
         assert_eq!(shows(ChartKind::Gaps), 2);
+        assert_eq!(shows(ChartKind::GapMap), 2);
         let w = three();
         assert_eq!(
             ChartRequest::of(ChartKind::Matrix).resolve(&w).unwrap(),
@@ -220,6 +227,15 @@ mod tests {
             ChartRequest::of(ChartKind::Gaps).resolve(&w).unwrap(),
             Chart::Gaps {
                 from: id("dev"),
+                to: id("ops")
+            }
+        );
+        assert_eq!(
+            ask(ChartKind::GapMap, &["Security", "Ops"])
+                .resolve(&w)
+                .unwrap(),
+            Chart::GapMap {
+                from: id("sec"),
                 to: id("ops")
             }
         );
@@ -275,7 +291,7 @@ mod tests {
     #[test]
     fn the_same_perspective_twice_is_refused() {
         let w = three();
-        for kind in [ChartKind::Overlay, ChartKind::Gaps] {
+        for kind in [ChartKind::Overlay, ChartKind::Gaps, ChartKind::GapMap] {
             let err = ask(kind, &["Dev", "dev"]).resolve(&w).unwrap_err();
             assert_eq!(
                 err.to_string(),

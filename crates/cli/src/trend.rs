@@ -1,0 +1,250 @@
+//! `parallax-cli trend FILE... [--from NAME] [--to NAME] [--json] [--chart OUT.png|OUT.svg]`:
+//! whether two perspectives converge across workshops. Each file is read as `summary` reads it
+//! (the engine's bounded read, no lock, never written); the engine's `analysis::trend` orders
+//! the workshops by date and takes every figure from the analysis `summary` prints. Files that
+//! cannot be read or analysed are reported on stderr and left out; the command then exits 1,
+//! after printing what the others show. No statistic is computed here.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use parallax_engine::analysis::trend::{trend, ChangeSeries, FollowedBy, Trend, TrendInput};
+use parallax_engine::analysis::AnalysisOptions;
+use parallax_engine::export::chart::render_trend;
+use parallax_engine::export::{write_file, ChartSize, ImageFormat};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The .parallax files, in any order (only read).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Print the trend as JSON (see docs/cli-summary.md, "trend").
+    #[arg(long)]
+    pub json: bool,
+    /// The perspective the gaps are measured from in every workshop (name or id; default: the
+    /// first).
+    #[arg(long, value_name = "NAME")]
+    pub from: Option<String>,
+    /// The perspective the gaps are measured to (name or id; default: the second).
+    #[arg(long, value_name = "NAME")]
+    pub to: Option<String>,
+    /// Also draw the mean absolute gap per axis over the workshops, as PNG or SVG (by the
+    /// file's extension), 1920×1080.
+    #[arg(long, value_name = "OUT.png|OUT.svg")]
+    pub chart: Option<PathBuf>,
+}
+
+/// What to print: the report on stdout, and a line on stderr per file left out.
+pub struct Outcome {
+    pub out: String,
+    pub failed: Vec<String>,
+}
+
+fn chart_format(path: &Path) -> Result<ImageFormat, String> {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("png") => Ok(ImageFormat::Png),
+        Some("svg") => Ok(ImageFormat::Svg),
+        _ => Err(format!(
+            "--chart {}: the file must end in .png or .svg",
+            path.display()
+        )),
+    }
+}
+
+pub fn run(args: &Args) -> Result<Outcome, String> {
+    let format = args.chart.as_deref().map(chart_format).transpose()?;
+    if let Some(out) = &args.chart {
+        // Never write the chart over one of the workshops (a slip of the arguments would lose it).
+        if let Ok(out) = std::fs::canonicalize(out) {
+            if args
+                .files
+                .iter()
+                .any(|f| std::fs::canonicalize(f).is_ok_and(|f| f == out))
+            {
+                return Err(format!(
+                    "{}: refusing to write the chart over a workshop file",
+                    out.display()
+                ));
+            }
+        }
+    }
+    let mut failed = Vec::new();
+    let mut inputs = Vec::new();
+    for path in &args.files {
+        match parallax_engine::store::load_path(path) {
+            Ok(loaded) => inputs.push(TrendInput {
+                file: path.display().to_string(),
+                modified_ms: loaded
+                    .fingerprint
+                    .modified
+                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                    .and_then(|d| i64::try_from(d.as_millis()).ok()),
+                workshop: loaded.workshop,
+            }),
+            Err(e) => failed.push(format!("{}: {e}", path.display())),
+        }
+    }
+    let options = AnalysisOptions {
+        from: args.from.clone(),
+        to: args.to.clone(),
+        ..AnalysisOptions::default()
+    };
+    let t = trend(&inputs, &options);
+    failed.extend(
+        t.failures
+            .iter()
+            .map(|f| format!("{}: {}", f.file, f.error)),
+    );
+
+    let mut out = if args.json {
+        serde_json::to_string_pretty(&t.points)
+            .map_err(|e| format!("cannot write the trend as JSON: {e}"))?
+    } else {
+        text(&t)
+    };
+    if let (Some(path), Some(format)) = (&args.chart, format) {
+        if t.points.is_empty() {
+            failed.push(format!(
+                "{}: not written: no workshop could be read",
+                path.display()
+            ));
+        } else {
+            let bytes = render_trend(&t, format, ChartSize::HD)
+                .map_err(|e| format!("cannot draw the trend: {e}"))?;
+            write_file(path, &bytes).map_err(|e| e.to_string())?;
+            // JSON stays one document on stdout; the note goes with the file list on stderr.
+            if args.json {
+                eprintln!(
+                    "wrote {}",
+                    crate::terminal::safe(&path.display().to_string())
+                );
+            } else {
+                let _ = write!(out, "\n\nwrote {}", path.display());
+            }
+        }
+    }
+    Ok(Outcome { out, failed })
+}
+
+fn number(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".to_owned(), |v| format!("{v:.2}"))
+}
+
+fn signed(x: Option<i8>) -> String {
+    match x {
+        Some(0) => "0".to_owned(),
+        Some(v) => format!("{v:+}"),
+        None => "–".to_owned(),
+    }
+}
+
+/// The report for people: a row per workshop, then the changes followed across them.
+fn text(t: &Trend) -> String {
+    let mut out = String::new();
+    let Some(first) = t.points.first() else {
+        return "No workshop could be read.".to_owned();
+    };
+    let same_pair = t
+        .points
+        .iter()
+        .all(|p| p.pair.from == first.pair.from && p.pair.to == first.pair.to);
+    if same_pair {
+        let _ = writeln!(
+            out,
+            "{} → {} across {} workshop{} (gaps are {} − {} in levels; α across all perspectives):",
+            first.pair.from,
+            first.pair.to,
+            t.points.len(),
+            if t.points.len() == 1 { "" } else { "s" },
+            first.pair.to,
+            first.pair.from
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{} workshops (the pair differs between them; gaps are to − from in levels):",
+            t.points.len()
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "  {:<10}  {:>8}  {:>7}  {:>7}  {:>6}  {:>6}  {:>13}  {:>10}  workshop",
+        "date", "compared", "L |gap|", "I |gap|", "L α", "I α", "L/I/both/same", "candidates"
+    );
+    for p in &t.points {
+        let d = &p.dominant_counts;
+        let classes = format!("{}/{}/{}/{}", d.likelihood, d.impact, d.both, d.agree);
+        let mut name = if p.title.trim().is_empty() {
+            "Untitled workshop".to_owned()
+        } else {
+            p.title.clone()
+        };
+        if !same_pair {
+            name.push_str(&format!(" ({} → {})", p.pair.from, p.pair.to));
+        }
+        let _ = writeln!(
+            out,
+            "  {:<10}  {:>8}  {:>7}  {:>7}  {:>6}  {:>6}  {:>13}  {:>10}  {name} [{}]",
+            p.date.as_deref().unwrap_or("no date"),
+            p.compared,
+            number(p.likelihood.mean_abs_gap),
+            number(p.impact.mean_abs_gap),
+            number(p.likelihood.krippendorff_alpha),
+            number(p.impact.krippendorff_alpha),
+            classes,
+            p.candidate_count,
+            p.file
+        );
+    }
+    let series = t.series();
+    let _ = writeln!(out);
+    if series.is_empty() {
+        let _ = write!(
+            out,
+            "No change appears in two workshops (followed by ticket, else exact title)."
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Changes followed across workshops (by ticket, else exact title; likelihood/impact gap):"
+        );
+        for s in &series {
+            let _ = writeln!(out, "  {}", series_line(t, s));
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+fn series_line(t: &Trend, s: &ChangeSeries) -> String {
+    let head = match s.followed_by {
+        FollowedBy::Ticket => {
+            let title = s.seen.last().map_or("", |(_, c)| c.title.as_str());
+            format!("{} \"{title}\"", s.key)
+        }
+        FollowedBy::Title => format!("\"{}\"", s.key),
+    };
+    let steps: Vec<String> = s
+        .seen
+        .iter()
+        .map(|(i, c)| {
+            let date = t
+                .points
+                .get(*i)
+                .and_then(|p| p.date.as_deref())
+                .unwrap_or("no date");
+            format!(
+                "{date} {}/{}",
+                signed(c.likelihood_gap),
+                signed(c.impact_gap)
+            )
+        })
+        .collect();
+    format!("{head}: {}", steps.join(" → "))
+}
