@@ -4,33 +4,14 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startDriver, openSample } from "./driver.mjs";
+import { startDriver, openSample, startScreen } from "./driver.mjs";
 
 let xvfb;
 let driver;
 let browser;
-
-/** Starts `Xvfb -displayfd 3` on a 1280×720 screen; resolves with its display, e.g. ":5". */
-function startScreen() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      "Xvfb",
-      ["-displayfd", "3", "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
-      { stdio: ["ignore", "ignore", "ignore", "pipe"] },
-    );
-    let out = "";
-    child.on("error", reject);
-    child.stdio[3].on("data", (chunk) => {
-      out += chunk;
-      if (out.includes("\n")) resolve({ child, display: `:${out.trim()}` });
-    });
-    child.on("exit", (code) => reject(new Error(`Xvfb exited with ${code}`)));
-  });
-}
 
 before(async () => {
   const screen = await startScreen();
