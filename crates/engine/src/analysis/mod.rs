@@ -10,22 +10,28 @@
 //! computed from the placements (no gaps, statistics, queue, inherent or residual risk,
 //! candidates), only each perspective's progress. The parts are usable on their own: [`compare_change`], [`axis_agreement`],
 //! [`discussion_queue`], [`inherent_residual`], [`standard_change_candidates`],
-//! [`summary_sentence`], and the bare statistics [`quadratic_weighted_kappa`] and
-//! [`ordinal_krippendorff_alpha`].
+//! [`summary_sentence`], [`disagreement_sentence`], the bare statistics
+//! [`quadratic_weighted_kappa`] and [`ordinal_krippendorff_alpha`], their bootstrap intervals
+//! ([`bootstrap`]) and [`level_agreement`].
 //!
 //! The result owns its names, titles and ids rather than borrowing the workshop, so the app can
 //! compute it under its lock and hand it over after; the copies cost a few string clones per
 //! analysis, nothing a person notices.
 
+mod agreement;
+pub mod bootstrap;
 mod candidates;
 mod gap;
 mod grid;
 mod queue;
 mod risk;
+mod shape;
 mod stats;
 mod summary;
+mod ties;
 mod within;
 
+pub use agreement::{level_agreement, Reliability, Stability, MIN_CHANGES_TO_READ};
 pub use candidates::{standard_change_candidates, Candidate, CandidateRule, Judged};
 pub use gap::{
     axis_agreement, compare_change, AxisAgreement, ChangeGap, Dominant, PlacedBy, UndefinedReason,
@@ -34,6 +40,7 @@ pub use queue::{discussion_queue, QueueEntry};
 pub use risk::{
     inherent_residual, Baseline, InherentResidual, InherentSource, RatedCell, Reduction,
 };
+pub use shape::{disagreement_sentence, DominantCounts};
 pub use stats::{ordinal_krippendorff_alpha, quadratic_weighted_kappa, Undefined};
 pub use summary::summary_sentence;
 pub use within::{inside_and_between, within_perspectives, WithinAxis, WithinPerspective};
@@ -114,6 +121,14 @@ pub struct Analysis {
     pub candidates: Vec<Candidate>,
     /// The sentence for the facilitator.
     pub summary: String,
+    /// How many compared changes have each `dominant` class (`shape.rs`).
+    pub dominant_counts: DominantCounts,
+    /// The shape of the disagreement in one sentence, e.g. "9 of 12 disagreements between Dev
+    /// and Ops are about likelihood; Ops rates likelihood higher on 8 of them; 3 are about
+    /// impact."
+    pub disagreement_summary: String,
+    /// Whether the agreement figures rest on enough changes to read (`agreement.rs`).
+    pub reliability: Reliability,
     /// Agreement inside each perspective people joined from the room (`within.rs`); empty for
     /// a workshop placed on one laptop, and while hidden.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -246,6 +261,9 @@ fn compute(w: &Workshop, options: &AnalysisOptions, hide: bool) -> Result<Analys
         .filter(|g| g.band_differs == Some(true))
         .count();
     let summary = summary_sentence(&from.name, &to.name, &likelihood, &impact, w.changes.len());
+    let dominant_counts = DominantCounts::of(&changes);
+    let disagreement_summary = disagreement_sentence(&from.name, &to.name, &changes);
+    let reliability = Reliability::of(compared, &from.name, &to.name);
     let within = within_perspectives(w);
     let inside = |p: &Perspective| within.iter().find(|x| x.id == p.id);
     let (within_summary, within_summary_undefined) = if w.participants.is_empty() {
@@ -286,6 +304,9 @@ fn compute(w: &Workshop, options: &AnalysisOptions, hide: bool) -> Result<Analys
         likelihood,
         impact,
         summary,
+        dominant_counts,
+        disagreement_summary,
+        reliability,
     })
 }
 
@@ -312,6 +333,10 @@ fn hidden(
             alpha_changes: 0,
             krippendorff_alpha: None,
             krippendorff_alpha_undefined: undefined(),
+            exact_agreement: None,
+            within_one_agreement: None,
+            kappa_ci: None,
+            alpha_ci: None,
         }
     };
     Analysis {
@@ -332,6 +357,10 @@ fn hidden(
         summary: "Placements stay hidden until the facilitator reveals them; the comparison \
                   appears then."
             .to_owned(),
+        dominant_counts: DominantCounts::default(),
+        disagreement_summary: "Placements stay hidden until the facilitator reveals them."
+            .to_owned(),
+        reliability: Reliability::hidden(),
         within: Vec::new(),
         within_summary: None,
         within_summary_undefined: (!w.participants.is_empty())
