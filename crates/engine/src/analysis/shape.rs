@@ -108,7 +108,7 @@ pub fn disagreement_sentence(from: &str, to: &str, gaps: &[ChangeGap]) -> String
         (Dominant::Impact, counts.impact),
         (Dominant::Both, counts.both),
     ];
-    classes.sort_by(|a, b| b.1.cmp(&a.1));
+    classes.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
     let (lead, n) = classes[0];
     let about = match lead {
         Dominant::Both => "about both axes equally".to_owned(),
