@@ -463,6 +463,28 @@ mod tests {
         assert_eq!(a.likelihood.mean_signed_gap, Some(0.4));
         assert_eq!(a.likelihood.mean_abs_gap, Some(1.2));
         assert_eq!(a.impact.mean_signed_gap, Some(0.0));
+        assert_eq!(
+            (
+                a.likelihood.exact_agreement,
+                a.likelihood.within_one_agreement
+            ),
+            (Some(0.2), Some(0.6))
+        );
+        assert_eq!(
+            (a.impact.exact_agreement, a.impact.within_one_agreement),
+            (Some(0.4), Some(0.8))
+        );
+        assert_eq!(
+            a.dominant_counts,
+            DominantCounts {
+                likelihood: 1,
+                impact: 0,
+                both: 3,
+                agree: 1
+            }
+        );
+        assert_eq!(a.reliability.stability, Stability::TooFewChanges);
+        assert_eq!(a.reliability.compared, 5);
         assert_eq!(a.perspectives[2].placed, 4);
         assert_eq!(
             a.summary,
@@ -626,9 +648,21 @@ mod tests {
                 }
                 proptest::prop_assert_eq!(axis.weighted_kappa.is_none(), axis.weighted_kappa_undefined.is_some());
                 proptest::prop_assert_eq!(axis.krippendorff_alpha.is_none(), axis.krippendorff_alpha_undefined.is_some());
+                proptest::prop_assert_eq!(axis.kappa_ci.is_some(), axis.weighted_kappa.is_some());
+                proptest::prop_assert_eq!(axis.alpha_ci.is_some(), axis.krippendorff_alpha.is_some());
+                for [low, high] in [axis.kappa_ci, axis.alpha_ci].into_iter().flatten() {
+                    proptest::prop_assert!(low.is_finite() && high.is_finite() && low <= high);
+                }
+                proptest::prop_assert_eq!(axis.exact_agreement.is_some(), axis.compared > 0);
+                if let (Some(e), Some(w)) = (axis.exact_agreement, axis.within_one_agreement) {
+                    proptest::prop_assert!(0.0 <= e && e <= w && w <= 1.0);
+                }
             }
             proptest::prop_assert!(a.band_differs_share.is_none_or(|s| (0.0..=1.0).contains(&s)));
             proptest::prop_assert!(!a.summary.is_empty());
+            let d = &a.dominant_counts;
+            proptest::prop_assert_eq!(d.likelihood + d.impact + d.both + d.agree, a.compared);
+            proptest::prop_assert!(!a.disagreement_summary.is_empty());
         }
     }
 
@@ -681,6 +715,8 @@ mod tests {
                 Some(Undefined::HiddenUntilReveal)
             );
         }
+        assert_eq!(a.reliability.stability, Stability::HiddenUntilReveal);
+        assert_eq!(a.dominant_counts, DominantCounts::default());
         let placed: Vec<usize> = a.perspectives.iter().map(|p| p.placed).collect();
         assert_eq!(placed, [6, 5, 4], "progress is still there");
         assert_eq!((a.pair.from.as_str(), a.total_changes), ("Dev", 7));
