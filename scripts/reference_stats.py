@@ -21,7 +21,15 @@ Conventions shared with the engine (crates/engine/src/analysis/stats.rs):
   change, value_domain = 1..=n;
 - a statistic is undefined (null + a code) when nothing can be compared, when only one change can
   be compared (scikit-learn would give a meaningless number there; it is stored as `*_raw`), or when
-  the reference itself is undefined (NaN: no variation).
+  the reference itself is undefined (NaN: no variation);
+- exact and within-one agreement are the shares of the compared changes whose two levels are equal,
+  or at most one apart, counted directly here;
+- the 95% bootstrap intervals (crates/engine/src/analysis/bootstrap.rs) resample the units (kappa:
+  the compared changes; alpha: the changes two or more perspectives placed, workshop order) 2,000
+  times with fastrand's WyRand generator, re-implemented below (`WyRand`), seeded with
+  0x5041_5241_4C4C_4158 ("PARALLAX"), so the very same resamples are drawn; each resample goes
+  through scikit-learn or `krippendorff`, NaN resamples are left out, and the interval is numpy's
+  percentile([2.5, 97.5]). The intervals make a run take minutes rather than seconds.
 """
 
 import importlib.metadata
@@ -40,6 +48,9 @@ from sklearn.metrics import cohen_kappa_score
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "crates" / "engine" / "tests" / "reference"
 PLACED_AT = 1764000000000
+RESAMPLES = 2000
+SEED = 0x5041_5241_4C4C_4158  # "PARALLAX"
+MASK64 = (1 << 64) - 1
 
 # Extra pairs to check besides the default (the first two perspectives), by perspective id.
 PAIRS = {
@@ -47,6 +58,91 @@ PAIRS = {
     "risk-storming-3x3.parallax": [("arch", "ops")],
     "random-7x7.parallax": [("p3", "p1")],
 }
+
+
+# ----------------------------------------------------------------------------------------------
+# The bootstrap's resamples, drawn as the engine draws them
+
+
+class WyRand:
+    """fastrand 2's generator: WyRand (v4.2 constants) and Lemire's bounded `u32(0..n)`."""
+
+    def __init__(self, seed):
+        self.state = seed
+
+    def u64(self):
+        self.state = (self.state + 0x2D358DCCAA6C78A5) & MASK64
+        t = self.state * (self.state ^ 0x8BB84B93962EACC9)
+        return (t & MASK64) ^ (t >> 64)
+
+    def below(self, n):
+        r = self.u64() & 0xFFFFFFFF
+        hi, lo = (r * n) >> 32, (r * n) & 0xFFFFFFFF
+        if lo < n:
+            t = ((-n) & 0xFFFFFFFF) % n
+            while lo < t:
+                r = self.u64() & 0xFFFFFFFF
+                hi, lo = (r * n) >> 32, (r * n) & 0xFFFFFFFF
+        return hi
+
+
+def resamples(n):
+    rng = WyRand(SEED)
+    for _ in range(RESAMPLES):
+        yield [rng.below(n) for _ in range(n)]
+
+
+def interval(values):
+    if not values:
+        return None
+    low, high = np.percentile(np.array(values, dtype=float), [2.5, 97.5])
+    return [float(low), float(high)]
+
+
+def kappa_of(pairs, n_levels):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return float(
+            cohen_kappa_score(
+                [a for a, _ in pairs],
+                [b for _, b in pairs],
+                weights="quadratic",
+                labels=list(range(1, n_levels + 1)),
+            )
+        )
+
+
+def alpha_of(data, n_levels):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return float(
+            krippendorff.alpha(
+                reliability_data=data,
+                level_of_measurement="ordinal",
+                value_domain=list(range(1, n_levels + 1)),
+            )
+        )
+
+
+def kappa_interval(pairs, n_levels):
+    values = []
+    for drawn in resamples(len(pairs)):
+        value = kappa_of([pairs[i] for i in drawn], n_levels)
+        if not math.isnan(value):
+            values.append(value)
+    return interval(values)
+
+
+def alpha_interval(data, n_levels):
+    """data: perspectives x changes; resamples the changes with two or more placements."""
+    pairable = [u for u in range(data.shape[1]) if np.sum(~np.isnan(data[:, u])) >= 2]
+    units = data[:, pairable]
+    values = []
+    for drawn in resamples(len(pairable)):
+        value = alpha_of(units[:, drawn], n_levels)
+        if not math.isnan(value):
+            values.append(value)
+    return interval(values)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -72,9 +168,14 @@ def kappa(workshop, frm, to, axis, n_levels):
         gaps = [b - a for a, b in pairs]
         out["mean_signed_gap"] = float(np.mean(gaps))
         out["mean_abs_gap"] = float(np.mean(np.abs(gaps)))
+        out["exact_agreement"] = sum(1 for a, b in pairs if a == b) / len(pairs)
+        out["within_one_agreement"] = sum(1 for a, b in pairs if abs(a - b) <= 1) / len(pairs)
     else:
         out["mean_signed_gap"] = None
         out["mean_abs_gap"] = None
+        out["exact_agreement"] = None
+        out["within_one_agreement"] = None
+    out["kappa_ci"] = None
     if not pairs:
         out["weighted_kappa"] = None
         out["weighted_kappa_undefined"] = "no_comparable_changes"
@@ -98,6 +199,7 @@ def kappa(workshop, frm, to, axis, n_levels):
     else:
         out["weighted_kappa"] = value
         out["weighted_kappa_undefined"] = None
+        out["kappa_ci"] = kappa_interval(pairs, n_levels)
     return out
 
 
@@ -114,7 +216,7 @@ def alpha(workshop, axis, n_levels):
         dtype=float,
     ).reshape(len(ids), len(workshop["changes"]))
     pairable = int((np.sum(~np.isnan(data), axis=0) >= 2).sum()) if data.size else 0
-    out = {"alpha_changes": pairable}
+    out = {"alpha_changes": pairable, "alpha_ci": None}
     if pairable == 0:
         out["krippendorff_alpha"] = None
         out["krippendorff_alpha_undefined"] = "no_comparable_changes"
@@ -138,6 +240,7 @@ def alpha(workshop, axis, n_levels):
     else:
         out["krippendorff_alpha"] = value
         out["krippendorff_alpha_undefined"] = None
+        out["alpha_ci"] = alpha_interval(data, n_levels)
     return out
 
 

@@ -52,15 +52,62 @@ fn number(x: Option<f64>, signed: bool) -> String {
     }
 }
 
+fn percent(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".to_owned(), |v| format!("{:.0}%", v * 100.0))
+}
+
 fn axis_row(out: &mut String, name: &str, a: &AxisAgreement) {
     let _ = writeln!(
         out,
-        "  {name:<11} {:>9} {:>11} {:>11} {:>15}",
+        "  {name:<11} {:>9} {:>11} {:>11} {:>15} {:>11} {:>11}",
         number(a.mean_signed_gap, true),
         number(a.mean_abs_gap, false),
         number(a.weighted_kappa, false),
         number(a.krippendorff_alpha, false),
+        percent(a.exact_agreement),
+        percent(a.within_one_agreement),
     );
+}
+
+fn interval(ci: Option<[f64; 2]>) -> Option<String> {
+    ci.map(|[low, high]| {
+        format!(
+            "{} to {}",
+            number(Some(low), false),
+            number(Some(high), false)
+        )
+    })
+}
+
+/// The 95% intervals of one axis, when there are any.
+fn interval_line(out: &mut String, name: &str, a: &AxisAgreement) {
+    let parts: Vec<String> = [
+        ("weighted κ", interval(a.kappa_ci)),
+        ("α", interval(a.alpha_ci)),
+    ]
+    .into_iter()
+    .filter_map(|(what, ci)| Some(format!("{what} {}", ci?)))
+    .collect();
+    if !parts.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {name} 95% bootstrap intervals: {}.",
+            parts.join(", ")
+        );
+    }
+}
+
+/// The titles of `ids`, as the changes of the analysis name them.
+fn titles(a: &Analysis, ids: &[parallax_engine::ChangeId]) -> String {
+    ids.iter()
+        .map(|id| {
+            a.changes
+                .iter()
+                .find(|g| &g.change == id)
+                .map_or(id.0.as_str(), |g| g.title.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn undefined_notes(out: &mut String, name: &str, a: &AxisAgreement) {
@@ -100,16 +147,20 @@ fn text(title: &str, a: &Analysis) -> String {
     );
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", a.summary);
+    let _ = writeln!(out, "{}", a.disagreement_summary);
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "  {:<11} {:>9} {:>11} {:>11} {:>15}",
-        "", "mean gap", "mean |gap|", "weighted κ", "Krippendorff α"
+        "  {:<11} {:>9} {:>11} {:>11} {:>15} {:>11} {:>11}",
+        "", "mean gap", "mean |gap|", "weighted κ", "Krippendorff α", "same level", "within one"
     );
     axis_row(&mut out, "Likelihood", &a.likelihood);
     axis_row(&mut out, "Impact", &a.impact);
     undefined_notes(&mut out, "Likelihood", &a.likelihood);
     undefined_notes(&mut out, "Impact", &a.impact);
+    interval_line(&mut out, "Likelihood", &a.likelihood);
+    interval_line(&mut out, "Impact", &a.impact);
+    let _ = writeln!(out, "  {}", a.reliability.note);
     let _ = writeln!(
         out,
         "  Gaps are {to} − {from} in levels; κ is for {from} and {to}, α for {}.",
@@ -163,11 +214,17 @@ fn text(title: &str, a: &Analysis) -> String {
             "Discussion queue (most disagreement across all perspectives first):"
         );
         for q in &a.queue {
+            let tie = if q.tied_with.is_empty() {
+                String::new()
+            } else {
+                format!("; tied with {}", titles(a, &q.tied_with))
+            };
             let _ = writeln!(
                 out,
-                "  {}. {} — likelihood spread {}, impact spread {}, {} band{} apart ({} perspectives)",
+                "  {}. {} — {}: likelihood spread {}, impact spread {}, {} band{} apart ({} perspectives){tie}",
                 q.rank,
                 q.title,
+                q.about,
                 q.likelihood_spread,
                 q.impact_spread,
                 q.band_spread,
@@ -203,7 +260,15 @@ fn text(title: &str, a: &Analysis) -> String {
         } else {
             ""
         };
-        let _ = writeln!(out, "  - {}{already}: {}", c.title, c.reason);
+        let tie = if c.tied_with.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Same score in another cell as {}: the score alone does not rank them.",
+                titles(a, &c.tied_with)
+            )
+        };
+        let _ = writeln!(out, "  - {}{already}: {}{tie}", c.title, c.reason);
     }
     out.trim_end().to_owned()
 }

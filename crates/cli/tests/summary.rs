@@ -222,3 +222,110 @@ fn a_closed_pipe_is_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn json_has_the_agreement_shares_intervals_and_dominant_counts() {
+    let v = json(&[
+        reference("dev-ops-5x5.parallax").to_str().unwrap(),
+        "--json",
+    ]);
+    let expected = stored("dev-ops-5x5.parallax", "dev", "ops");
+    for axis in ["likelihood", "impact"] {
+        for key in ["exact_agreement", "within_one_agreement"] {
+            let ours = v[axis][key].as_f64().unwrap();
+            let theirs = expected[axis][key].as_f64().unwrap();
+            assert!(
+                (ours - theirs).abs() < 1e-9,
+                "{axis}.{key}: {ours} vs {theirs}"
+            );
+        }
+        for (ci, stat) in [
+            ("kappa_ci", "weighted_kappa"),
+            ("alpha_ci", "krippendorff_alpha"),
+        ] {
+            let pair = v[axis][ci].as_array().unwrap();
+            assert_eq!(pair.len(), 2, "{axis}.{ci}");
+            let (low, high) = (pair[0].as_f64().unwrap(), pair[1].as_f64().unwrap());
+            let theirs = &expected[axis][ci];
+            assert!(
+                (low - theirs[0].as_f64().unwrap()).abs() < 1e-9,
+                "{axis}.{ci}"
+            );
+            assert!(
+                (high - theirs[1].as_f64().unwrap()).abs() < 1e-9,
+                "{axis}.{ci}"
+            );
+            let point = v[axis][stat].as_f64().unwrap();
+            assert!(
+                low <= point && point <= high,
+                "{axis}.{ci}: {low} {point} {high}"
+            );
+        }
+    }
+    let counts = &v["dominant_counts"];
+    let sum: u64 = ["likelihood", "impact", "both", "agree"]
+        .iter()
+        .map(|k| counts[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, v["compared"].as_u64().unwrap());
+    let shape = v["disagreement_summary"].as_str().unwrap();
+    assert!(
+        shape.contains("disagreements between Dev and Ops are about likelihood"),
+        "{shape}"
+    );
+    assert_eq!(v["reliability"]["stability"], "readable");
+    assert_eq!(v["reliability"]["threshold"], 10);
+    for q in v["queue"].as_array().unwrap() {
+        assert!(q["about"].as_str().unwrap().starts_with("about "), "{q}");
+        assert!(q["tied_with"].is_array());
+    }
+
+    // Undefined statistics have no interval; with nothing varied the shares are still there.
+    let v = json(&[
+        reference("degenerate-3x3.parallax").to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(v["likelihood"]["kappa_ci"].is_null());
+    assert!(v["likelihood"]["alpha_ci"].is_null());
+    assert_eq!(v["likelihood"]["exact_agreement"], 1.0);
+    assert!(v["impact"]["kappa_ci"].is_array());
+    assert_eq!(v["reliability"]["stability"], "too_few_changes");
+    assert_eq!(v["dominant_counts"]["impact"], 2);
+}
+
+#[test]
+fn text_output_shows_the_shape_the_shares_and_how_far_to_trust_them() {
+    let out = summary(&[reference("dev-ops-5x5.parallax").to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("disagreements between Dev and Ops are about likelihood"),
+        "{text}"
+    );
+    assert!(
+        text.contains("same level") && text.contains("within one"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Likelihood 95% bootstrap intervals: weighted κ "),
+        "{text}"
+    );
+    assert!(
+        text.contains("The agreement figures rest on 11 changes placed by both Dev and Ops."),
+        "{text}"
+    );
+    assert!(
+        text.contains(" — about likelihood: likelihood spread"),
+        "{text}"
+    );
+
+    let out = summary(&[reference("single-change-5x5.parallax").to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "Only 1 change is placed by both Dev and Ops; with fewer than 10 the agreement \
+             figures are too unstable to read much into."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("bootstrap intervals"), "{text}");
+}

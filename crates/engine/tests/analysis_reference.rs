@@ -1,7 +1,9 @@
 //! The analysis against reference implementations: scikit-learn's quadratic-weighted
 //! `cohen_kappa_score` and the PyPI `krippendorff` package's ordinal alpha, whose values
 //! `scripts/reference_stats.py` stored in `tests/reference/expected.json` for the workshops beside
-//! it. Python is not needed here: the values are read from the file. Also the means of the gaps
+//! it; the exact and within-one agreement counted directly there; and the 95% bootstrap
+//! intervals of both statistics, which the script computes with those packages on the very same
+//! resamples (it re-implements the engine's seeded generator). Python is not needed here: the values are read from the file. Also the means of the gaps
 //! and every undefined case (which must come back as null with the same reason code). For a
 //! workshop with people in the room, also each perspective's alpha over its members' answers and
 //! how far members are from their perspective's median (`within`).
@@ -43,6 +45,18 @@ fn check_number(what: &str, ours: Option<f64>, theirs: &Value) {
     }
     if let Some(a) = ours {
         assert!(a.is_finite(), "{what} is not finite");
+    }
+}
+
+/// Compares a bootstrap interval with the stored one; both null is a match.
+fn check_interval(what: &str, ours: Option<[f64; 2]>, theirs: &Value) {
+    match ours {
+        Some([low, high]) => {
+            check_number(&format!("{what} low"), Some(low), &theirs[0]);
+            check_number(&format!("{what} high"), Some(high), &theirs[1]);
+            assert!(low <= high, "{what}: {low} > {high}");
+        }
+        None => assert!(theirs.is_null(), "{what}: reference is {theirs}"),
     }
 }
 
@@ -91,6 +105,36 @@ fn check_axis(what: &str, ours: &AxisAgreement, theirs: &Value) -> usize {
         code(&ours.krippendorff_alpha_undefined),
         theirs["krippendorff_alpha_undefined"],
         "{what}: why alpha is undefined"
+    );
+    check_number(
+        &format!("{what} exact agreement"),
+        ours.exact_agreement,
+        &theirs["exact_agreement"],
+    );
+    check_number(
+        &format!("{what} within-one agreement"),
+        ours.within_one_agreement,
+        &theirs["within_one_agreement"],
+    );
+    check_interval(
+        &format!("{what} kappa interval"),
+        ours.kappa_ci,
+        &theirs["kappa_ci"],
+    );
+    check_interval(
+        &format!("{what} alpha interval"),
+        ours.alpha_ci,
+        &theirs["alpha_ci"],
+    );
+    assert_eq!(
+        ours.kappa_ci.is_some(),
+        ours.weighted_kappa.is_some(),
+        "{what}"
+    );
+    assert_eq!(
+        ours.alpha_ci.is_some(),
+        ours.krippendorff_alpha.is_some(),
+        "{what}"
     );
     // A null value always has a reason, and a value never has one.
     assert_eq!(

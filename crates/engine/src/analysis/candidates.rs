@@ -9,6 +9,9 @@
 //! 2. at least two perspectives placed it, and every perspective did when
 //!    `require_all_perspectives` is set (default);
 //! 3. those placements are within `max_spread` levels of each other on both axes (default 1).
+//!
+//! Candidates are listed in workshop order, never by score; candidates with the same score in
+//! different cells are marked as tied (`ties.rs`).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -62,6 +65,9 @@ pub struct Candidate {
     pub already_standard: bool,
     /// Why it was selected, in words a facilitator can read out.
     pub reason: String,
+    /// Other candidates whose judged cell has the same score in a different cell (see
+    /// `ties.rs`): the score alone does not say which is the lower risk. Empty if none.
+    pub tied_with: Vec<ChangeId>,
 }
 
 pub fn standard_change_candidates(w: &Workshop, rule: &CandidateRule) -> Vec<Candidate> {
@@ -81,7 +87,8 @@ pub(crate) fn candidates_on(w: &Workshop, grid: &Grid, rule: &CandidateRule) -> 
         .get(allowed_bands.min(m.bands.len()).saturating_sub(1))
         .map(|b| b.name.as_str())
         .unwrap_or("");
-    w.changes
+    let mut candidates: Vec<Candidate> = w
+        .changes
         .iter()
         .zip(grid.rows())
         .filter_map(|(change, row)| {
@@ -143,7 +150,10 @@ pub(crate) fn candidates_on(w: &Workshop, grid: &Grid, rule: &CandidateRule) -> 
                 impact_spread: s.impact,
                 already_standard: change.change_type == crate::ChangeType::Standard,
                 reason,
+                tied_with: Vec::new(),
             })
         })
-        .collect()
+        .collect();
+    super::ties::mark_candidate_ties(&mut candidates);
+    candidates
 }

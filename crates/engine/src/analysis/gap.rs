@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use super::grid::Grid;
 use super::stats::{self, Undefined};
+use super::{agreement, bootstrap};
 use crate::{Axis, Cell, Change, ChangeId, Matrix, PerspectiveId, Workshop};
 
 /// Who of the pair has placed a change.
@@ -36,7 +37,11 @@ pub enum Dominant {
 
 impl Dominant {
     pub fn of(likelihood_gap: i8, impact_gap: i8) -> Dominant {
-        let (l, i) = (likelihood_gap.unsigned_abs(), impact_gap.unsigned_abs());
+        Dominant::of_spreads(likelihood_gap.unsigned_abs(), impact_gap.unsigned_abs())
+    }
+
+    /// The class from two distances in levels (absolute gaps, or spreads across perspectives).
+    pub fn of_spreads(l: u8, i: u8) -> Dominant {
         match l.cmp(&i) {
             std::cmp::Ordering::Greater => Dominant::Likelihood,
             std::cmp::Ordering::Less => Dominant::Impact,
@@ -113,6 +118,18 @@ pub struct AxisAgreement {
     pub alpha_changes: usize,
     pub krippendorff_alpha: Option<f64>,
     pub krippendorff_alpha_undefined: Option<UndefinedReason>,
+    /// Share (0–1) of the `compared` changes on which the pair chose the same level; null when
+    /// `compared` is 0.
+    pub exact_agreement: Option<f64>,
+    /// Share (0–1) of the `compared` changes on which the pair's levels are at most one apart.
+    pub within_one_agreement: Option<f64>,
+    /// 95% bootstrap interval `[low, high]` of `weighted_kappa` (`bootstrap.rs`); null exactly
+    /// when `weighted_kappa` is.
+    #[ts(type = "[number, number] | null")]
+    pub kappa_ci: Option<[f64; 2]>,
+    /// 95% bootstrap interval of `krippendorff_alpha`; null exactly when it is.
+    #[ts(type = "[number, number] | null")]
+    pub alpha_ci: Option<[f64; 2]>,
 }
 
 fn level_of(cell: Cell, axis: Axis) -> u8 {
@@ -228,15 +245,19 @@ pub(crate) fn axis_agreement_on(
     let mean = |sum: i64| (compared > 0).then(|| sum as f64 / compared as f64);
     let (weighted_kappa, weighted_kappa_undefined) =
         split(stats::quadratic_weighted_kappa(&pairs, levels));
-    let units = grid
-        .rows()
-        .map(|row| row.iter().flatten().map(move |c| level_of(*c, axis)));
+    let units = || {
+        grid.rows()
+            .map(move |row| row.iter().flatten().map(move |c| level_of(*c, axis)))
+    };
     let alpha_changes = grid
         .rows()
         .filter(|row| row.iter().flatten().count() >= 2)
         .count();
     let (krippendorff_alpha, krippendorff_alpha_undefined) =
-        split(stats::ordinal_krippendorff_alpha(units, levels));
+        split(stats::ordinal_krippendorff_alpha(units(), levels));
+    let (exact_agreement, within_one_agreement) = agreement::level_agreement(&pairs);
+    let kappa_ci = weighted_kappa.and_then(|_| bootstrap::kappa_interval(&pairs, levels));
+    let alpha_ci = krippendorff_alpha.and_then(|_| bootstrap::alpha_interval(units(), levels));
     AxisAgreement {
         axis,
         levels,
@@ -251,6 +272,10 @@ pub(crate) fn axis_agreement_on(
         alpha_changes,
         krippendorff_alpha,
         krippendorff_alpha_undefined,
+        exact_agreement,
+        within_one_agreement,
+        kappa_ci,
+        alpha_ci,
     }
 }
 

@@ -10,23 +10,29 @@
 //! computed from the placements (no gaps, statistics, queue, inherent or residual risk,
 //! candidates), only each perspective's progress. The parts are usable on their own: [`compare_change`], [`axis_agreement`],
 //! [`discussion_queue`], [`inherent_residual`], [`standard_change_candidates`],
-//! [`summary_sentence`], and the bare statistics [`quadratic_weighted_kappa`] and
-//! [`ordinal_krippendorff_alpha`].
+//! [`summary_sentence`], [`disagreement_sentence`], the bare statistics
+//! [`quadratic_weighted_kappa`] and [`ordinal_krippendorff_alpha`], their bootstrap intervals
+//! ([`bootstrap`]) and [`level_agreement`].
 //!
 //! The result owns its names, titles and ids rather than borrowing the workshop, so the app can
 //! compute it under its lock and hand it over after; the copies cost a few string clones per
 //! analysis, nothing a person notices.
 
+mod agreement;
+pub mod bootstrap;
 mod candidates;
 mod gap;
 mod grid;
 mod queue;
 mod risk;
+mod shape;
 mod stats;
 mod summary;
+mod ties;
 pub mod trend;
 mod within;
 
+pub use agreement::{level_agreement, Reliability, Stability, MIN_CHANGES_TO_READ};
 pub use candidates::{standard_change_candidates, Candidate, CandidateRule, Judged};
 pub use gap::{
     axis_agreement, compare_change, AxisAgreement, ChangeGap, Dominant, PlacedBy, UndefinedReason,
@@ -35,6 +41,7 @@ pub use queue::{discussion_queue, QueueEntry};
 pub use risk::{
     inherent_residual, Baseline, InherentResidual, InherentSource, RatedCell, Reduction,
 };
+pub use shape::{disagreement_sentence, DominantCounts};
 pub use stats::{ordinal_krippendorff_alpha, quadratic_weighted_kappa, Undefined};
 pub use summary::summary_sentence;
 pub use within::{inside_and_between, within_perspectives, WithinAxis, WithinPerspective};
@@ -115,6 +122,14 @@ pub struct Analysis {
     pub candidates: Vec<Candidate>,
     /// The sentence for the facilitator.
     pub summary: String,
+    /// How many compared changes have each `dominant` class (`shape.rs`).
+    pub dominant_counts: DominantCounts,
+    /// The shape of the disagreement in one sentence, e.g. "9 of 12 disagreements between Dev
+    /// and Ops are about likelihood; Ops rates likelihood higher on 8 of them; 3 are about
+    /// impact."
+    pub disagreement_summary: String,
+    /// Whether the agreement figures rest on enough changes to read (`agreement.rs`).
+    pub reliability: Reliability,
     /// Agreement inside each perspective people joined from the room (`within.rs`); empty for
     /// a workshop placed on one laptop, and while hidden.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -247,6 +262,9 @@ fn compute(w: &Workshop, options: &AnalysisOptions, hide: bool) -> Result<Analys
         .filter(|g| g.band_differs == Some(true))
         .count();
     let summary = summary_sentence(&from.name, &to.name, &likelihood, &impact, w.changes.len());
+    let dominant_counts = DominantCounts::of(&changes);
+    let disagreement_summary = disagreement_sentence(&from.name, &to.name, &changes);
+    let reliability = Reliability::of(compared, &from.name, &to.name);
     let within = within_perspectives(w);
     let inside = |p: &Perspective| within.iter().find(|x| x.id == p.id);
     let (within_summary, within_summary_undefined) = if w.participants.is_empty() {
@@ -287,6 +305,9 @@ fn compute(w: &Workshop, options: &AnalysisOptions, hide: bool) -> Result<Analys
         likelihood,
         impact,
         summary,
+        dominant_counts,
+        disagreement_summary,
+        reliability,
     })
 }
 
@@ -313,6 +334,10 @@ fn hidden(
             alpha_changes: 0,
             krippendorff_alpha: None,
             krippendorff_alpha_undefined: undefined(),
+            exact_agreement: None,
+            within_one_agreement: None,
+            kappa_ci: None,
+            alpha_ci: None,
         }
     };
     Analysis {
@@ -333,6 +358,10 @@ fn hidden(
         summary: "Placements stay hidden until the facilitator reveals them; the comparison \
                   appears then."
             .to_owned(),
+        dominant_counts: DominantCounts::default(),
+        disagreement_summary: "Placements stay hidden until the facilitator reveals them."
+            .to_owned(),
+        reliability: Reliability::hidden(),
         within: Vec::new(),
         within_summary: None,
         within_summary_undefined: (!w.participants.is_empty())
@@ -435,6 +464,28 @@ mod tests {
         assert_eq!(a.likelihood.mean_signed_gap, Some(0.4));
         assert_eq!(a.likelihood.mean_abs_gap, Some(1.2));
         assert_eq!(a.impact.mean_signed_gap, Some(0.0));
+        assert_eq!(
+            (
+                a.likelihood.exact_agreement,
+                a.likelihood.within_one_agreement
+            ),
+            (Some(0.2), Some(0.6))
+        );
+        assert_eq!(
+            (a.impact.exact_agreement, a.impact.within_one_agreement),
+            (Some(0.4), Some(0.8))
+        );
+        assert_eq!(
+            a.dominant_counts,
+            DominantCounts {
+                likelihood: 1,
+                impact: 0,
+                both: 3,
+                agree: 1
+            }
+        );
+        assert_eq!(a.reliability.stability, Stability::TooFewChanges);
+        assert_eq!(a.reliability.compared, 5);
         assert_eq!(a.perspectives[2].placed, 4);
         assert_eq!(
             a.summary,
@@ -598,9 +649,21 @@ mod tests {
                 }
                 proptest::prop_assert_eq!(axis.weighted_kappa.is_none(), axis.weighted_kappa_undefined.is_some());
                 proptest::prop_assert_eq!(axis.krippendorff_alpha.is_none(), axis.krippendorff_alpha_undefined.is_some());
+                proptest::prop_assert_eq!(axis.kappa_ci.is_some(), axis.weighted_kappa.is_some());
+                proptest::prop_assert_eq!(axis.alpha_ci.is_some(), axis.krippendorff_alpha.is_some());
+                for [low, high] in [axis.kappa_ci, axis.alpha_ci].into_iter().flatten() {
+                    proptest::prop_assert!(low.is_finite() && high.is_finite() && low <= high);
+                }
+                proptest::prop_assert_eq!(axis.exact_agreement.is_some(), axis.compared > 0);
+                if let (Some(e), Some(w)) = (axis.exact_agreement, axis.within_one_agreement) {
+                    proptest::prop_assert!(0.0 <= e && e <= w && w <= 1.0);
+                }
             }
             proptest::prop_assert!(a.band_differs_share.is_none_or(|s| (0.0..=1.0).contains(&s)));
             proptest::prop_assert!(!a.summary.is_empty());
+            let d = &a.dominant_counts;
+            proptest::prop_assert_eq!(d.likelihood + d.impact + d.both + d.agree, a.compared);
+            proptest::prop_assert!(!a.disagreement_summary.is_empty());
         }
     }
 
@@ -653,6 +716,8 @@ mod tests {
                 Some(Undefined::HiddenUntilReveal)
             );
         }
+        assert_eq!(a.reliability.stability, Stability::HiddenUntilReveal);
+        assert_eq!(a.dominant_counts, DominantCounts::default());
         let placed: Vec<usize> = a.perspectives.iter().map(|p| p.placed).collect();
         assert_eq!(placed, [6, 5, 4], "progress is still there");
         assert_eq!((a.pair.from.as_str(), a.total_changes), ("Dev", 7));

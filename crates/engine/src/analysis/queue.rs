@@ -7,7 +7,13 @@
 //!    across the perspectives that placed the change;
 //! 2. `band_spread` descending — how many bands apart the lowest and highest placements are;
 //! 3. `score_spread` descending — highest − lowest likelihood × impact;
-//! 4. the change's position in the workshop, ascending (so the order is stable and total).
+//! 4. the larger of `likelihood_spread` and `impact_spread`, descending — entries equal on the
+//!    three steps above are tied (`tied_with`, see `ties.rs`), and a tie is never ordered by a
+//!    score: the disagreement concentrated on one axis goes first;
+//! 5. the change's position in the workshop, ascending (so the order is stable and total).
+//!
+//! Each entry also says which axis the disagreement across the perspectives is about
+//! (`dominant`, from the two spreads as `gap.rs` classifies a pair's gaps, and `about` in words).
 //!
 //! Only changes placed by two or more perspectives that do not all sit in the same cell are in
 //! the queue: a change everyone placed alike, or that fewer than two placed, has no gap to discuss.
@@ -15,6 +21,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::gap::Dominant;
 use super::grid::Grid;
 use crate::{ChangeId, Matrix, Workshop};
 
@@ -34,6 +41,12 @@ pub struct QueueEntry {
     pub level_spread: u8,
     pub band_spread: u8,
     pub score_spread: u32,
+    /// Which axis the spread is larger on (never `agree`: such a change is not in the queue).
+    pub dominant: Dominant,
+    /// `dominant` in words: "about likelihood", "about impact" or "about both".
+    pub about: &'static str,
+    /// The other entries equal on level, band and score spread (see `ties.rs`); empty if none.
+    pub tied_with: Vec<ChangeId>,
 }
 
 /// Spread of one change across all placements, or None when fewer than two placed it.
@@ -101,6 +114,7 @@ pub(crate) fn queue_on(w: &Workshop, grid: &Grid) -> Vec<QueueEntry> {
         .filter_map(|(position, (change, row))| {
             let s = spread(&w.matrix, row)?;
             let level_spread = s.likelihood.saturating_add(s.impact);
+            let dominant = Dominant::of_spreads(s.likelihood, s.impact);
             (level_spread > 0).then(|| QueueEntry {
                 rank: 0,
                 change: change.id.clone(),
@@ -112,19 +126,28 @@ pub(crate) fn queue_on(w: &Workshop, grid: &Grid) -> Vec<QueueEntry> {
                 level_spread,
                 band_spread: s.band,
                 score_spread: s.score,
+                dominant,
+                about: dominant.words(),
+                tied_with: Vec::new(),
             })
         })
         .collect();
     // Sorting the entries themselves moved ~80-byte values around and was a fifth of the whole
     // analysis; sort one u64 per entry instead. It packs the order of the module comment, most
     // significant first: 255 − level spread, 255 − band spread, 65535 − score spread (a score is
-    // at most 7 × 7), position (at most validate::MAX_CHANGES). Positions are unique, so the
-    // keys are distinct and the order is total.
+    // at most 7 × 7), 255 − the larger axis spread, position (24 bits, at most
+    // validate::MAX_CHANGES). Positions are unique, so the keys are distinct and the order is
+    // total.
     let key = |e: &QueueEntry| {
         (u64::from(u8::MAX - e.level_spread) << 56)
             | (u64::from(u8::MAX - e.band_spread) << 48)
             | (u64::from(u16::MAX - u16::try_from(e.score_spread).unwrap_or(u16::MAX)) << 32)
-            | u64::from(u32::try_from(e.position).unwrap_or(u32::MAX))
+            | (u64::from(u8::MAX - e.likelihood_spread.max(e.impact_spread)) << 24)
+            | u64::from(
+                u32::try_from(e.position)
+                    .unwrap_or(u32::MAX)
+                    .min(0x00FF_FFFF),
+            )
     };
     let mut keys: Vec<(u64, usize)> = queue.iter().enumerate().map(|(i, e)| (key(e), i)).collect();
     keys.sort_unstable();
@@ -133,5 +156,6 @@ pub(crate) fn queue_on(w: &Workshop, grid: &Grid) -> Vec<QueueEntry> {
     for (i, entry) in queue.iter_mut().enumerate() {
         entry.rank = i + 1;
     }
+    super::ties::mark_queue_ties(&mut queue);
     queue
 }

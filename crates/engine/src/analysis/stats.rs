@@ -50,7 +50,7 @@ impl Undefined {
     }
 }
 
-fn finite(x: f64) -> Result<f64, Undefined> {
+pub(crate) fn finite(x: f64) -> Result<f64, Undefined> {
     if x.is_finite() {
         Ok(x)
     } else {
@@ -71,19 +71,29 @@ fn finite(x: f64) -> Result<f64, Undefined> {
 /// E_ij = row_i · col_j / N. Computed as 1 − N·Σ w·O / Σ w·row·col on exact integers, so the
 /// only rounding is the final division.
 pub fn quadratic_weighted_kappa(pairs: &[(u8, u8)], levels: u8) -> Result<f64, Undefined> {
-    let n_levels = usize::from(levels);
-    let mut rows = vec![0u64; n_levels];
-    let mut cols = vec![0u64; n_levels];
+    let v = usize::from(levels);
+    let mut table = vec![0u64; v * v];
+    for &(a, b) in pairs {
+        if let (Some(i), Some(j)) = (index(a, levels), index(b, levels)) {
+            table[i * v + j] += 1;
+        }
+    }
+    kappa_of_table(&table, v)
+}
+
+/// Kappa from the `v × v` table of counts (row: from's level, column: to's, 0-based), the one
+/// computation the statistic and its bootstrap share.
+pub(crate) fn kappa_of_table(table: &[u64], v: usize) -> Result<f64, Undefined> {
+    let mut rows = vec![0u64; v];
+    let mut cols = vec![0u64; v];
     let mut observed: u64 = 0; // Σ w·O
     let mut n: u64 = 0;
-    for &(a, b) in pairs {
-        let (Some(i), Some(j)) = (index(a, levels), index(b, levels)) else {
-            continue;
-        };
-        rows[i] += 1;
-        cols[j] += 1;
-        observed += weight(i, j);
-        n += 1;
+    for (k, &count) in table.iter().enumerate() {
+        let (i, j) = (k / v, k % v);
+        rows[i] += count;
+        cols[j] += count;
+        observed += weight(i, j) * count;
+        n += count;
     }
     match n {
         0 => return Err(Undefined::NoComparableChanges),
@@ -102,7 +112,7 @@ pub fn quadratic_weighted_kappa(pairs: &[(u8, u8)], levels: u8) -> Result<f64, U
     finite(1.0 - (n * observed) as f64 / expected as f64)
 }
 
-fn index(level: u8, levels: u8) -> Option<usize> {
+pub(crate) fn index(level: u8, levels: u8) -> Option<usize> {
     (1..=levels)
         .contains(&level)
         .then(|| usize::from(level) - 1)
@@ -194,7 +204,7 @@ where
 }
 
 /// The ordinal metric of the `krippendorff` package, row-major `v × v`.
-fn ordinal_distances(n_c: &[u64]) -> Vec<f64> {
+pub(crate) fn ordinal_distances(n_c: &[u64]) -> Vec<f64> {
     let v = n_c.len();
     let mut d = vec![0.0; v * v];
     for c in 0..v {

@@ -173,6 +173,10 @@ mod tests {
             alpha_changes: compared,
             krippendorff_alpha: None,
             krippendorff_alpha_undefined: None,
+            exact_agreement: None,
+            within_one_agreement: None,
+            kappa_ci: None,
+            alpha_ci: None,
         }
     }
 

@@ -14,7 +14,9 @@
 
 use serde::Serialize;
 
-use super::{analyse_whole, AnalysisError, AnalysisOptions, AxisAgreement, Dominant, Pair};
+use super::{
+    analyse_whole, AnalysisError, AnalysisOptions, AxisAgreement, Dominant, DominantCounts, Pair,
+};
 use crate::{Millis, Workshop};
 
 /// One workshop to put on the trend.
@@ -37,15 +39,6 @@ pub enum DateSource {
     FileModified,
     /// Neither is known.
     None,
-}
-
-/// How many compared changes have each `dominant` class (see [`Dominant`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct DominantCounts {
-    pub likelihood: usize,
-    pub impact: usize,
-    pub both: usize,
-    pub agree: usize,
 }
 
 /// How a change is recognised in another workshop.
@@ -170,16 +163,7 @@ fn point(input: &TrendInput, options: &AnalysisOptions) -> Result<TrendPoint, An
         (None, Some(ms)) => (Some(ms), DateSource::FileModified),
         (None, None) => (None, DateSource::None),
     };
-    let mut dominant_counts = DominantCounts::default();
-    for g in &a.changes {
-        match g.dominant {
-            Some(Dominant::Likelihood) => dominant_counts.likelihood += 1,
-            Some(Dominant::Impact) => dominant_counts.impact += 1,
-            Some(Dominant::Both) => dominant_counts.both += 1,
-            Some(Dominant::Agree) => dominant_counts.agree += 1,
-            None => {}
-        }
-    }
+    let dominant_counts = a.dominant_counts;
     let changes = w
         .changes
         .iter()

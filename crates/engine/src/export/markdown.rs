@@ -184,20 +184,78 @@ fn stat(v: Option<f64>, undefined: Option<&crate::analysis::UndefinedReason>) ->
     }
 }
 
-fn axis_row(name: &str, a: &AxisAgreement) -> String {
+// How far the figures can be trusted, and what each disagreement is about: the agreement cells
+// with their intervals (or words, below the threshold), the shares, and the contested table's
+// two extra columns.
+
+/// κ or α with its 95% interval; words instead of decimals when too few changes are compared.
+fn trusted(
+    v: Option<f64>,
+    ci: Option<[f64; 2]>,
+    undefined: Option<&crate::analysis::UndefinedReason>,
+    readable: bool,
+) -> String {
+    match (v, ci) {
+        (Some(_), _) if !readable => "too few changes to read much into".to_owned(),
+        (Some(v), Some([low, high])) => format!("{v:.2} (95% CI {low:.2} to {high:.2})"),
+        _ => stat(v, undefined),
+    }
+}
+
+fn share(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".to_owned(), |v| format!("{:.0}%", v * 100.0))
+}
+
+fn axis_row(name: &str, a: &AxisAgreement, readable: bool) -> String {
     format!(
-        "| {name} | {} | {} | {} | {} | {} / {} / {} |\n",
+        "| {name} | {} | {} | {} | {} | {} / {} | {} / {} / {} |\n",
         stat(a.mean_signed_gap, None),
         stat(a.mean_abs_gap, None),
-        stat(a.weighted_kappa, a.weighted_kappa_undefined.as_ref()),
-        stat(
-            a.krippendorff_alpha,
-            a.krippendorff_alpha_undefined.as_ref()
+        trusted(
+            a.weighted_kappa,
+            a.kappa_ci,
+            a.weighted_kappa_undefined.as_ref(),
+            readable
         ),
+        trusted(
+            a.krippendorff_alpha,
+            a.alpha_ci,
+            a.krippendorff_alpha_undefined.as_ref(),
+            readable
+        ),
+        share(a.exact_agreement),
+        share(a.within_one_agreement),
         a.to_higher,
         a.to_lower,
         a.same,
     )
+}
+
+/// The contested table's rows with two more columns: what each disagreement is about, and the
+/// numbers of the changes it is tied with (see `analysis::ties`).
+fn with_shape(
+    mut rows: Vec<Vec<String>>,
+    analysis: &crate::analysis::Analysis,
+) -> Vec<Vec<String>> {
+    for (i, row) in rows.iter_mut().enumerate() {
+        let Some(entry) = i.checked_sub(1).and_then(|k| analysis.queue.get(k)) else {
+            row.extend(["Disagreement".to_owned(), "Tied with".to_owned()]);
+            continue;
+        };
+        let tied: Vec<String> = entry
+            .tied_with
+            .iter()
+            .filter_map(|id| analysis.queue.iter().find(|e| &e.change == id))
+            .map(|e| (e.position + 1).to_string())
+            .collect();
+        row.push(entry.about.to_owned());
+        row.push(if tied.is_empty() {
+            "–".to_owned()
+        } else {
+            tied.join(", ")
+        });
+    }
+    rows
 }
 
 /// The report, with chart images named `<stem>-<chart>.png`.
@@ -216,6 +274,7 @@ pub fn report(w: &Workshop, stem: &str, size: ChartSize) -> Result<MarkdownRepor
 
     t.push_str("## Summary\n\n");
     t.push_str(&format!("{}\n\n", md(&analysis.summary)));
+    t.push_str(&format!("{}\n\n", md(&analysis.disagreement_summary)));
     t.push_str(&format!(
         "Gaps are {} − {} in levels; {} of {} changes were placed by both.\n\n",
         md(&analysis.pair.to),
@@ -223,14 +282,20 @@ pub fn report(w: &Workshop, stem: &str, size: ChartSize) -> Result<MarkdownRepor
         analysis.compared,
         analysis.total_changes
     ));
-    t.push_str("| Axis | Mean signed gap | Mean absolute gap | Weighted kappa | Krippendorff's alpha | Higher / lower / same |\n");
-    t.push_str("| --- | --- | --- | --- | --- | --- |\n");
-    t.push_str(&axis_row("Likelihood", &analysis.likelihood));
-    t.push_str(&axis_row("Impact", &analysis.impact));
+    t.push_str("| Axis | Mean signed gap | Mean absolute gap | Weighted kappa | Krippendorff's alpha | Same level / within one | Higher / lower / same |\n");
+    t.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    let readable = analysis.reliability.stability == crate::analysis::Stability::Readable;
+    t.push_str(&axis_row("Likelihood", &analysis.likelihood, readable));
+    t.push_str(&axis_row("Impact", &analysis.impact, readable));
     t.push('\n');
+    t.push_str(&format!(
+        "{} Intervals: 95% bootstrap, {} resamples with a fixed seed.\n\n",
+        md(&analysis.reliability.note),
+        crate::analysis::bootstrap::RESAMPLES
+    ));
 
     t.push_str("## Most contested changes\n\n");
-    let rows = contested_table(w, &analysis);
+    let rows = with_shape(contested_table(w, &analysis), &analysis);
     if rows.len() <= 1 {
         t.push_str("No change is placed differently yet.\n\n");
     } else {
@@ -416,5 +481,58 @@ mod tests {
                 .collect();
             assert!(counts.windows(2).all(|p| p[0] == p[1]), "{table}");
         }
+    }
+
+    #[test]
+    fn the_report_shows_the_shape_the_shares_and_how_far_to_trust_them() {
+        // Twelve changes: enough to read the figures, with their intervals.
+        let w = crate::export::chart::tests::placed(12, 5);
+        let a = default_analysis(&w).unwrap();
+        let r = report(&w, "out", ChartSize::HD).unwrap();
+        assert!(r.text.contains(&md(&a.disagreement_summary)));
+        assert!(r.text.contains(&md(&a.reliability.note)));
+        assert!(r.text.contains("(95% CI "), "{}", r.text);
+        assert!(!r.text.contains("too few changes to read much into"));
+        let contested = r
+            .text
+            .split("## Most contested changes\n\n")
+            .nth(1)
+            .unwrap();
+        let table: Vec<&str> = contested.split("\n\n").next().unwrap().lines().collect();
+        assert!(
+            table[0].ends_with("| Disagreement | Tied with |"),
+            "{}",
+            table[0]
+        );
+        for (line, entry) in table[2..].iter().zip(&a.queue) {
+            assert!(line.contains(&format!("| {} |", entry.about)), "{line}");
+        }
+        // A tie names the other change's number; no tie is a dash.
+        for (line, entry) in table[2..].iter().zip(&a.queue) {
+            let last = line.trim_end_matches(" |").rsplit("| ").next().unwrap();
+            if entry.tied_with.is_empty() {
+                assert_eq!(last, "–");
+            } else {
+                assert!(
+                    last.chars().next().is_some_and(|c| c.is_ascii_digit()),
+                    "{line}"
+                );
+            }
+        }
+
+        // Six changes: the figures are words, not two decimals.
+        let w = crate::export::chart::tests::placed(6, 3);
+        let r = report(&w, "out", ChartSize::HD).unwrap();
+        assert!(
+            r.text.contains("too few changes to read much into"),
+            "{}",
+            r.text
+        );
+        assert!(
+            r.text.contains("Only 6 changes are placed by both"),
+            "{}",
+            r.text
+        );
+        assert!(!r.text.contains("(95% CI "));
     }
 }

@@ -13,6 +13,7 @@ import type {
   Change,
   ChangeGap,
   CommandError,
+  Dominant,
   Edit,
   EditReply,
   ExportChoice,
@@ -470,6 +471,10 @@ export class FakeBackend implements Backend {
       const v = Object.values(c.placements).map((p) => p[axis]);
       return v.length < 2 ? 0 : Math.max(...v) - Math.min(...v);
     };
+    const about = (l: number, i: number) => {
+      const dominant: Dominant = l > i ? "likelihood" : i > l ? "impact" : l ? "both" : "agree";
+      return { dominant, about: dominant === "agree" ? "agree" : `about ${dominant}` };
+    };
     const queue: QueueEntry[] = w.changes
       .map((c, position) => ({ c, position, placed: Object.keys(c.placements).length }))
       .filter((x) => x.placed >= 2)
@@ -484,6 +489,8 @@ export class FakeBackend implements Backend {
         level_spread: spread(c, "likelihood") + spread(c, "impact"),
         band_spread: 0,
         score_spread: 0,
+        ...about(spread(c, "likelihood"), spread(c, "impact")),
+        tied_with: [],
       }))
       .sort((x, y) => y.level_spread - x.level_spread || x.position - y.position)
       .map((e, i) => ({ ...e, rank: i + 1 }));
@@ -510,6 +517,12 @@ export class FakeBackend implements Backend {
         alpha_changes: queue.length,
         krippendorff_alpha: null,
         krippendorff_alpha_undefined: undefinedHere,
+        exact_agreement: gaps.length ? gaps.filter((g) => g === 0).length / gaps.length : null,
+        within_one_agreement: gaps.length
+          ? gaps.filter((g) => Math.abs(g) <= 1).length / gaps.length
+          : null,
+        kappa_ci: null,
+        alpha_ci: null,
       };
     };
     const differs = changes.filter((c) => c.band_differs).length;
@@ -533,6 +546,19 @@ export class FakeBackend implements Backend {
       candidate_rule: { max_band: 0, max_spread: 1, require_all_perspectives: false },
       candidates: [],
       summary: `${a.name} and ${b.name} both placed ${compared} of ${w.changes.length} changes.`,
+      dominant_counts: {
+        likelihood: changes.filter((c) => c.dominant === "likelihood").length,
+        impact: changes.filter((c) => c.dominant === "impact").length,
+        both: changes.filter((c) => c.dominant === "both").length,
+        agree: changes.filter((c) => c.dominant === "agree").length,
+      },
+      disagreement_summary: "The shape of the disagreement is computed by the engine in the app.",
+      reliability: {
+        stability: compared >= 10 ? "readable" : "too_few_changes",
+        compared,
+        threshold: 10,
+        note: "Computed by the engine in the app.",
+      },
     };
   }
 

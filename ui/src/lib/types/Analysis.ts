@@ -3,10 +3,12 @@ import type { AxisAgreement } from "./AxisAgreement";
 import type { Candidate } from "./Candidate";
 import type { CandidateRule } from "./CandidateRule";
 import type { ChangeGap } from "./ChangeGap";
+import type { DominantCounts } from "./DominantCounts";
 import type { InherentResidual } from "./InherentResidual";
 import type { Pair } from "./Pair";
 import type { PerspectiveCount } from "./PerspectiveCount";
 import type { QueueEntry } from "./QueueEntry";
+import type { Reliability } from "./Reliability";
 import type { UndefinedReason } from "./UndefinedReason";
 import type { WithinPerspective } from "./WithinPerspective";
 
@@ -46,6 +48,20 @@ changes: Array<ChangeGap>, queue: Array<QueueEntry>, inherent_residual: Array<In
  * The sentence for the facilitator.
  */
 summary: string, 
+/**
+ * How many compared changes have each `dominant` class (`shape.rs`).
+ */
+dominant_counts: DominantCounts, 
+/**
+ * The shape of the disagreement in one sentence, e.g. "9 of 12 disagreements between Dev
+ * and Ops are about likelihood; Ops rates likelihood higher on 8 of them; 3 are about
+ * impact."
+ */
+disagreement_summary: string, 
+/**
+ * Whether the agreement figures rest on enough changes to read (`agreement.rs`).
+ */
+reliability: Reliability, 
 /**
  * Agreement inside each perspective people joined from the room (`within.rs`); empty for
  * a workshop placed on one laptop, and while hidden.

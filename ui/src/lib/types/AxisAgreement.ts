@@ -31,4 +31,22 @@ mean_abs_gap: number | null, weighted_kappa: number | null, weighted_kappa_undef
 /**
  * Changes placed by two or more perspectives: the units alpha counts.
  */
-alpha_changes: number, krippendorff_alpha: number | null, krippendorff_alpha_undefined: UndefinedReason | null, };
+alpha_changes: number, krippendorff_alpha: number | null, krippendorff_alpha_undefined: UndefinedReason | null, 
+/**
+ * Share (0–1) of the `compared` changes on which the pair chose the same level; null when
+ * `compared` is 0.
+ */
+exact_agreement: number | null, 
+/**
+ * Share (0–1) of the `compared` changes on which the pair's levels are at most one apart.
+ */
+within_one_agreement: number | null, 
+/**
+ * 95% bootstrap interval `[low, high]` of `weighted_kappa` (`bootstrap.rs`); null exactly
+ * when `weighted_kappa` is.
+ */
+kappa_ci: [number, number] | null, 
+/**
+ * 95% bootstrap interval of `krippendorff_alpha`; null exactly when it is.
+ */
+alpha_ci: [number, number] | null, };

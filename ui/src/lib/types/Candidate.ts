@@ -11,4 +11,9 @@ already_standard: boolean,
 /**
  * Why it was selected, in words a facilitator can read out.
  */
-reason: string, };
+reason: string, 
+/**
+ * Other candidates whose judged cell has the same score in a different cell (see
+ * `ties.rs`): the score alone does not say which is the lower risk. Empty if none.
+ */
+tied_with: Array<ChangeId>, };
