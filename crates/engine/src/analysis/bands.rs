@@ -327,8 +327,7 @@ pub fn band_switches(w: &Workshop) -> Vec<BandSwitch> {
             switches.push(BandSwitch {
                 message: format!(
                     "If '{}' started at {moved_to} instead of {t}, {n} {} would move {direction} \
-                     from '{from_band}' to '{to_band}': {named}{more}. Bands this close to the \
-                     placements decide more than the room did.",
+                     from '{from_band}' to '{to_band}': {named}{more}.",
                     bands[k].name,
                     if n == 1 { "change" } else { "changes" },
                 ),
@@ -476,8 +475,7 @@ mod tests {
         assert_eq!(
             s[0].message,
             "If 'high' started at 9 instead of 10, 1 change would move up from 'medium' to \
-             'high': 'Rotate certificates'. Bands this close to the placements decide more than \
-             the room did."
+             'high': 'Rotate certificates'."
         );
         // A threshold that cannot move without making a band empty or out of order does not.
         let mut tight = w.clone();
