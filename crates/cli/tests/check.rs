@@ -184,7 +184,7 @@ fn an_old_format_file_is_checked_and_left_as_it_is() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("(file format 0; Parallax would save it as format 2)"),
+        stdout.contains("(file format 0; Parallax would save it as format 3)"),
         "{stdout}"
     );
     assert_eq!(bytes_of(&path), before);
