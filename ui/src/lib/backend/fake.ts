@@ -21,6 +21,7 @@ import type {
   ChangeType,
   ImportPreview,
   ImportSettings,
+  MixRow,
   PreviewColumn,
   Progress,
   QueueEntry,
@@ -531,7 +532,39 @@ export class FakeBackend implements Backend {
       candidate_rule: { max_band: 0, max_spread: 1, require_all_perspectives: false },
       candidates: [],
       summary: `${a.name} and ${b.name} both placed ${compared} of ${w.changes.length} changes.`,
+      // Calibration gaps, the residual check and the band checks are the engine's, in the app.
+      calibration: [],
+      mitigation_mix: this.mitigationMix(w),
+      residual_flags: [],
+      band_check: { warnings: [], switches: [] },
     };
+  }
+
+  /** The engine's `mitigation_mix`: per perspective, then the mitigations nobody proposed. */
+  private mitigationMix(w: Workshop): MixRow[] {
+    const all = w.changes.filter((c) => !c.calibration).flatMap((c) => c.mitigations);
+    const count = (by: string | null, lowers: "likelihood" | "impact") =>
+      all.filter(
+        (m) =>
+          m.lowers === lowers &&
+          (by === null
+            ? !w.perspectives.some((p) => p.id === m.proposed_by)
+            : m.proposed_by === by),
+      ).length;
+    return [
+      ...w.perspectives.map((p) => ({
+        perspective: p.id,
+        name: p.name,
+        likelihood: count(p.id, "likelihood"),
+        impact: count(p.id, "impact"),
+      })),
+      {
+        perspective: null,
+        name: "not recorded",
+        likelihood: count(null, "likelihood"),
+        impact: count(null, "impact"),
+      },
+    ];
   }
 
   /** Remembers what was asked for and reports progress; the engine renders exports in the app. */
