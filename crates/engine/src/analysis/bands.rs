@@ -247,98 +247,124 @@ fn compression(m: &Matrix) -> Vec<BandWarning> {
 }
 
 /// The cells a change is judged by: its consensus, else each perspective's placement.
-fn judged_cells(
-    w: &Workshop,
-    c: &crate::Change,
-) -> Vec<(SwitchBasis, Option<PerspectiveId>, Cell)> {
-    if let Some(cell) = c.consensus {
-        return vec![(SwitchBasis::Consensus, None, cell)];
-    }
-    w.perspectives
+fn judged_cells<'a>(
+    w: &'a Workshop,
+    c: &'a crate::Change,
+) -> impl Iterator<Item = (SwitchBasis, Option<&'a PerspectiveId>, Cell)> + 'a {
+    let consensus = c.consensus.map(|cell| (SwitchBasis::Consensus, None, cell));
+    let placements = w
+        .perspectives
         .iter()
-        .filter_map(|p| {
+        .filter(move |_| c.consensus.is_none())
+        .filter_map(move |p| {
             let cell = c.placements.get(&p.id)?.cell();
-            Some((SwitchBasis::Placement, Some(p.id.clone()), cell))
-        })
-        .collect()
+            Some((SwitchBasis::Placement, Some(&p.id), cell))
+        });
+    consensus.into_iter().chain(placements)
+}
+
+/// One threshold moved by one: the band whose threshold moves, where to, the score that
+/// switches, and the bands it leaves and enters.
+struct Move {
+    band: usize,
+    moved_to: u32,
+    score: u32,
+    from: usize,
+    to: usize,
+    changes: Vec<SwitchedChange>,
 }
 
 /// Which of `w`'s changes (as given: the analysis passes the ones that count) would change
 /// band if a threshold moved by one, as the module comment says.
 pub fn band_switches(w: &Workshop) -> Vec<BandSwitch> {
     let bands = &w.matrix.bands;
-    let judged: Vec<_> = w.changes.iter().map(|c| (c, judged_cells(w, c))).collect();
-    let mut switches = Vec::new();
+    let mut moves = Vec::new();
     for k in 1..bands.len() {
         let t = bands[k].min_score;
         let prev = bands[k - 1].min_score;
         let next = bands.get(k + 1).map(|b| b.min_score);
         // Down: score t − 1 joins band k. Up: score t falls back to band k − 1.
-        let moves = [
-            (t.checked_sub(1).filter(|&to| to > prev), t - 1, k - 1, k),
-            (
-                t.checked_add(1).filter(|&to| next.is_none_or(|n| to < n)),
-                t,
-                k,
-                k - 1,
-            ),
-        ];
-        for (moved_to, score, from, to) in moves {
-            let Some(moved_to) = moved_to else { continue };
-            let changes: Vec<SwitchedChange> = judged
-                .iter()
-                .flat_map(|(c, cells)| {
-                    cells
-                        .iter()
-                        .filter(|(_, _, cell)| cell.score() == score)
-                        .map(|(basis, p, cell)| SwitchedChange {
-                            change: c.id.clone(),
-                            title: c.title.clone(),
-                            basis: *basis,
-                            perspective: p.clone(),
-                            cell: *cell,
-                        })
-                })
-                .collect();
-            if changes.is_empty() {
-                continue;
-            }
-            let mut ids: Vec<&ChangeId> = changes.iter().map(|s| &s.change).collect();
-            ids.dedup();
-            let n = ids.len();
-            let mut titles: Vec<String> = Vec::new();
-            for s in &changes {
-                if titles.len() < 3 && !titles.contains(&s.title) {
-                    titles.push(s.title.clone());
-                }
-            }
-            let named = titles
-                .iter()
-                .map(|t| format!("'{t}'"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let more = if n > titles.len() {
-                format!(" and {} more", n - titles.len())
-            } else {
-                String::new()
-            };
-            let (from_band, to_band) = (bands[from].name.clone(), bands[to].name.clone());
-            let direction = if to > from { "up" } else { "down" };
-            switches.push(BandSwitch {
-                message: format!(
-                    "If '{}' started at {moved_to} instead of {t}, {n} {} would move {direction} \
-                     from '{from_band}' to '{to_band}': {named}{more}.",
-                    bands[k].name,
-                    if n == 1 { "change" } else { "changes" },
-                ),
-                band: bands[k].name.clone(),
-                threshold: t,
-                moved_to,
-                from_band,
-                to_band,
-                changes,
-            });
+        if let Some(to) = t.checked_sub(1).filter(|&to| to > prev) {
+            moves.push((k, to, t - 1, k - 1, k));
         }
+        if let Some(to) = t.checked_add(1).filter(|&to| next.is_none_or(|n| to < n)) {
+            moves.push((k, to, t, k, k - 1));
+        }
+    }
+    let mut moves: Vec<Move> = moves
+        .into_iter()
+        .map(|(band, moved_to, score, from, to)| Move {
+            band,
+            moved_to,
+            score,
+            from,
+            to,
+            changes: Vec::new(),
+        })
+        .collect();
+    // One pass over the changes; only a cell on a score next to a threshold is copied out.
+    for c in &w.changes {
+        for (basis, p, cell) in judged_cells(w, c) {
+            for m in moves.iter_mut().filter(|m| m.score == cell.score()) {
+                m.changes.push(SwitchedChange {
+                    change: c.id.clone(),
+                    title: c.title.clone(),
+                    basis,
+                    perspective: p.cloned(),
+                    cell,
+                });
+            }
+        }
+    }
+    let mut switches = Vec::new();
+    for m in moves {
+        let Move {
+            band: k,
+            moved_to,
+            score: _,
+            from,
+            to,
+            changes,
+        } = m;
+        let t = bands[k].min_score;
+        if changes.is_empty() {
+            continue;
+        }
+        let mut ids: Vec<&ChangeId> = changes.iter().map(|s| &s.change).collect();
+        ids.dedup();
+        let n = ids.len();
+        let mut titles: Vec<String> = Vec::new();
+        for s in &changes {
+            if titles.len() < 3 && !titles.contains(&s.title) {
+                titles.push(s.title.clone());
+            }
+        }
+        let named = titles
+            .iter()
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let more = if n > titles.len() {
+            format!(" and {} more", n - titles.len())
+        } else {
+            String::new()
+        };
+        let (from_band, to_band) = (bands[from].name.clone(), bands[to].name.clone());
+        let direction = if to > from { "up" } else { "down" };
+        switches.push(BandSwitch {
+            message: format!(
+                "If '{}' started at {moved_to} instead of {t}, {n} {} would move {direction} \
+                     from '{from_band}' to '{to_band}': {named}{more}.",
+                bands[k].name,
+                if n == 1 { "change" } else { "changes" },
+            ),
+            band: bands[k].name.clone(),
+            threshold: t,
+            moved_to,
+            from_band,
+            to_band,
+            changes,
+        });
     }
     switches
 }
@@ -527,7 +553,7 @@ mod tests {
                     for c in &w.changes {
                         for (_, p, cell) in judged_cells(&w, c) {
                             if w.matrix.band_of(cell).map(|b| &b.name) != moved.band_of(cell).map(|b| &b.name) {
-                                expected.insert((k, to, c.id.clone(), p));
+                                expected.insert((k, to, c.id.clone(), p.cloned()));
                             }
                         }
                     }
