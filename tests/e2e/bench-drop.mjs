@@ -21,7 +21,7 @@ writeFileSync(
   file,
   JSON.stringify({
     format: "parallax-workshop",
-    schema_version: 1,
+    schema_version: 3,
     ...bigWorkshop(n),
   }),
 );

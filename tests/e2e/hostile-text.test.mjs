@@ -24,7 +24,7 @@ function hostileWorkshop() {
   const sample = JSON.parse(
     readFileSync(path.join(here, "../../ui/src/lib/backend/sample-workshop.json"), "utf8"),
   );
-  const w = { format: "parallax-workshop", schema_version: 1, ...sample };
+  const w = { format: "parallax-workshop", schema_version: 3, ...sample };
   w.title = PAYLOADS[0];
   w.perspectives[1].name = PAYLOADS[2];
   w.matrix.likelihood[3].label = PAYLOADS[1];

@@ -69,7 +69,7 @@ test("a second launch with a file hands it to the running window and ends", asyn
     file,
     JSON.stringify({
       format: "parallax-workshop",
-      schema_version: 1,
+      schema_version: 3,
       ...sample,
       title: "Handed over by a second launch",
     }),

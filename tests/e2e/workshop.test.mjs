@@ -111,7 +111,7 @@ test("prepare → place (drag and keyboard) → reveal → save → reopen", asy
   const file = readdirSync(dir).find((f) => f.endsWith(".parallax"));
   const saved = JSON.parse(readFileSync(path.join(dir, file), "utf8"));
   assert.equal(saved.format, "parallax-workshop");
-  assert.equal(saved.schema_version, 2);
+  assert.equal(saved.schema_version, 3);
   const tls = saved.changes.find((c) => c.title === "Rotate TLS certificates");
   assert.deepEqual([tls.placements.ops.likelihood, tls.placements.ops.impact], [4, 2]);
   assert.equal(tls.placements.dev, undefined);

@@ -56,6 +56,7 @@ fn workshop() -> Workshop {
                 text: "Canary with automated rollback".into(),
                 owner: "Ops".into(),
                 lowers: parallax_engine::Axis::Impact,
+                proposed_by: None,
             });
         }
     }
@@ -559,6 +560,7 @@ fn the_deck_is_the_meeting_record() {
             text: format!("{k}: drain the queue before the restart and watch the lag ").repeat(5),
             owner: "Platform team".into(),
             lowers: parallax_engine::Axis::Likelihood,
+            proposed_by: None,
         });
     }
     let file = dir.path().join("record.parallax");

@@ -57,12 +57,14 @@ fn workshop(changes: usize) -> Workshop {
                 text: "Canary to 5% with automated rollback".into(),
                 owner: "ops".into(),
                 lowers: Axis::Impact,
+                proposed_by: None,
             },
             Mitigation {
                 id: MitigationId("m2".into()),
                 text: "Rehearse in staging with production data volume".into(),
                 owner: "dev".into(),
                 lowers: Axis::Likelihood,
+                proposed_by: None,
             },
         ];
         c.residual = Some(Cell::new(1, (i % 3 + 1) as u8));

@@ -84,6 +84,16 @@ pub struct Change {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[ts(optional, as = "Option<BTreeMap<ParticipantId, Answer>>")]
     pub answers: BTreeMap<ParticipantId, Answer>,
+    /// A reference change the room places first to agree what the levels mean (format 3). It
+    /// stays in the file, marked, and the workshop's statistics leave it out; the analysis shows
+    /// its gaps on their own. Not written when false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[ts(optional, as = "Option<bool>")]
+    pub calibration: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Change {
@@ -101,6 +111,7 @@ impl Change {
             mitigations: Vec::new(),
             residual: None,
             answers: BTreeMap::new(),
+            calibration: false,
         }
     }
 }

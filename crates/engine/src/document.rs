@@ -627,6 +627,7 @@ mod tests {
                 text: "Canary".into(),
                 owner: String::new(),
                 lowers: crate::Axis::Impact,
+                proposed_by: None,
             },
             Edit::UpdateChange {
                 change: c0.clone(),

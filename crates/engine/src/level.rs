@@ -30,6 +30,12 @@ pub struct Level {
     pub definition: String,
     #[serde(default)]
     pub example: String,
+    /// A numeric range shown in brackets beside the label (format 3), e.g. "about 1 in 10 such
+    /// changes" or "checkout down 15–60 min": verbal labels alone are read in very different
+    /// ways, a number beside them much less so. Empty: no anchor, and not written.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[ts(optional, as = "Option<String>")]
+    pub anchor: String,
 }
 
 impl Level {
@@ -38,6 +44,57 @@ impl Level {
             label: label.to_owned(),
             definition: definition.to_owned(),
             example: example.to_owned(),
+            anchor: String::new(),
         }
+    }
+
+    /// The same level with a numeric anchor.
+    pub fn anchored(self, anchor: &str) -> Self {
+        Level {
+            anchor: anchor.to_owned(),
+            ..self
+        }
+    }
+
+    /// The label with its anchor in brackets, as every text output names a level: "Likely
+    /// (about 1 in 10 such changes)", or the bare label when it has no anchor.
+    pub fn label_with_anchor(&self) -> String {
+        let anchor = self.anchor.trim();
+        if anchor.is_empty() {
+            self.label.clone()
+        } else {
+            format!("{} ({anchor})", self.label)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_anchor_goes_in_brackets_beside_the_label() {
+        let likely = Level::new("Likely", "", "");
+        assert_eq!(likely.label_with_anchor(), "Likely");
+        let likely = likely.anchored("about 1 in 10 such changes");
+        assert_eq!(
+            likely.label_with_anchor(),
+            "Likely (about 1 in 10 such changes)"
+        );
+        assert_eq!(
+            Level::new("Major", "", "")
+                .anchored("  ")
+                .label_with_anchor(),
+            "Major",
+            "an anchor of spaces is no anchor"
+        );
+    }
+
+    #[test]
+    fn a_level_without_anchor_is_written_as_before() {
+        let json = serde_json::to_string(&Level::new("Rare", "d", "e")).unwrap();
+        assert_eq!(json, r#"{"label":"Rare","definition":"d","example":"e"}"#);
+        let back: Level = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.anchor, "");
     }
 }

@@ -30,7 +30,7 @@ pub use change::{Change, ChangeId, ChangeType};
 pub use document::{Document, DocumentStatus};
 pub use edit::{Edit, EditError};
 pub use level::{Axis, Level};
-pub use matrix::{Band, Matrix, Template};
+pub use matrix::{Band, Matrix, ReferenceChange, Template};
 pub use mitigation::{Mitigation, MitigationId};
 pub use participant::{Participant, ParticipantId, MAX_NAME_CHARS, MAX_PARTICIPANTS};
 pub use perspective::{Perspective, PerspectiveId};

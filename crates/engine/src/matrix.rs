@@ -62,6 +62,49 @@ impl std::str::FromStr for Template {
     }
 }
 
+/// A change the room places before the real ones, to agree what the levels mean (a calibration
+/// change): well known, with little room for opinion, so a gap on it is about the words of the
+/// levels rather than about the change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReferenceChange {
+    pub title: String,
+    pub description: String,
+}
+
+impl ReferenceChange {
+    fn new(title: &str, description: &str) -> Self {
+        ReferenceChange {
+            title: title.to_owned(),
+            description: description.to_owned(),
+        }
+    }
+}
+
+impl Template {
+    /// The reference changes this template suggests for the calibration round: one near the
+    /// bottom of both axes, one high on impact, and on the larger grids one in the middle, so
+    /// the room sees the levels' words tested at both ends.
+    pub fn reference_changes(self) -> Vec<ReferenceChange> {
+        let restart = ReferenceChange::new(
+            "Restart one stateless web instance",
+            "One of several instances behind the load balancer; the others carry the traffic \
+             while it comes back.",
+        );
+        let drop_column = ReferenceChange::new(
+            "Drop a column on the orders table in production",
+            "The column is believed unused; there is no quick way to bring its data back.",
+        );
+        let pool = ReferenceChange::new(
+            "Raise the database connection-pool limit in the service's config",
+            "A one-line config change, rolled out to every instance at once.",
+        );
+        match self {
+            Template::FiveByFive | Template::FourByFour => vec![restart, pool, drop_column],
+            Template::ThreeByThree => vec![restart, drop_column],
+        }
+    }
+}
+
 const LOW: &str = "#7bc47f";
 const MEDIUM: &str = "#f2d45c";
 const HIGH: &str = "#f29f4c";
@@ -80,54 +123,64 @@ impl Matrix {
                         "Rare",
                         "Not expected to fail; has not failed like this before",
                         "A config change that is validated and linted before deploy",
-                    ),
+                    )
+                    .anchored("fewer than 1 in 100 such changes"),
                     Level::new(
                         "Unlikely",
                         "Could fail, but only in unusual conditions",
                         "A dependency bump with a green test suite",
-                    ),
+                    )
+                    .anchored("about 1 in 50 such changes"),
                     Level::new(
                         "Possible",
                         "Might fail; similar changes sometimes have",
                         "A schema migration on a busy table",
-                    ),
+                    )
+                    .anchored("about 1 in 20 such changes"),
                     Level::new(
                         "Likely",
                         "Will probably fail in some way",
                         "A first-time change to an unfamiliar system",
-                    ),
+                    )
+                    .anchored("about 1 in 10 such changes"),
                     Level::new(
                         "Almost certain",
                         "Expected to fail unless something is done",
                         "A big-bang cut-over with no rehearsal",
-                    ),
+                    )
+                    .anchored("1 in 3 such changes or more"),
                 ],
                 impact: vec![
                     Level::new(
                         "Negligible",
                         "No customer notices",
                         "A dashboard shows stale data for a minute",
-                    ),
+                    )
+                    .anchored("under 1 min, nobody notices"),
                     Level::new(
                         "Minor",
                         "A few customers notice; easy workaround",
                         "Search is slow for 5 minutes",
-                    ),
+                    )
+                    .anchored("a few customers, under 5 min"),
                     Level::new(
                         "Moderate",
                         "A feature is down for some customers",
                         "Login fails for one region for 10 minutes",
-                    ),
+                    )
+                    .anchored("a feature down 5–15 min"),
                     Level::new(
                         "Major",
                         "A core journey is down",
                         "Checkout down for more than 15 minutes",
-                    ),
+                    )
+                    .anchored("checkout down 15–60 min"),
                     Level::new(
                         "Severe",
                         "Data loss or a long outage of the whole service",
                         "Orders lost; service down for hours",
-                    ),
+                    )
+                    .anchored("data lost or down over 1 hour"),
                 ],
                 bands: vec![
                     Band::new("low", LOW, 1),
@@ -142,28 +195,36 @@ impl Matrix {
                         "Unlikely",
                         "Not expected to fail",
                         "A validated config change",
-                    ),
+                    )
+                    .anchored("fewer than 1 in 100 such changes"),
                     Level::new(
                         "Possible",
                         "Could fail in unusual conditions",
                         "A dependency bump",
-                    ),
+                    )
+                    .anchored("about 1 in 30 such changes"),
                     Level::new(
                         "Likely",
                         "Similar changes often fail",
                         "A migration on a busy table",
-                    ),
-                    Level::new("Almost certain", "Expected to fail", "A big-bang cut-over"),
+                    )
+                    .anchored("about 1 in 10 such changes"),
+                    Level::new("Almost certain", "Expected to fail", "A big-bang cut-over")
+                        .anchored("1 in 3 such changes or more"),
                 ],
                 impact: vec![
-                    Level::new("Minor", "Few customers notice", "Search slow for 5 minutes"),
+                    Level::new("Minor", "Few customers notice", "Search slow for 5 minutes")
+                        .anchored("a few customers, under 5 min"),
                     Level::new(
                         "Moderate",
                         "A feature down for some",
                         "Login fails in one region",
-                    ),
-                    Level::new("Major", "A core journey down", "Checkout down > 15 minutes"),
-                    Level::new("Severe", "Data loss or long outage", "Orders lost"),
+                    )
+                    .anchored("a feature down 5–15 min"),
+                    Level::new("Major", "A core journey down", "Checkout down > 15 minutes")
+                        .anchored("checkout down 15–60 min"),
+                    Level::new("Severe", "Data loss or long outage", "Orders lost")
+                        .anchored("data lost or down over 1 hour"),
                 ],
                 bands: vec![
                     Band::new("low", LOW, 1),
@@ -175,18 +236,24 @@ impl Matrix {
             // The risk-storming grid: 1–2 low, 3–4 medium, 6–9 high.
             Template::ThreeByThree => Matrix {
                 likelihood: vec![
-                    Level::new("Low", "Unlikely to fail", "A validated config change"),
-                    Level::new("Medium", "Could fail", "A migration on a busy table"),
-                    Level::new("High", "Likely to fail", "A big-bang cut-over"),
+                    Level::new("Low", "Unlikely to fail", "A validated config change")
+                        .anchored("fewer than 1 in 50 such changes"),
+                    Level::new("Medium", "Could fail", "A migration on a busy table")
+                        .anchored("about 1 in 10 such changes"),
+                    Level::new("High", "Likely to fail", "A big-bang cut-over")
+                        .anchored("1 in 3 such changes or more"),
                 ],
                 impact: vec![
-                    Level::new("Low", "Few notice", "Search slow for 5 minutes"),
-                    Level::new("Medium", "A feature down", "Login fails in one region"),
+                    Level::new("Low", "Few notice", "Search slow for 5 minutes")
+                        .anchored("a few customers, under 5 min"),
+                    Level::new("Medium", "A feature down", "Login fails in one region")
+                        .anchored("a feature down 5–60 min"),
                     Level::new(
                         "High",
                         "A core journey down or data lost",
                         "Checkout down > 15 minutes",
-                    ),
+                    )
+                    .anchored("core journey down 15+ min or data lost"),
                 ],
                 bands: vec![
                     Band::new("low", LOW, 1),
@@ -307,6 +374,19 @@ mod tests {
         ] {
             let m = Matrix::from_template(template);
             crate::validate::check_matrix(&m).unwrap();
+            assert!(
+                m.likelihood
+                    .iter()
+                    .chain(&m.impact)
+                    .all(|l| !l.anchor.is_empty()),
+                "every built-in level has a numeric anchor"
+            );
+            let references = template.reference_changes();
+            assert!((2..=3).contains(&references.len()));
+            for r in &references {
+                crate::validate::check_short_text("title", &r.title, true).unwrap();
+                crate::validate::check_long_text("description", &r.description).unwrap();
+            }
             assert_eq!((m.likelihood.len(), m.impact.len()), (n, n));
             assert!(m
                 .likelihood

@@ -92,6 +92,19 @@ fn text_problem(text: &str, required: bool, max: usize) -> Option<String> {
     None
 }
 
+/// A level's numeric anchor: optional short text on one line, as it sits in brackets beside
+/// the label.
+pub fn check_anchor(path: &str, anchor: &str) -> Result<(), ValidationError> {
+    check_short_text(path, anchor, false)?;
+    if anchor.contains(['\n', '\r']) {
+        return Err(problem(
+            path,
+            "must be one line: it is shown beside the label",
+        ));
+    }
+    Ok(())
+}
+
 pub fn check_color(path: &str, color: &str) -> Result<(), ValidationError> {
     let hex = color.strip_prefix('#').unwrap_or("");
     if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -131,6 +144,7 @@ pub fn check_matrix(matrix: &Matrix) -> Result<(), ValidationError> {
             check_short_text(&format!("{path}[{i}].label"), &level.label, true)?;
             check_long_text(&format!("{path}[{i}].definition"), &level.definition)?;
             check_long_text(&format!("{path}[{i}].example"), &level.example)?;
+            check_anchor(&format!("{path}[{i}].anchor"), &level.anchor)?;
         }
     }
     if matrix.bands.is_empty() {
@@ -434,6 +448,14 @@ fn check_change(w: &Workshop, i: usize, c: &Change) -> Result<(), ValidationErro
         }
         short(|| format!("{}.text", mpath()), &mitigation.text, true)?;
         short(|| format!("{}.owner", mpath()), &mitigation.owner, false)?;
+        if let Some(who) = &mitigation.proposed_by {
+            if w.perspective(who).is_none() {
+                return Err(problem(
+                    format!("{}.proposed_by", mpath()),
+                    format!("{:?} is not a perspective of this workshop", who.0),
+                ));
+            }
+        }
     }
     Ok(())
 }
@@ -494,6 +516,35 @@ mod tests {
     }
 
     #[test]
+    fn a_proposer_and_an_anchor_are_checked() {
+        let mut w = sample::workshop();
+        w.changes[1].mitigations.push(crate::Mitigation {
+            id: crate::MitigationId("m1".into()),
+            text: "Canary".into(),
+            owner: String::new(),
+            lowers: Axis::Impact,
+            proposed_by: Some(crate::PerspectiveId::new("ops")),
+        });
+        check_workshop(&w).unwrap();
+        w.changes[1].mitigations[0].proposed_by = Some(crate::PerspectiveId::new("qa"));
+        assert_eq!(
+            check_workshop(&w).unwrap_err().to_string(),
+            "changes[1].mitigations[0].proposed_by: \"qa\" is not a perspective of this workshop"
+        );
+        w.changes[1].mitigations[0].proposed_by = None;
+        w.matrix.impact[2].anchor = "two\nlines".into();
+        assert_eq!(
+            check_workshop(&w).unwrap_err().to_string(),
+            "matrix.impact[2].anchor: must be one line: it is shown beside the label"
+        );
+        w.matrix.impact[2].anchor = "x".repeat(MAX_SHORT_TEXT + 1);
+        assert!(check_workshop(&w)
+            .unwrap_err()
+            .to_string()
+            .starts_with("matrix.impact[2].anchor: is 501 characters long"));
+    }
+
+    #[test]
     fn counts_are_bounded() {
         let mut w = sample::workshop();
         let m = crate::Mitigation {
@@ -501,6 +552,7 @@ mod tests {
             text: "t".into(),
             owner: String::new(),
             lowers: Axis::Impact,
+            proposed_by: None,
         };
         w.changes[0].mitigations = (0..=MAX_MITIGATIONS)
             .map(|i| crate::Mitigation {

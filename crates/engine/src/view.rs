@@ -175,6 +175,7 @@ impl Workshop {
             mitigations,
             residual,
             answers,
+            calibration,
         } = change;
         let revealed = self.phase == Phase::Revealed;
         let placements = match viewer {
@@ -213,6 +214,7 @@ impl Workshop {
             consensus,
             mitigations: mitigations.clone(),
             residual,
+            calibration: *calibration,
             answers: match viewer {
                 Viewer::Facilitator { .. } => Default::default(),
                 Viewer::Participant { id } => answers

@@ -159,7 +159,7 @@ fn the_fakes_expectations_are_what_the_engine_does() {
         .collect();
     kinds.sort();
     kinds.dedup();
-    assert_eq!(kinds.len(), 29, "every edit kind in the fixture: {kinds:?}");
+    assert_eq!(kinds.len(), 31, "every edit kind in the fixture: {kinds:?}");
 
     let results: Vec<Value> = fixture.sequences.iter().map(run).collect();
     for (sequence, result) in fixture.sequences.iter().zip(&results) {

@@ -36,6 +36,7 @@ fn mitigation(id: &str, text: &str) -> Mitigation {
         text: text.to_owned(),
         owner: String::new(),
         lowers: Axis::Impact,
+        proposed_by: None,
     }
 }
 
@@ -218,7 +219,7 @@ fn make(w: &Workshop, (kind, a, b, c, d, t): Seed) -> Edit {
     };
     let mitigations = w.change(&change).map_or(&[][..], |c| &c.mitigations[..]);
     let existing_mitigation = pick(mitigations, b).map(|m| m.id.clone());
-    match kind % 36 {
+    match kind % 39 {
         0 => Edit::SetTitle { title: text(t) },
         1 | 2 => Edit::AddChange {
             details: ChangeDetails {
@@ -346,6 +347,23 @@ fn make(w: &Workshop, (kind, a, b, c, d, t): Seed) -> Edit {
                 .map(|ch| (ch.id.clone(), placement.clone()))
                 .chain((c % 4 == 0).then(|| (ChangeId::new("gone"), placement.clone())))
                 .collect(),
+            // The mitigations it proposed: existing ones (which may already have a proposer),
+            // an unknown one, or on a change that is gone.
+            proposed: match t % 4 {
+                0 => Default::default(),
+                1 => [(
+                    change.clone(),
+                    existing_mitigation.iter().cloned().collect(),
+                )]
+                .into_iter()
+                .collect(),
+                2 => [(change.clone(), vec![MitigationId::new("m-unknown")])]
+                    .into_iter()
+                    .collect(),
+                _ => [(ChangeId::new("gone"), vec![MitigationId::new("m1")])]
+                    .into_iter()
+                    .collect(),
+            },
         },
         25 => Edit::RenamePerspective {
             perspective,
@@ -360,7 +378,22 @@ fn make(w: &Workshop, (kind, a, b, c, d, t): Seed) -> Edit {
             text: if t % 3 == 0 { "Canary".into() } else { text(t) },
             owner: text(d),
             lowers: axis,
+            proposed_by: (d % 3 != 0).then_some(perspective),
         },
+        36 => Edit::SetLevelAnchor {
+            axis,
+            level: c % 9,
+            anchor: text(t),
+        },
+        37 => Edit::SetCalibration {
+            change,
+            calibration: t % 2 == 0,
+        },
+        38 => {
+            let mut matrix = Matrix::from_template(Template::FiveByFive);
+            matrix.impact[usize::from(c % 5)].anchor = text(t);
+            Edit::SetMatrix { matrix }
+        }
         30 | 31 => Edit::Join {
             participant: newcomer,
         },
@@ -396,6 +429,7 @@ fn make(w: &Workshop, (kind, a, b, c, d, t): Seed) -> Edit {
                 text: text(t),
                 owner: text(d),
                 lowers: axis,
+                proposed_by: (d % 3 != 0).then_some(perspective),
             },
             (Some(m), 1) => Edit::RemoveMitigation {
                 change,
@@ -409,6 +443,7 @@ fn make(w: &Workshop, (kind, a, b, c, d, t): Seed) -> Edit {
                     text: text(t),
                     owner: String::new(),
                     lowers: axis,
+                    proposed_by: (d % 4 == 0).then_some(perspective),
                 },
             },
         },

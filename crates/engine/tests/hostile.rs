@@ -80,7 +80,7 @@ fn the_read_only_and_bom_cases_open_as_they_should() {
     assert!(newer
         .read_only
         .unwrap()
-        .contains("newer Parallax (file format 3"));
+        .contains("newer Parallax (file format 4"));
     let plain = store::load_path(&corpus().join("valid.parallax")).unwrap();
     let bom = store::load_path(&corpus().join("bom.parallax")).unwrap();
     assert_eq!(plain.workshop, bom.workshop);

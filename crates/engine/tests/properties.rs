@@ -26,10 +26,13 @@ fn color() -> impl Strategy<Value = String> {
 }
 
 fn level() -> impl Strategy<Value = Level> {
-    (required(20), text(40), text(40)).prop_map(|(label, definition, example)| Level {
-        label,
-        definition,
-        example,
+    (required(20), text(40), text(40), text(30)).prop_map(|(label, definition, example, anchor)| {
+        Level {
+            label,
+            definition,
+            example,
+            anchor,
+        }
     })
 }
 
@@ -83,8 +86,16 @@ fn change(index: usize, perspectives: usize, l: u8, i: u8) -> impl Strategy<Valu
             perspectives,
         ),
         prop::option::of(cell(l, i)),
-        prop::collection::vec((required(30), text(10), any::<bool>()), 0..3),
-        prop::option::of(cell(l, i)),
+        prop::collection::vec(
+            (
+                required(30),
+                text(10),
+                any::<bool>(),
+                prop::option::of(0..perspectives),
+            ),
+            0..3,
+        ),
+        (prop::option::of(cell(l, i)), any::<bool>()),
     )
         .prop_map(
             move |(
@@ -92,7 +103,7 @@ fn change(index: usize, perspectives: usize, l: u8, i: u8) -> impl Strategy<Valu
                 placed,
                 consensus,
                 ms,
-                residual,
+                (residual, calibration),
             )| {
                 let mut c = Change::new(&format!("c{}", index + 1), &title);
                 c.description = description;
@@ -117,7 +128,7 @@ fn change(index: usize, perspectives: usize, l: u8, i: u8) -> impl Strategy<Valu
                 c.mitigations = ms
                     .into_iter()
                     .enumerate()
-                    .map(|(m, (text, owner, impact))| Mitigation {
+                    .map(|(m, (text, owner, impact, by))| Mitigation {
                         id: MitigationId(format!("m{}", m + 1)),
                         text,
                         owner,
@@ -126,9 +137,11 @@ fn change(index: usize, perspectives: usize, l: u8, i: u8) -> impl Strategy<Valu
                         } else {
                             Axis::Likelihood
                         },
+                        proposed_by: by.map(|p| PerspectiveId(format!("p{p}"))),
                     })
                     .collect();
                 c.residual = residual;
+                c.calibration = calibration;
                 c
             },
         )
@@ -235,7 +248,10 @@ fn sample_value() -> Value {
         text: "t".into(),
         owner: String::new(),
         lowers: Axis::Impact,
+        proposed_by: Some(PerspectiveId::new("ops")),
     });
+    w.changes[1].calibration = true;
+    w.matrix.impact[0].anchor = "under 1 min".into();
     w.changes[1].consensus = Some(Cell::new(1, 1));
     serde_json::from_slice(&store::to_bytes(&w).unwrap()).unwrap()
 }

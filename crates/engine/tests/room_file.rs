@@ -1,8 +1,8 @@
-//! The room in the `.parallax` file (format 2): a format-1 file loads as format 2 unchanged and
-//! saves as it was but for `schema_version`; a format-1 file holding the room's fields is
-//! refused; a format-2 file with participants, answers and spreads reads back exactly; a newer
-//! file opens read-only; and the placements a file holds are what the engine derives from its
-//! answers.
+//! The room in the `.parallax` file (format 2, read today as format 3, which adds nothing the
+//! room needs): a format-1 file loads unchanged and saves as it was but for `schema_version`; a
+//! format-1 file holding the room's fields is refused; a format-2 file with participants,
+//! answers and spreads reads back exactly; a newer file opens read-only; and the placements a
+//! file holds are what the engine derives from its answers.
 
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,7 @@ fn json_of(bytes: &[u8]) -> Value {
 }
 
 #[test]
-fn a_format_1_file_loads_as_format_2_and_saves_as_it_was_but_for_the_version() {
+fn a_format_1_file_loads_and_saves_as_it_was_but_for_the_version() {
     let path = fixture("v1-workshop.parallax");
     let loaded = store::load_path(&path).unwrap();
     assert_eq!(loaded.migrated_from, Some(1));
@@ -48,7 +48,7 @@ fn a_format_1_file_loads_as_format_2_and_saves_as_it_was_but_for_the_version() {
     assert_eq!(again.migrated_from, None);
     assert_eq!(&again.workshop, w);
     let mut saved = json_of(&std::fs::read(&copy).unwrap());
-    assert_eq!(saved["schema_version"], 2);
+    assert_eq!(saved["schema_version"], store::SCHEMA_VERSION);
     // Apart from the version, the same document (serde writes the defaults the file left out).
     saved.as_object_mut().unwrap().remove("schema_version");
     let typed: Value = serde_json::to_value(w).unwrap();
@@ -59,7 +59,14 @@ fn a_format_1_file_loads_as_format_2_and_saves_as_it_was_but_for_the_version() {
             .insert("format".into(), "parallax-workshop".into());
         t
     });
-    for field in ["participants", "answers", "spread"] {
+    for field in [
+        "participants",
+        "answers",
+        "spread",
+        "anchor",
+        "proposed_by",
+        "calibration",
+    ] {
         let text = String::from_utf8(std::fs::read(&copy).unwrap()).unwrap();
         assert!(
             !text.contains(field),
@@ -83,7 +90,7 @@ fn a_format_1_file_holding_the_room_is_refused_with_the_path() {
 fn a_format_2_room_reads_back_exactly_and_its_placements_are_derived_from_its_answers() {
     let path = fixture("v2-room.parallax");
     let loaded = store::load_path(&path).unwrap();
-    assert_eq!(loaded.migrated_from, None);
+    assert_eq!(loaded.migrated_from, Some(2));
     let w = loaded.workshop;
     validate::check_workshop(&w).unwrap();
     assert_eq!(w.participants.len(), 4);
@@ -119,15 +126,18 @@ fn a_format_2_room_reads_back_exactly_and_its_placements_are_derived_from_its_an
     let mut typed = serde_json::to_value(&w).unwrap();
     let top = typed.as_object_mut().unwrap();
     top.insert("format".into(), "parallax-workshop".into());
-    top.insert("schema_version".into(), 2.into());
+    top.insert("schema_version".into(), store::SCHEMA_VERSION.into());
     assert_eq!(json_of(&std::fs::read(&copy).unwrap()), typed);
 
     // The same file from a newer Parallax opens read-only.
     let mut newer = json_of(&std::fs::read(&path).unwrap());
-    newer["schema_version"] = 3.into();
+    newer["schema_version"] = (store::SCHEMA_VERSION + 1).into();
     let newer_path = dir.path().join("newer.parallax");
     std::fs::write(&newer_path, serde_json::to_vec(&newer).unwrap()).unwrap();
     let opened = store::load_path(&newer_path).unwrap();
-    assert!(opened.read_only.unwrap().contains("file format 3"));
+    assert!(opened
+        .read_only
+        .unwrap()
+        .contains(&format!("file format {}", store::SCHEMA_VERSION + 1)));
     assert_eq!(opened.workshop, w);
 }

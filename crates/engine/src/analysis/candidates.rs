@@ -71,6 +71,7 @@ pub struct Candidate {
 }
 
 pub fn standard_change_candidates(w: &Workshop, rule: &CandidateRule) -> Vec<Candidate> {
+    let w = &*super::calibration::counted(w);
     candidates_on(w, &Grid::new(w), rule)
 }
 

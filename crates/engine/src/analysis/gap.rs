@@ -212,8 +212,11 @@ pub(crate) fn gap_of(
 }
 
 /// The per-axis view, from the change gaps of the pair and every perspective's placements.
+/// Calibration changes (and their gaps, when given) are left out.
 pub fn axis_agreement(w: &Workshop, gaps: &[ChangeGap], axis: Axis) -> AxisAgreement {
-    axis_agreement_on(w, &Grid::new(w), gaps, axis)
+    let gaps = super::calibration::counted_gaps(w, gaps);
+    let w = &*super::calibration::counted(w);
+    axis_agreement_on(w, &Grid::new(w), &gaps, axis)
 }
 
 pub(crate) fn axis_agreement_on(

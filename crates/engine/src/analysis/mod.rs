@@ -19,11 +19,15 @@
 //! analysis, nothing a person notices.
 
 mod agreement;
+mod bands;
 pub mod bootstrap;
+mod calibration;
 mod candidates;
 mod gap;
 mod grid;
+mod mix;
 mod queue;
+mod residual_check;
 mod risk;
 mod shape;
 mod stats;
@@ -33,11 +37,18 @@ pub mod trend;
 mod within;
 
 pub use agreement::{level_agreement, Reliability, Stability, MIN_CHANGES_TO_READ};
+pub use bands::{
+    band_switches, band_warnings, BandCheck, BandSwitch, BandWarning, BandWarningKind, SwitchBasis,
+    SwitchedChange,
+};
+pub use calibration::calibration_gaps;
 pub use candidates::{standard_change_candidates, Candidate, CandidateRule, Judged};
 pub use gap::{
     axis_agreement, compare_change, AxisAgreement, ChangeGap, Dominant, PlacedBy, UndefinedReason,
 };
+pub use mix::{mitigation_mix, MixRow};
 pub use queue::{discussion_queue, QueueEntry};
+pub use residual_check::{check_residual, residual_flags, ResidualFlag, ResidualIssue};
 pub use risk::{
     inherent_residual, Baseline, InherentResidual, InherentSource, RatedCell, Reduction,
 };
@@ -141,6 +152,17 @@ pub struct Analysis {
     pub within_summary: Option<String>,
     #[ts(optional = nullable)]
     pub within_summary_undefined: Option<UndefinedReason>,
+    /// The pair's gaps on the calibration changes, in workshop order: shown first, apart from
+    /// everything above, which leaves calibration changes out (`calibration.rs`). Empty while
+    /// hidden.
+    pub calibration: Vec<ChangeGap>,
+    /// Who lowers what (`mix.rs`); mitigations are not hidden, so it is there while hidden too.
+    pub mitigation_mix: Vec<MixRow>,
+    /// Residuals that do not move as their mitigations claim (`residual_check.rs`).
+    pub residual_flags: Vec<ResidualFlag>,
+    /// Warnings about the bands, and the changes a threshold moved by one would switch
+    /// (`bands.rs`); the switches are empty while hidden.
+    pub band_check: BandCheck,
 }
 
 /// Finds a perspective by its id, else by its name ignoring case and surrounding spaces, else by
@@ -222,7 +244,15 @@ pub fn analyse_whole(w: &Workshop, options: &AnalysisOptions) -> Result<Analysis
     compute(w, options, false)
 }
 
-fn compute(w: &Workshop, options: &AnalysisOptions, hide: bool) -> Result<Analysis, AnalysisError> {
+fn compute(
+    whole: &Workshop,
+    options: &AnalysisOptions,
+    hide: bool,
+) -> Result<Analysis, AnalysisError> {
+    // Every figure below speaks of the changes that count; calibration changes only come back
+    // as their own gaps.
+    let counted = calibration::counted(whole);
+    let w: &Workshop = &counted;
     let (from, to) = resolve_pair(w, options)?;
     let grid = Grid::new(w);
     let pair = Pair {
@@ -244,6 +274,7 @@ fn compute(w: &Workshop, options: &AnalysisOptions, hide: bool) -> Result<Analys
     if hide {
         return Ok(hidden(w, perspectives, pair, options.candidate_rule));
     }
+    let calibration = calibration_gaps(whole, &from.id, &to.id);
     let column = |p: &Perspective| w.perspectives.iter().position(|q| q.id == p.id);
     let (fi, ti) = (column(from), column(to));
     let cell =
@@ -282,6 +313,13 @@ fn compute(w: &Workshop, options: &AnalysisOptions, hide: bool) -> Result<Analys
         }
     };
     Ok(Analysis {
+        calibration,
+        mitigation_mix: mitigation_mix(w),
+        residual_flags: residual_flags(w),
+        band_check: BandCheck {
+            warnings: band_warnings(&w.matrix),
+            switches: band_switches(w),
+        },
         within,
         within_summary,
         within_summary_undefined,
@@ -366,6 +404,13 @@ fn hidden(
         within_summary: None,
         within_summary_undefined: (!w.participants.is_empty())
             .then(|| Undefined::HiddenUntilReveal.into()),
+        calibration: Vec::new(),
+        mitigation_mix: mitigation_mix(w),
+        residual_flags: Vec::new(),
+        band_check: BandCheck {
+            warnings: band_warnings(&w.matrix),
+            switches: Vec::new(),
+        },
     }
 }
 

@@ -17,6 +17,7 @@
 //!
 //! Only changes placed by two or more perspectives that do not all sit in the same cell are in
 //! the queue: a change everyone placed alike, or that fewer than two placed, has no gap to discuss.
+//! Calibration changes are not in it (positions count the other changes).
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -102,6 +103,7 @@ pub(crate) fn spread(matrix: &Matrix, row: &[Option<crate::Cell>]) -> Option<Spr
 
 /// The queue, ordered as the module comment says.
 pub fn discussion_queue(w: &Workshop) -> Vec<QueueEntry> {
+    let w = &*super::calibration::counted(w);
     queue_on(w, &Grid::new(w))
 }
 

@@ -114,6 +114,7 @@ fn within_axis(w: &Workshop, perspective: &PerspectiveId, axis: Axis) -> WithinA
 /// Agreement inside every perspective people joined, in workshop order (none on a workshop
 /// placed on one laptop).
 pub fn within_perspectives(w: &Workshop) -> Vec<WithinPerspective> {
+    let w = &*super::calibration::counted(w);
     w.perspectives
         .iter()
         .filter_map(|p| {

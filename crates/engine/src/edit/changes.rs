@@ -115,6 +115,24 @@ pub(super) fn insert(w: &mut Workshop, index: usize, change: Change) -> Done {
     Ok((Edit::RemoveChange { change: id }, label))
 }
 
+pub(super) fn set_calibration(w: &mut Workshop, change: ChangeId, calibration: bool) -> Done {
+    let index = change_index(w, &change)?;
+    let target = &mut w.changes[index];
+    let old = std::mem::replace(&mut target.calibration, calibration);
+    let label = if calibration {
+        format!("Use '{}' for calibration", target.title)
+    } else {
+        format!("Count '{}' as a real change", target.title)
+    };
+    Ok((
+        Edit::SetCalibration {
+            change,
+            calibration: old,
+        },
+        label,
+    ))
+}
+
 pub(super) fn remove(w: &mut Workshop, change: ChangeId) -> Done {
     let index = change_index(w, &change)?;
     let removed = w.changes.remove(index);
@@ -165,8 +183,59 @@ pub(super) fn reorder(w: &mut Workshop, change: ChangeId, to_index: usize) -> Do
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{refused, round_trip};
     use super::super::*;
     use crate::sample;
+
+    #[test]
+    fn a_change_is_marked_for_calibration_and_back() {
+        let mut w = sample::workshop();
+        let c = w.changes[1].id.clone();
+        let applied = round_trip(
+            &mut w,
+            Edit::SetCalibration {
+                change: c.clone(),
+                calibration: true,
+            },
+        );
+        assert_eq!(
+            applied.label,
+            format!("Use '{}' for calibration", w.changes[1].title)
+        );
+        assert_eq!(applied.inverse.only_change(), Some(&c));
+        apply(
+            &mut w,
+            Edit::SetCalibration {
+                change: c.clone(),
+                calibration: true,
+            },
+            1,
+        )
+        .unwrap();
+        assert!(w.changes[1].calibration);
+        let json = serde_json::to_string(&w.changes[1]).unwrap();
+        assert!(json.contains(r#""calibration":true"#), "{json}");
+        assert!(!serde_json::to_string(&w.changes[0])
+            .unwrap()
+            .contains("calibration"));
+        round_trip(
+            &mut w,
+            Edit::SetCalibration {
+                change: c,
+                calibration: false,
+            },
+        );
+        assert_eq!(
+            refused(
+                &mut w,
+                Edit::SetCalibration {
+                    change: ChangeId::new("nope"),
+                    calibration: true
+                }
+            ),
+            "there is no change with id \"nope\""
+        );
+    }
 
     #[test]
     fn add_remove_and_reinsert_a_change() {

@@ -12,7 +12,8 @@ use crate::{Axis, Band, Cell, Level, Matrix, PerspectiveId, Template, Workshop};
 fn check_level_text(path: &str, level: &Level) -> Result<(), ValidationError> {
     validate::check_short_text(&format!("{path}.label"), &level.label, true)?;
     validate::check_long_text(&format!("{path}.definition"), &level.definition)?;
-    validate::check_long_text(&format!("{path}.example"), &level.example)
+    validate::check_long_text(&format!("{path}.example"), &level.example)?;
+    validate::check_anchor(&format!("{path}.anchor"), &level.anchor)
 }
 
 fn levels_mut(matrix: &mut Matrix, axis: Axis) -> &mut Vec<Level> {
@@ -105,6 +106,24 @@ pub(super) fn update_level(w: &mut Workshop, axis: Axis, level: u8, details: Lev
             axis,
             level,
             details: old,
+        },
+        label,
+    ))
+}
+
+pub(super) fn set_anchor(w: &mut Workshop, axis: Axis, level: u8, anchor: String) -> Done {
+    let path = format!("matrix.{}", axis.name());
+    validate::check_level(&format!("{path}.level"), &w.matrix, axis, level)?;
+    let i = usize::from(level) - 1;
+    validate::check_anchor(&format!("{path}[{i}].anchor"), &anchor)?;
+    let target = &mut levels_mut(&mut w.matrix, axis)[i];
+    let old = std::mem::replace(&mut target.anchor, anchor);
+    let label = format!("Anchor {} level {level} '{}'", axis.name(), target.label);
+    Ok((
+        Edit::SetLevelAnchor {
+            axis,
+            level,
+            anchor: old,
         },
         label,
     ))
@@ -210,6 +229,76 @@ mod tests {
         m.likelihood.truncate(2);
         let msg = refused(&mut w, Edit::SetMatrix { matrix: m });
         assert_eq!(msg, "matrix.likelihood: has 2 levels; an axis has 3 to 7");
+    }
+
+    #[test]
+    fn a_level_anchor_is_set_undone_and_checked() {
+        let mut w = sample::workshop();
+        let applied = round_trip(
+            &mut w,
+            Edit::SetLevelAnchor {
+                axis: Axis::Likelihood,
+                level: 4,
+                anchor: "about 1 in 5 such changes".into(),
+            },
+        );
+        assert_eq!(applied.label, "Anchor likelihood level 4 'Likely'");
+        apply(
+            &mut w,
+            Edit::SetLevelAnchor {
+                axis: Axis::Likelihood,
+                level: 4,
+                anchor: "about 1 in 5 such changes".into(),
+            },
+            1,
+        )
+        .unwrap();
+        assert_eq!(
+            w.matrix.likelihood[3].label_with_anchor(),
+            "Likely (about 1 in 5 such changes)"
+        );
+        round_trip(
+            &mut w,
+            Edit::SetLevelAnchor {
+                axis: Axis::Likelihood,
+                level: 4,
+                anchor: String::new(),
+            },
+        );
+        assert_eq!(
+            refused(
+                &mut w,
+                Edit::SetLevelAnchor {
+                    axis: Axis::Impact,
+                    level: 6,
+                    anchor: "x".into(),
+                }
+            ),
+            "matrix.impact.level: 6 is outside 1..=5"
+        );
+        assert_eq!(
+            refused(
+                &mut w,
+                Edit::SetLevelAnchor {
+                    axis: Axis::Impact,
+                    level: 2,
+                    anchor: "a\u{7}b".into(),
+                }
+            ),
+            "matrix.impact[1].anchor: contains the control character U+0007, which is not \
+             allowed in text"
+        );
+        assert_eq!(
+            refused(
+                &mut w,
+                Edit::UpdateLevel {
+                    axis: Axis::Impact,
+                    level: 2,
+                    details: Level::new("Minor", "", "").anchored("5\nmin"),
+                }
+            ),
+            "matrix.impact[1].anchor: must be one line: it is shown beside the label"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::{change_index, check_index, Done, Edit, EditError};
 use crate::validate::{self, ValidationError, MAX_MITIGATIONS};
-use crate::{Axis, Change, ChangeId, Mitigation, MitigationId, Workshop};
+use crate::{Axis, Change, ChangeId, Mitigation, MitigationId, PerspectiveId, Workshop};
 
 fn mitigation_index(
     w: &Workshop,
@@ -23,9 +23,17 @@ fn mitigation_index(
     Ok((c, m))
 }
 
-fn check_text(path: &str, m: &Mitigation) -> Result<(), ValidationError> {
+/// The texts fit and the proposer, when given, is a perspective of the workshop.
+fn check_mitigation(w: &Workshop, path: &str, m: &Mitigation) -> Result<(), ValidationError> {
     validate::check_short_text(&format!("{path}.text"), &m.text, true)?;
-    validate::check_short_text(&format!("{path}.owner"), &m.owner, false)
+    validate::check_short_text(&format!("{path}.owner"), &m.owner, false)?;
+    match &m.proposed_by {
+        Some(who) if w.perspective(who).is_none() => Err(ValidationError {
+            path: format!("{path}.proposed_by"),
+            problem: format!("{:?} is not a perspective of this workshop", who.0),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Room for one more mitigation on `change`.
@@ -51,18 +59,25 @@ pub(super) fn add(
     text: String,
     owner: String,
     lowers: Axis,
+    proposed_by: Option<PerspectiveId>,
 ) -> Done {
     let index = change_index(w, &change)?;
-    let target = &mut w.changes[index];
+    let target = &w.changes[index];
     check_room(target)?;
     let mitigation = Mitigation {
         id: target.next_mitigation_id(),
         text,
         owner,
         lowers,
+        proposed_by,
     };
     let m = target.mitigations.len();
-    check_text(&format!("changes[{index}].mitigations[{m}]"), &mitigation)?;
+    check_mitigation(
+        w,
+        &format!("changes[{index}].mitigations[{m}]"),
+        &mitigation,
+    )?;
+    let target = &mut w.changes[index];
     let label = format!(
         "Mitigate '{}': {} ({})",
         target.title,
@@ -87,7 +102,7 @@ pub(super) fn insert(
     mitigation: Mitigation,
 ) -> Done {
     let c = change_index(w, &change)?;
-    let target = &mut w.changes[c];
+    let target = &w.changes[c];
     check_room(target)?;
     check_index(index, target.mitigations.len())?;
     let path = format!("changes[{c}].mitigations[{index}]");
@@ -99,7 +114,8 @@ pub(super) fn insert(
         }
         .into());
     }
-    check_text(&path, &mitigation)?;
+    check_mitigation(w, &path, &mitigation)?;
+    let target = &mut w.changes[c];
     let label = format!(
         "Mitigate '{}': {} ({})",
         target.title,
@@ -124,16 +140,18 @@ pub(super) fn update(
     text: String,
     owner: String,
     lowers: Axis,
+    proposed_by: Option<PerspectiveId>,
 ) -> Done {
     let (c, m) = mitigation_index(w, &change, &mitigation)?;
-    let target = &mut w.changes[c];
     let updated = Mitigation {
         id: mitigation.clone(),
         text,
         owner,
         lowers,
+        proposed_by,
     };
-    check_text(&format!("changes[{c}].mitigations[{m}]"), &updated)?;
+    check_mitigation(w, &format!("changes[{c}].mitigations[{m}]"), &updated)?;
+    let target = &mut w.changes[c];
     let old = std::mem::replace(&mut target.mitigations[m], updated);
     let label = format!("Edit a mitigation of '{}'", target.title);
     Ok((
@@ -143,6 +161,7 @@ pub(super) fn update(
             text: old.text,
             owner: old.owner,
             lowers: old.lowers,
+            proposed_by: old.proposed_by,
         },
         label,
     ))
@@ -183,6 +202,7 @@ mod tests {
                 text: "Rehearse on a copy".into(),
                 owner: "DBA".into(),
                 lowers: Axis::Likelihood,
+                proposed_by: None,
             },
         );
         assert_eq!(
@@ -196,6 +216,7 @@ mod tests {
                 text: "Keep a replica to fail back to".into(),
                 owner: String::new(),
                 lowers: Axis::Impact,
+                proposed_by: None,
             },
             1,
         )
@@ -215,6 +236,7 @@ mod tests {
                 text: "Rehearse the upgrade on last night's copy".into(),
                 owner: "Priya".into(),
                 lowers: Axis::Likelihood,
+                proposed_by: None,
             },
         );
         let applied = round_trip(
@@ -235,7 +257,8 @@ mod tests {
                     change: c.clone(),
                     text: "".into(),
                     owner: String::new(),
-                    lowers: Axis::Impact
+                    lowers: Axis::Impact,
+                    proposed_by: None,
                 }
             ),
             "changes[0].mitigations[1].text: must not be empty"
@@ -265,6 +288,102 @@ mod tests {
     }
 
     #[test]
+    fn a_mitigation_records_who_proposed_it_and_undo_restores_it() {
+        let mut w = sample::workshop();
+        let c = w.changes[0].id.clone();
+        let ops = PerspectiveId::new("ops");
+        round_trip(
+            &mut w,
+            Edit::AddMitigation {
+                change: c.clone(),
+                text: "Canary to 5%".into(),
+                owner: String::new(),
+                lowers: Axis::Impact,
+                proposed_by: Some(ops.clone()),
+            },
+        );
+        apply(
+            &mut w,
+            Edit::AddMitigation {
+                change: c.clone(),
+                text: "Canary to 5%".into(),
+                owner: String::new(),
+                lowers: Axis::Impact,
+                proposed_by: Some(ops.clone()),
+            },
+            1,
+        )
+        .unwrap();
+        assert_eq!(w.changes[0].mitigations[0].proposed_by, Some(ops.clone()));
+        let m1 = MitigationId::new("m1");
+        let applied = round_trip(
+            &mut w,
+            Edit::UpdateMitigation {
+                change: c.clone(),
+                mitigation: m1.clone(),
+                text: "Canary to 5%".into(),
+                owner: String::new(),
+                lowers: Axis::Impact,
+                proposed_by: Some(PerspectiveId::new("dev")),
+            },
+        );
+        assert!(matches!(
+            applied.inverse,
+            Edit::UpdateMitigation { proposed_by: Some(ref p), .. } if *p == ops
+        ));
+        assert_eq!(
+            refused(
+                &mut w,
+                Edit::AddMitigation {
+                    change: c.clone(),
+                    text: "Review".into(),
+                    owner: String::new(),
+                    lowers: Axis::Likelihood,
+                    proposed_by: Some(PerspectiveId::new("qa")),
+                }
+            ),
+            "changes[0].mitigations[2].proposed_by: \"qa\" is not a perspective of this workshop"
+        );
+        let mut stranger = w.changes[0].mitigations[0].clone();
+        stranger.id = MitigationId::new("m7");
+        stranger.proposed_by = Some(PerspectiveId::new("qa"));
+        assert_eq!(
+            refused(
+                &mut w,
+                Edit::InsertMitigation {
+                    change: c.clone(),
+                    index: 1,
+                    mitigation: stranger
+                }
+            ),
+            "changes[0].mitigations[1].proposed_by: \"qa\" is not a perspective of this workshop"
+        );
+        // Edit JSON from before proposers still parses, with nobody recorded.
+        let old: Edit = serde_json::from_str(
+            r#"{"kind":"add_mitigation","change":"c1","text":"Flag","lowers":"impact"}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            old,
+            Edit::AddMitigation {
+                proposed_by: None,
+                ..
+            }
+        ));
+        let old: Edit = serde_json::from_str(
+            r#"{"kind":"update_mitigation","change":"c1","mitigation":"m1","text":"Flag","lowers":"impact"}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            old,
+            Edit::UpdateMitigation {
+                proposed_by: None,
+                ..
+            }
+        ));
+    }
+
+    #[test]
     fn a_change_holds_at_most_fifty_mitigations() {
         let mut w = sample::workshop();
         let c = w.changes[0].id.clone();
@@ -273,6 +392,7 @@ mod tests {
             text: "Canary".into(),
             owner: String::new(),
             lowers: Axis::Impact,
+            proposed_by: None,
         };
         for t in 0..MAX_MITIGATIONS {
             apply(&mut w, add(&c), t as crate::Millis).unwrap();

@@ -65,6 +65,12 @@ pub enum Edit {
         change: ChangeId,
         to_index: usize,
     },
+    /// Marks a change as a calibration change (a reference the room places first to agree what
+    /// the levels mean, left out of the statistics), or as a real one again.
+    SetCalibration {
+        change: ChangeId,
+        calibration: bool,
+    },
     /// One perspective places (or moves) a change; stamped with the time of the edit.
     /// `rationale: None` keeps the rationale the placement already had.
     Place {
@@ -118,6 +124,13 @@ pub enum Edit {
         level: u8,
         details: Level,
     },
+    /// Sets the numeric anchor shown beside a level's label (`level` is 1-based); empty removes
+    /// it.
+    SetLevelAnchor {
+        axis: Axis,
+        level: u8,
+        anchor: String,
+    },
     /// Adds a level above the highest one of an axis (at most 7).
     AddLevel {
         axis: Axis,
@@ -139,13 +152,16 @@ pub enum Edit {
         #[ts(optional = nullable)]
         color: Option<String>,
     },
-    /// Puts back a perspective with its placements, keyed by change (the inverse of
-    /// `RemovePerspective`).
+    /// Puts back a perspective with its placements, keyed by change, and as the proposer of
+    /// the mitigations listed by change in `proposed` (the inverse of `RemovePerspective`).
     InsertPerspective {
         index: usize,
         perspective: Perspective,
         #[serde(default)]
         placements: BTreeMap<ChangeId, Placement>,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        #[ts(optional, as = "Option<BTreeMap<ChangeId, Vec<MitigationId>>>")]
+        proposed: BTreeMap<ChangeId, Vec<MitigationId>>,
     },
     RenamePerspective {
         perspective: PerspectiveId,
@@ -161,6 +177,7 @@ pub enum Edit {
     },
     /// Removes a perspective. When it has placements they go with it, so `confirm: true` is
     /// required; without it the edit is refused and says how many placements would be lost.
+    /// Mitigations it proposed stay, with no proposer recorded.
     RemovePerspective {
         perspective: PerspectiveId,
         #[serde(default)]
@@ -173,6 +190,10 @@ pub enum Edit {
         #[serde(default)]
         owner: String,
         lowers: Axis,
+        /// The perspective that proposed it, when known.
+        #[serde(default)]
+        #[ts(optional = nullable)]
+        proposed_by: Option<PerspectiveId>,
     },
     /// Puts back a mitigation as it was (the inverse of `RemoveMitigation`).
     InsertMitigation {
@@ -180,6 +201,7 @@ pub enum Edit {
         index: usize,
         mitigation: Mitigation,
     },
+    /// Rewrites a mitigation; `proposed_by` is set as given (missing: no proposer).
     UpdateMitigation {
         change: ChangeId,
         mitigation: MitigationId,
@@ -187,6 +209,9 @@ pub enum Edit {
         #[serde(default)]
         owner: String,
         lowers: Axis,
+        #[serde(default)]
+        #[ts(optional = nullable)]
+        proposed_by: Option<PerspectiveId>,
     },
     RemoveMitigation {
         change: ChangeId,
@@ -247,6 +272,7 @@ impl Edit {
             | Edit::InsertMitigation { change, .. }
             | Edit::UpdateMitigation { change, .. }
             | Edit::RemoveMitigation { change, .. }
+            | Edit::SetCalibration { change, .. }
             | Edit::Answer { change, .. }
             | Edit::RestoreAnswer { change, .. } => Some(change),
             _ => None,
@@ -342,6 +368,10 @@ pub fn apply(w: &mut Workshop, edit: Edit, now: Millis) -> Result<Applied, EditE
         Edit::RemoveChange { change } => changes::remove(w, change),
         Edit::UpdateChange { change, details } => changes::update(w, change, details),
         Edit::MoveChange { change, to_index } => changes::reorder(w, change, to_index),
+        Edit::SetCalibration {
+            change,
+            calibration,
+        } => changes::set_calibration(w, change, calibration),
 
         Edit::Place {
             change,
@@ -368,6 +398,11 @@ pub fn apply(w: &mut Workshop, edit: Edit, now: Millis) -> Result<Applied, EditE
             level,
             details,
         } => matrix::update_level(w, axis, level, details),
+        Edit::SetLevelAnchor {
+            axis,
+            level,
+            anchor,
+        } => matrix::set_anchor(w, axis, level, anchor),
         Edit::AddLevel { axis, details } => matrix::add_level(w, axis, details),
         Edit::RemoveLevel { axis } => matrix::remove_level(w, axis),
         Edit::SetBands { bands } => matrix::set_bands(w, bands),
@@ -377,7 +412,8 @@ pub fn apply(w: &mut Workshop, edit: Edit, now: Millis) -> Result<Applied, EditE
             index,
             perspective,
             placements,
-        } => perspectives::insert(w, index, perspective, placements),
+            proposed,
+        } => perspectives::insert(w, index, perspective, placements, proposed),
         Edit::RenamePerspective { perspective, name } => perspectives::rename(w, perspective, name),
         Edit::RecolorPerspective { perspective, color } => {
             perspectives::recolor(w, perspective, color)
@@ -396,7 +432,8 @@ pub fn apply(w: &mut Workshop, edit: Edit, now: Millis) -> Result<Applied, EditE
             text,
             owner,
             lowers,
-        } => mitigations::add(w, change, text, owner, lowers),
+            proposed_by,
+        } => mitigations::add(w, change, text, owner, lowers, proposed_by),
         Edit::InsertMitigation {
             change,
             index,
@@ -408,7 +445,8 @@ pub fn apply(w: &mut Workshop, edit: Edit, now: Millis) -> Result<Applied, EditE
             text,
             owner,
             lowers,
-        } => mitigations::update(w, change, mitigation, text, owner, lowers),
+            proposed_by,
+        } => mitigations::update(w, change, mitigation, text, owner, lowers, proposed_by),
         Edit::RemoveMitigation { change, mitigation } => mitigations::remove(w, change, mitigation),
 
         Edit::Join { participant } => room::join(w, participant),

@@ -2,12 +2,14 @@
 //! colour), put back with its placements, rename, recolour, reorder, remove. A workshop keeps 2
 //! to 8 perspectives with unique ids and names (ignoring case and surrounding spaces), and
 //! removing one that has placed anything needs an explicit confirmation: its placements go with it.
+//! The mitigations it proposed stay, without a proposer; putting it back makes it their proposer
+//! again.
 
 use std::collections::{BTreeMap, HashMap};
 
 use super::{check_index, check_placement, perspective_index, Done, Edit, EditError};
 use crate::validate::{self, MAX_PERSPECTIVES, MIN_PERSPECTIVES};
-use crate::{ChangeId, Perspective, PerspectiveId, Placement, Workshop};
+use crate::{ChangeId, MitigationId, Perspective, PerspectiveId, Placement, Workshop};
 
 /// Names are how people (and CSV columns) tell perspectives apart, so two may not share one,
 /// ignoring case and surrounding spaces.
@@ -65,6 +67,7 @@ pub(super) fn insert(
     index: usize,
     perspective: Perspective,
     placements: BTreeMap<ChangeId, Placement>,
+    proposed: BTreeMap<ChangeId, Vec<MitigationId>>,
 ) -> Done {
     check_new(w, index, &perspective)?;
     // One pass over the changes, not one search per placement: a perspective can hold a
@@ -84,10 +87,38 @@ pub(super) fn insert(
         check_placement(w, &path, placement)?;
         targets.push(i);
     }
+    // The mitigations it proposed: each must exist and have no other proposer, so that
+    // removing the perspective again gives back exactly this edit.
+    let mut proposer_of = Vec::new();
+    for (change, ids) in &proposed {
+        let i = *index_of
+            .get(change)
+            .ok_or_else(|| EditError::UnknownChange(change.0.clone()))?;
+        for id in ids {
+            let m =
+                w.changes[i]
+                    .mitigation_index(id)
+                    .ok_or_else(|| EditError::UnknownMitigation {
+                        change: change.0.clone(),
+                        mitigation: id.0.clone(),
+                    })?;
+            if let Some(other) = &w.changes[i].mitigations[m].proposed_by {
+                return Err(validate::ValidationError {
+                    path: format!("changes[{i}].mitigations[{m}].proposed_by"),
+                    problem: format!("already names {:?} as its proposer", other.0),
+                }
+                .into());
+            }
+            proposer_of.push((i, m));
+        }
+    }
     let label = format!("Add the perspective '{}'", perspective.name);
     let id = perspective.id.clone();
     for (i, (_, placement)) in targets.into_iter().zip(placements) {
         w.changes[i].placements.insert(id.clone(), placement);
+    }
+    for (i, m) in proposer_of {
+        w.changes[i].mitigations[m].proposed_by = Some(id.clone());
     }
     w.perspectives.insert(index, perspective);
     Ok((
@@ -167,9 +198,19 @@ pub(super) fn remove(w: &mut Workshop, perspective: PerspectiveId, confirm: bool
         });
     }
     let mut placements = BTreeMap::new();
+    let mut proposed: BTreeMap<ChangeId, Vec<MitigationId>> = BTreeMap::new();
     for change in &mut w.changes {
         if let Some(p) = change.placements.remove(&perspective) {
             placements.insert(change.id.clone(), p);
+        }
+        for m in &mut change.mitigations {
+            if m.proposed_by.as_ref() == Some(&perspective) {
+                m.proposed_by = None;
+                proposed
+                    .entry(change.id.clone())
+                    .or_default()
+                    .push(m.id.clone());
+            }
         }
     }
     let removed = w.perspectives.remove(index);
@@ -179,6 +220,7 @@ pub(super) fn remove(w: &mut Workshop, perspective: PerspectiveId, confirm: bool
             index,
             perspective: removed,
             placements,
+            proposed,
         },
         label,
     ))
@@ -186,7 +228,7 @@ pub(super) fn remove(w: &mut Workshop, perspective: PerspectiveId, confirm: bool
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{place, refused, round_trip};
+    use super::super::testing::{ops, place, refused, round_trip};
     use super::super::*;
     use crate::sample;
 
@@ -297,6 +339,87 @@ mod tests {
                 }
             ),
             "a workshop has at most 8 perspectives"
+        );
+    }
+
+    #[test]
+    fn removing_a_perspective_clears_it_as_proposer_and_undo_puts_it_back() {
+        let mut w = sample::workshop();
+        apply(
+            &mut w,
+            Edit::AddPerspective {
+                name: "Security".into(),
+                color: None,
+            },
+            1,
+        )
+        .unwrap();
+        let sec = PerspectiveId::new("security");
+        for (change, by) in [
+            (0, Some(sec.clone())),
+            (0, Some(ops())),
+            (2, Some(sec.clone())),
+        ] {
+            let c = w.changes[change].id.clone();
+            apply(
+                &mut w,
+                Edit::AddMitigation {
+                    change: c,
+                    text: "Threat model".into(),
+                    owner: String::new(),
+                    lowers: Axis::Likelihood,
+                    proposed_by: by,
+                },
+                1,
+            )
+            .unwrap();
+        }
+        let applied = round_trip(
+            &mut w,
+            Edit::RemovePerspective {
+                perspective: sec.clone(),
+                confirm: false,
+            },
+        );
+        let Edit::InsertPerspective { proposed, .. } = &applied.inverse else {
+            panic!("{:?}", applied.inverse)
+        };
+        assert_eq!(proposed.len(), 2);
+        apply(&mut w, applied.inverse.clone(), 2).unwrap();
+        apply(
+            &mut w,
+            Edit::RemovePerspective {
+                perspective: sec.clone(),
+                confirm: false,
+            },
+            3,
+        )
+        .unwrap();
+        let proposers: Vec<_> = w
+            .changes
+            .iter()
+            .flat_map(|c| &c.mitigations)
+            .map(|m| m.proposed_by.clone())
+            .collect();
+        assert_eq!(proposers, [None, Some(ops()), None], "the mitigations stay");
+        // A mitigation that meanwhile got another proposer is not taken over.
+        let c0 = w.changes[0].id.clone();
+        apply(
+            &mut w,
+            Edit::UpdateMitigation {
+                change: c0,
+                mitigation: MitigationId::new("m1"),
+                text: "Threat model".into(),
+                owner: String::new(),
+                lowers: Axis::Likelihood,
+                proposed_by: Some(ops()),
+            },
+            4,
+        )
+        .unwrap();
+        assert_eq!(
+            refused(&mut w, applied.inverse),
+            "changes[0].mitigations[0].proposed_by: already names \"ops\" as its proposer"
         );
     }
 

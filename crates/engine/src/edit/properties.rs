@@ -48,7 +48,7 @@ fn make(w: &Workshop, (kind, a, b, c, d, flag): Seed) -> Edit {
         Template::FourByFour,
         Template::ThreeByThree,
     ];
-    match kind % 26 {
+    match kind % 28 {
         0 => Edit::SetTitle {
             title: format!("Workshop {a}"),
         },
@@ -145,6 +145,8 @@ fn make(w: &Workshop, (kind, a, b, c, d, flag): Seed) -> Edit {
             text: format!("Mitigation {b}"),
             owner: String::new(),
             lowers: axis,
+            // Sometimes nobody, sometimes a perspective that does not exist.
+            proposed_by: (c % 3 != 0).then_some(perspective),
         },
         23 => Edit::UpdateMitigation {
             change: mitigated_change,
@@ -152,10 +154,24 @@ fn make(w: &Workshop, (kind, a, b, c, d, flag): Seed) -> Edit {
             text: format!("Better mitigation {d}"),
             owner: "someone".into(),
             lowers: axis,
+            proposed_by: (c % 3 != 0).then_some(perspective),
         },
         24 => Edit::RemoveMitigation {
             change: mitigated_change,
             mitigation,
+        },
+        25 => Edit::SetLevelAnchor {
+            axis,
+            level: c % 8,
+            anchor: match d % 4 {
+                0 => String::new(),
+                1 => "two\nlines".into(),
+                _ => format!("about 1 in {d} such changes"),
+            },
+        },
+        26 => Edit::SetCalibration {
+            change,
+            calibration: flag,
         },
         _ => {
             let mut matrix = Matrix::from_template(Template::FourByFour);

@@ -618,6 +618,7 @@ pub(crate) mod tests {
                     text: "Canary with automated rollback".into(),
                     owner: "Ops".into(),
                     lowers: crate::Axis::Likelihood,
+                    proposed_by: None,
                 });
             }
         }

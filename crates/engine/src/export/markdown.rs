@@ -2,7 +2,9 @@
 //! contested changes, the charts as PNG files beside the report, then the meeting record as in
 //! the deck (each decided change's placements with rationales, consensus, mitigations with axis
 //! and owner, residual; the table of every change; see `record`), the remaining rationales and
-//! the standard-change candidates. User text is escaped only where Markdown would misread it,
+//! the standard-change candidates. Beside them, in sections of their own (`levels_section`,
+//! `who_lowers_what`): the levels with their numeric anchors, the calibration changes' gaps
+//! first, who lowers what with the residual check, and the band checks. User text is escaped only where Markdown would misread it,
 //! so the file reads as plain prose and renders as the same text (no links, emphasis, HTML or
 //! broken tables). It never writes files itself: it returns the text and the images for the
 //! caller to write.
@@ -12,8 +14,8 @@ use super::deck::{contested_table, default_analysis, workshop_date};
 use super::record;
 use super::text::one_line;
 use super::ExportError;
-use crate::analysis::AxisAgreement;
-use crate::Workshop;
+use crate::analysis::{Analysis, AxisAgreement, ChangeGap};
+use crate::{Axis, Cell, Workshop};
 
 /// How to read the gap map, under its image.
 const GAP_MAP_READING: &str = "Each change sits at its impact gap (across) and likelihood gap (up) between the two perspectives; changes with the same gaps share one circle with their count. Above and below the diagonals the disagreement is mostly about likelihood, left and right mostly about impact: if the points line up along one axis, the two sides disagree about that axis.\n\n";
@@ -271,6 +273,7 @@ pub fn report(w: &Workshop, stem: &str, size: ChartSize) -> Result<MarkdownRepor
     }
     facts.push(format!("{} changes", w.changes.len()));
     t.push_str(&format!("{}\n\n", facts.join(" · ")));
+    t.push_str(&levels_section(w, &analysis));
 
     t.push_str("## Summary\n\n");
     t.push_str(&format!("{}\n\n", md(&analysis.summary)));
@@ -367,6 +370,8 @@ pub fn report(w: &Workshop, stem: &str, size: ChartSize) -> Result<MarkdownRepor
         t.push('\n');
     }
 
+    t.push_str(&who_lowers_what(w, &analysis));
+
     t.push_str("## Standard-change candidates\n\n");
     if analysis.candidates.is_empty() {
         t.push_str("None yet.\n");
@@ -375,6 +380,163 @@ pub fn report(w: &Workshop, stem: &str, size: ChartSize) -> Result<MarkdownRepor
         t.push_str(&format!("- {}: {}\n", md(&c.title), md(&c.reason)));
     }
     Ok(MarkdownReport { text: t, images })
+}
+
+/// The levels of both axes with their numeric anchors, then the calibration changes' gaps:
+/// what the room agreed the words mean comes before anything it disagreed about.
+fn levels_section(w: &Workshop, analysis: &Analysis) -> String {
+    let mut t = String::from("## The levels\n\n");
+    for (name, axis) in [("Likelihood", Axis::Likelihood), ("Impact", Axis::Impact)] {
+        let levels: Vec<String> = w
+            .matrix
+            .levels(axis)
+            .iter()
+            .enumerate()
+            .map(|(i, l)| format!("{} {}", i + 1, md(&l.label_with_anchor())))
+            .collect();
+        t.push_str(&format!("{name}: {}.\n\n", levels.join(" · ")));
+    }
+    if analysis.calibration.is_empty() {
+        return t;
+    }
+    t.push_str("## Calibration first\n\n");
+    t.push_str(&format!(
+        "Reference changes the room placed to agree what the levels mean. They are left out of \
+         every figure of this report; gaps are {} − {} in levels.\n\n",
+        md(&analysis.pair.to),
+        md(&analysis.pair.from)
+    ));
+    t.push_str(&format!(
+        "| Reference change | {} | {} | Likelihood gap | Impact gap |\n",
+        md_cell(&analysis.pair.from),
+        md_cell(&analysis.pair.to)
+    ));
+    t.push_str("| --- | --- | --- | --- | --- |\n");
+    let cell = |c: Option<Cell>| {
+        c.map_or("not placed".to_owned(), |c| {
+            format!("L{} × I{}", c.likelihood, c.impact)
+        })
+    };
+    let signed = |v: Option<i8>| match v {
+        Some(v) if v > 0 => format!("+{v}"),
+        Some(v) => v.to_string(),
+        None => "–".to_owned(),
+    };
+    for g in &analysis.calibration {
+        let ChangeGap {
+            title,
+            from,
+            to,
+            likelihood_gap,
+            impact_gap,
+            ..
+        } = g;
+        t.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            md_cell(title),
+            cell(*from),
+            cell(*to),
+            signed(*likelihood_gap),
+            signed(*impact_gap)
+        ));
+    }
+    t.push('\n');
+    t
+}
+
+/// Who lowers what (the mitigation mix as a table), the residual check's flags, and the band
+/// checks: each a warning for the room, never a verdict.
+fn who_lowers_what(w: &Workshop, analysis: &Analysis) -> String {
+    let mut t = String::from("## Who lowers what\n\n");
+    let total: usize = analysis
+        .mitigation_mix
+        .iter()
+        .map(|r| r.likelihood + r.impact)
+        .sum();
+    if total == 0 {
+        t.push_str("No mitigation is recorded yet.\n\n");
+    } else {
+        t.push_str(
+            "The mitigations each perspective proposed, by the axis they lower (calibration \
+             changes left out).\n\n",
+        );
+        t.push_str("| Proposed by | Lower likelihood | Lower impact |\n");
+        t.push_str("| --- | --- | --- |\n");
+        for r in &analysis.mitigation_mix {
+            if r.perspective.is_none() && r.likelihood + r.impact == 0 {
+                continue;
+            }
+            let name = if r.perspective.is_none() {
+                "Not recorded".to_owned()
+            } else {
+                md_cell(&r.name)
+            };
+            t.push_str(&format!("| {name} | {} | {} |\n", r.likelihood, r.impact));
+        }
+        t.push('\n');
+    }
+    t.push_str("### Residual check\n\n");
+    let checked = w
+        .changes
+        .iter()
+        .filter(|c| !c.calibration && c.consensus.is_some() && c.residual.is_some())
+        .count();
+    if checked == 0 {
+        t.push_str(
+            "No change has both a consensus and a residual yet, so there is nothing to check.\n\n",
+        );
+    } else if analysis.residual_flags.is_empty() {
+        t.push_str(&format!(
+            "On {} with a consensus and a residual, the residual moves the way its mitigations \
+             claim.\n\n",
+            if checked == 1 {
+                "the one change".to_owned()
+            } else {
+                format!("every one of the {checked} changes")
+            }
+        ));
+    } else {
+        t.push_str(&format!(
+            "Residuals that do not move the way their mitigations claim ({} of {checked} \
+             changes with a consensus and a residual checked); for discussion, nothing is \
+             blocked.\n\n",
+            {
+                let mut ids: Vec<_> = analysis.residual_flags.iter().map(|f| &f.change).collect();
+                ids.dedup();
+                ids.len()
+            }
+        ));
+        for f in &analysis.residual_flags {
+            t.push_str(&format!("- {}: {}\n", md(&f.title), md(&f.message)));
+        }
+        t.push('\n');
+    }
+    let bands = &analysis.band_check;
+    t.push_str("## Band checks\n\n");
+    if bands.warnings.is_empty() && bands.switches.is_empty() {
+        t.push_str(
+            "The bands agree with the scores, and no placed change sits next to a threshold.\n\n",
+        );
+    } else {
+        for x in &bands.warnings {
+            t.push_str(&format!("- {}\n", md(&x.message)));
+        }
+        if !bands.warnings.is_empty() {
+            t.push('\n');
+        }
+        if !bands.switches.is_empty() {
+            t.push_str(
+                "Changes next to a threshold: moved by one score, a band would take them in or \
+                 let them go, so their band says as much about where the threshold is as about \
+                 the change.\n\n",
+            );
+            for x in &bands.switches {
+                t.push_str(&format!("- {}\n", md(&x.message)));
+            }
+            t.push('\n');
+        }
+    }
+    t
 }
 
 #[cfg(test)]
@@ -534,5 +696,71 @@ mod tests {
             r.text
         );
         assert!(!r.text.contains("(95% CI "));
+    }
+
+    #[test]
+    fn the_levels_calibration_mix_residual_and_band_sections_say_what_they_found() {
+        use crate::{Mitigation, MitigationId, PerspectiveId};
+        let mut w = crate::export::chart::tests::placed(4, 3);
+        w.phase = crate::Phase::Revealed;
+        let a = default_analysis(&w).unwrap();
+        let t = levels_section(&w, &a);
+        assert!(
+            t.contains("4 Likely (about 1 in 10 such changes)"),
+            "the anchors are beside the labels: {t}"
+        );
+        assert!(
+            !t.contains("Calibration first"),
+            "no calibration change, no section"
+        );
+        let plain = who_lowers_what(&w, &a);
+        assert!(plain.contains("## Who lowers what") && plain.contains("### Residual check"));
+
+        w.matrix.impact[1].anchor = "*five* <minutes>".into();
+        w.changes[0].calibration = true;
+        w.changes[0].title = "Restart | one instance".into();
+        let c = &mut w.changes[1];
+        c.consensus = Some(crate::Cell::new(3, 3));
+        c.residual = Some(crate::Cell::new(3, 3));
+        c.mitigations = vec![
+            Mitigation {
+                id: MitigationId::new("m1"),
+                text: "Canary".into(),
+                owner: String::new(),
+                lowers: Axis::Impact,
+                proposed_by: Some(PerspectiveId::new("ops")),
+            },
+            Mitigation {
+                id: MitigationId::new("m2"),
+                text: "Review".into(),
+                owner: String::new(),
+                lowers: Axis::Likelihood,
+                proposed_by: None,
+            },
+        ];
+        let a = default_analysis(&w).unwrap();
+        let t = levels_section(&w, &a);
+        assert!(t.contains("Minor (\\*five\\* \\<minutes>)"), "{t}");
+        assert!(t.contains("## Calibration first"), "{t}");
+        assert!(t.contains("| Restart \\| one instance |"), "{t}");
+        let t = who_lowers_what(&w, &a);
+        assert!(t.contains("| Ops | 0 | 1 |"), "{t}");
+        assert!(t.contains("| Not recorded | 1 | 0 |"), "{t}");
+        assert!(
+            t.contains(&format!(
+                "- {}: The residual L3 × I3 is where the consensus is",
+                md(&w.changes[1].title)
+            )),
+            "{t}"
+        );
+        assert!(t.contains("## Band checks"), "{t}");
+        // Every table row has as many cells as its header.
+        for table in t.split("\n\n").filter(|b| b.starts_with("| ")) {
+            let counts: Vec<usize> = table
+                .lines()
+                .map(|l| l.replace("\\|", "").matches('|').count())
+                .collect();
+            assert!(counts.windows(2).all(|p| p[0] == p[1]), "{table}");
+        }
     }
 }

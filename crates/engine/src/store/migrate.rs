@@ -14,6 +14,12 @@
 //! Format 2 adds the room: `participants` at the top, `answers` on a change and `spread` on a
 //! placement, each optional and absent in a workshop placed on one laptop, so a format-1
 //! workshop is a format-2 one as it is; the step only refuses those fields in a file that says 1.
+//!
+//! Format 3 adds what keeps the matrix honest and who lowers what: a level's `anchor` (a numeric
+//! range beside its label), a mitigation's `proposed_by` (a perspective id) and a change's
+//! `calibration` flag (a reference change the statistics leave out). Each is optional and absent
+//! by default, so a format-2 workshop is a format-3 one as it is (no anchor, nobody recorded as
+//! proposer, no calibration change); the step refuses those fields in a file that says 2.
 
 use serde_json::{Map, Value};
 
@@ -26,7 +32,7 @@ type Object = Map<String, Value>;
 type Step = fn(&mut Object) -> Result<(), ValidationError>;
 
 /// `STEPS[n]` turns version `OLDEST_SCHEMA_VERSION + n` into the next one.
-const STEPS: &[Step] = &[v0_to_v1, v1_to_v2];
+const STEPS: &[Step] = &[v0_to_v1, v1_to_v2, v2_to_v3];
 
 const _: () = assert!(
     STEPS.len() as u64 == SCHEMA_VERSION - OLDEST_SCHEMA_VERSION,
@@ -158,6 +164,39 @@ fn v1_to_v2(object: &mut Object) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// Format 2 → 3: nothing to add (anchors, proposers and the calibration flag are optional); a
+/// file that says 2 but holds one of them is refused, like a format-1 file holding the room.
+fn v2_to_v3(object: &mut Object) -> Result<(), ValidationError> {
+    let not_v2 = |path: String| {
+        Err(problem(
+            path,
+            "is not part of format 2; is schema_version right?",
+        ))
+    };
+    let matrix = object.get("matrix").and_then(Value::as_object);
+    for axis in ["likelihood", "impact"] {
+        let levels = matrix.and_then(|m| m.get(axis)).and_then(Value::as_array);
+        for (i, level) in levels.into_iter().flatten().enumerate() {
+            if level.get("anchor").is_some() {
+                return not_v2(format!("matrix.{axis}[{i}].anchor"));
+            }
+        }
+    }
+    let changes = object.get("changes").and_then(Value::as_array);
+    for (c, change) in changes.into_iter().flatten().enumerate() {
+        if change.get("calibration").is_some() {
+            return not_v2(format!("changes[{c}].calibration"));
+        }
+        let mitigations = change.get("mitigations").and_then(Value::as_array);
+        for (m, mitigation) in mitigations.into_iter().flatten().enumerate() {
+            if mitigation.get("proposed_by").is_some() {
+                return not_v2(format!("changes[{c}].mitigations[{m}].proposed_by"));
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +243,11 @@ mod tests {
         let mut o = object(v1.clone());
         migrate(&mut o, 1).unwrap();
         assert_eq!(Value::Object(o), v1);
+        let mut v2 = object(json!({"changes": [{"answers": {}}]}));
+        assert!(
+            migrate(&mut v2, 1).is_err(),
+            "a format-1 file holding the room is refused before it is ever format 2"
+        );
         let cases = [
             (
                 json!({"participants": []}),
@@ -220,6 +264,36 @@ mod tests {
         ];
         for (v, expected) in cases {
             let err = migrate(&mut object(v), 1).unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{err} / {expected}");
+        }
+    }
+
+    #[test]
+    fn v2_is_v3_as_it_is_unless_it_holds_anchors_proposers_or_calibration() {
+        let v2 = json!({
+            "title": "t", "blind": true,
+            "matrix": {"likelihood": [{"label": "Rare"}], "impact": [{"label": "Minor"}]},
+            "changes": [{"id": "c1", "mitigations": [{"id": "m1", "text": "Canary", "lowers": "impact"}]}]
+        });
+        let mut o = object(v2.clone());
+        migrate(&mut o, 2).unwrap();
+        assert_eq!(Value::Object(o), v2);
+        let cases = [
+            (
+                json!({"matrix": {"likelihood": [{}], "impact": [{}, {"anchor": "15 min"}]}}),
+                "matrix.impact[1].anchor: is not part of format 2",
+            ),
+            (
+                json!({"changes": [{}, {"calibration": true}]}),
+                "changes[1].calibration: is not part of format 2",
+            ),
+            (
+                json!({"changes": [{"mitigations": [{}, {"proposed_by": "ops"}]}]}),
+                "changes[0].mitigations[1].proposed_by: is not part of format 2",
+            ),
+        ];
+        for (v, expected) in cases {
+            let err = migrate(&mut object(v), 2).unwrap_err().to_string();
             assert!(err.starts_with(expected), "{err} / {expected}");
         }
     }

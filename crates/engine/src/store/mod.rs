@@ -35,7 +35,7 @@ pub use read::{read_bounded, ReadError};
 pub use save::{backup_path_for, save, save_path, Expect, Saved};
 
 pub const FORMAT: &str = "parallax-workshop";
-pub const SCHEMA_VERSION: u64 = 2;
+pub const SCHEMA_VERSION: u64 = 3;
 /// The oldest `schema_version` that `migrate` can bring up to date.
 pub const OLDEST_SCHEMA_VERSION: u64 = 0;
 /// Larger files are refused before they are read.
@@ -158,7 +158,7 @@ mod tests {
         assert!(loaded.migrated_from.is_none());
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
-            text.starts_with("{\n  \"format\": \"parallax-workshop\",\n  \"schema_version\": 2,")
+            text.starts_with("{\n  \"format\": \"parallax-workshop\",\n  \"schema_version\": 3,")
         );
     }
 

@@ -95,10 +95,16 @@ function checkCell(w: Workshop, path: string, cell: Cell) {
   checkLevel(`${path}.impact`, w.matrix, "impact", cell.impact);
 }
 
+function checkAnchor(path: string, anchor: string) {
+  checkShort(path, anchor, false);
+  if (/[\n\r]/.test(anchor)) throw invalid(path, "must be one line: it is shown beside the label");
+}
+
 function checkLevelText(path: string, level: Level) {
   checkShort(`${path}.label`, level.label, true);
   checkLong(`${path}.definition`, level.definition);
   checkLong(`${path}.example`, level.example);
+  checkAnchor(`${path}.anchor`, level.anchor ?? "");
 }
 
 function checkMatrix(matrix: Matrix) {
@@ -151,9 +157,26 @@ function checkDetails(path: string, d: ChangeDetails) {
   d.tags.forEach((tag, i) => checkShort(`${path}.tags[${i}]`, tag, true));
 }
 
-function checkMitigation(path: string, m: Mitigation) {
+function checkMitigation(w: Workshop, path: string, m: Mitigation) {
   checkShort(`${path}.text`, m.text, true);
   checkShort(`${path}.owner`, m.owner, false);
+  const by = m.proposed_by;
+  if (by != null && !w.perspectives.some((p) => p.id === by)) {
+    throw invalid(`${path}.proposed_by`, `${q(by)} is not a perspective of this workshop`);
+  }
+}
+
+/** A mitigation as the engine writes it: no `proposed_by` when nobody is recorded. */
+function mitigation(
+  id: string,
+  text: string,
+  owner: string,
+  lowers: Axis,
+  proposedBy: string | null | undefined,
+): Mitigation {
+  const m: Mitigation = { id, text, owner, lowers };
+  if (proposedBy != null) m.proposed_by = proposedBy;
+  return m;
 }
 
 const cellLabel = (c: Cell) => `L${c.likelihood} × I${c.impact}`;
@@ -272,7 +295,7 @@ function checkWholeChange(w: Workshop, c: Change) {
   }
   if (c.consensus) checkCell(w, `${path}.consensus`, c.consensus);
   if (c.residual) checkCell(w, `${path}.residual`, c.residual);
-  c.mitigations.forEach((m, i) => checkMitigation(`${path}.mitigations[${i}]`, m));
+  c.mitigations.forEach((m, i) => checkMitigation(w, `${path}.mitigations[${i}]`, m));
 }
 
 function highest(ids: string[], prefix: string): number {
@@ -337,6 +360,14 @@ export function applyEdit(w: Workshop, edit: Edit, now: number): string {
       checkWholeChange(w, edit.change);
       w.changes.splice(edit.index, 0, edit.change);
       return `Add '${edit.change.title}'`;
+    }
+    case "set_calibration": {
+      const c = w.changes[changeIndex(w, edit.change)]!;
+      if (edit.calibration) c.calibration = true;
+      else delete c.calibration;
+      return edit.calibration
+        ? `Use '${c.title}' for calibration`
+        : `Count '${c.title}' as a real change`;
     }
     case "remove_change": {
       const [removed] = w.changes.splice(changeIndex(w, edit.change), 1);
@@ -447,8 +478,21 @@ export function applyEdit(w: Workshop, edit: Edit, now: number): string {
       checkLevel(`${path}.level`, w.matrix, edit.axis, edit.level);
       const i = edit.level - 1;
       checkLevelText(`${path}[${i}]`, edit.details);
-      w.matrix[edit.axis][i] = edit.details;
+      const details = { ...edit.details };
+      // The engine does not write an empty anchor.
+      if (details.anchor === "") delete details.anchor;
+      w.matrix[edit.axis][i] = details;
       return `Edit ${edit.axis} level ${edit.level} '${edit.details.label}'`;
+    }
+    case "set_level_anchor": {
+      const path = `matrix.${edit.axis}`;
+      checkLevel(`${path}.level`, w.matrix, edit.axis, edit.level);
+      const i = edit.level - 1;
+      checkAnchor(`${path}[${i}].anchor`, edit.anchor);
+      const level = w.matrix[edit.axis][i]!;
+      if (edit.anchor === "") delete level.anchor;
+      else level.anchor = edit.anchor;
+      return `Anchor ${edit.axis} level ${edit.level} '${level.label}'`;
     }
     case "add_level": {
       const n = w.matrix[edit.axis].length;
@@ -511,7 +555,29 @@ export function applyEdit(w: Workshop, edit: Edit, now: number): string {
         checkShort(`${path}.rationale`, placement!.rationale, false);
         return [i, placement!] as const;
       });
+      const proposed = Object.entries(edit.proposed ?? {}).sort(([a], [b]) =>
+        a < b ? -1 : a > b ? 1 : 0,
+      );
+      const proposerOf: Mitigation[] = [];
+      for (const [change, ids] of proposed) {
+        const i = w.changes.findIndex((c) => c.id === change);
+        if (i < 0) throw refuse(`there is no change with id ${q(change)}`);
+        for (const id of ids ?? []) {
+          const c = w.changes[i]!;
+          const m = c.mitigations.findIndex((x) => x.id === id);
+          if (m < 0) throw refuse(`change ${q(change)} has no mitigation with id ${q(id)}`);
+          const other = c.mitigations[m]!.proposed_by;
+          if (other != null) {
+            throw invalid(
+              `changes[${i}].mitigations[${m}].proposed_by`,
+              `already names ${q(other)} as its proposer`,
+            );
+          }
+          proposerOf.push(c.mitigations[m]!);
+        }
+      }
       for (const [i, placement] of targets) w.changes[i]!.placements[p.id] = placement;
+      for (const m of proposerOf) m.proposed_by = p.id;
       w.perspectives.splice(edit.index, 0, p);
       return `Add the perspective '${p.name}'`;
     }
@@ -551,25 +617,31 @@ export function applyEdit(w: Workshop, edit: Edit, now: number): string {
           `removing ${q(name)} would delete its ${count} placement${s(count)}; confirm to remove it anyway`,
         );
       }
-      for (const c of w.changes) delete c.placements[edit.perspective];
+      for (const c of w.changes) {
+        delete c.placements[edit.perspective];
+        for (const m of c.mitigations) {
+          if (m.proposed_by === edit.perspective) delete m.proposed_by;
+        }
+      }
       w.perspectives.splice(index, 1);
       return `Remove the perspective '${name}'`;
     }
     case "add_mitigation": {
       const index = changeIndex(w, edit.change);
       const c = w.changes[index]!;
-      const m: Mitigation = {
-        id: `m${
+      const m = mitigation(
+        `m${
           highest(
             c.mitigations.map((m) => m.id),
             "m",
           ) + 1
         }`,
-        text: edit.text,
-        owner: edit.owner ?? "",
-        lowers: edit.lowers,
-      };
-      checkMitigation(`changes[${index}].mitigations[${c.mitigations.length}]`, m);
+        edit.text,
+        edit.owner ?? "",
+        edit.lowers,
+        edit.proposed_by,
+      );
+      checkMitigation(w, `changes[${index}].mitigations[${c.mitigations.length}]`, m);
       c.mitigations.push(m);
       return `Mitigate '${c.title}': ${m.text} (${lowersLabel(m.lowers)})`;
     }
@@ -583,7 +655,7 @@ export function applyEdit(w: Workshop, edit: Edit, now: number): string {
       if (c.mitigations.some((x) => x.id === m.id)) {
         throw invalid(`${path}.id`, `${q(m.id)} is used by another mitigation`);
       }
-      checkMitigation(path, m);
+      checkMitigation(w, path, m);
       c.mitigations.splice(edit.index, 0, m);
       return `Mitigate '${c.title}': ${m.text} (${lowersLabel(m.lowers)})`;
     }
@@ -594,13 +666,14 @@ export function applyEdit(w: Workshop, edit: Edit, now: number): string {
       if (mi < 0) {
         throw refuse(`change ${q(edit.change)} has no mitigation with id ${q(edit.mitigation)}`);
       }
-      const updated: Mitigation = {
-        id: edit.mitigation,
-        text: edit.text,
-        owner: edit.owner ?? "",
-        lowers: edit.lowers,
-      };
-      checkMitigation(`changes[${ci}].mitigations[${mi}]`, updated);
+      const updated = mitigation(
+        edit.mitigation,
+        edit.text,
+        edit.owner ?? "",
+        edit.lowers,
+        edit.proposed_by,
+      );
+      checkMitigation(w, `changes[${ci}].mitigations[${mi}]`, updated);
       c.mitigations[mi] = updated;
       return `Edit a mitigation of '${c.title}'`;
     }
@@ -638,6 +711,7 @@ export function onlyChange(edit: Edit): string | null {
     case "insert_mitigation":
     case "update_mitigation":
     case "remove_mitigation":
+    case "set_calibration":
     case "answer":
     case "restore_answer":
       return edit.change;

@@ -22,6 +22,7 @@ import type {
   ChangeType,
   ImportPreview,
   ImportSettings,
+  MixRow,
   PreviewColumn,
   Progress,
   QueueEntry,
@@ -552,14 +553,47 @@ export class FakeBackend implements Backend {
         both: changes.filter((c) => c.dominant === "both").length,
         agree: changes.filter((c) => c.dominant === "agree").length,
       },
-      disagreement_summary: "The shape of the disagreement is computed by the engine in the app.",
+      // The sentence is the engine's (analysis/shape.rs); the fake leaves it out.
+      disagreement_summary: "",
       reliability: {
         stability: compared >= 10 ? "readable" : "too_few_changes",
         compared,
         threshold: 10,
-        note: "Computed by the engine in the app.",
+        note: `Only ${compared} changes are placed by both ${a.name} and ${b.name}; with fewer than 10 the agreement figures are too unstable to read much into.`,
       },
+      // Calibration gaps, the residual check and the band checks are the engine's, in the app.
+      calibration: [],
+      mitigation_mix: this.mitigationMix(w),
+      residual_flags: [],
+      band_check: { warnings: [], switches: [] },
     };
+  }
+
+  /** The engine's `mitigation_mix`: per perspective, then the mitigations nobody proposed. */
+  private mitigationMix(w: Workshop): MixRow[] {
+    const all = w.changes.filter((c) => !c.calibration).flatMap((c) => c.mitigations);
+    const count = (by: string | null, lowers: "likelihood" | "impact") =>
+      all.filter(
+        (m) =>
+          m.lowers === lowers &&
+          (by === null
+            ? !w.perspectives.some((p) => p.id === m.proposed_by)
+            : m.proposed_by === by),
+      ).length;
+    return [
+      ...w.perspectives.map((p) => ({
+        perspective: p.id,
+        name: p.name,
+        likelihood: count(p.id, "likelihood"),
+        impact: count(p.id, "impact"),
+      })),
+      {
+        perspective: null,
+        name: "not recorded",
+        likelihood: count(null, "likelihood"),
+        impact: count(null, "impact"),
+      },
+    ];
   }
 
   /** Remembers what was asked for and reports progress; the engine renders exports in the app. */

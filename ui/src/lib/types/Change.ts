@@ -29,4 +29,10 @@ residual?: Cell | null,
  * Each participant's answer, keyed by participant id (the room); empty on a workshop placed
  * on one laptop, and then not written.
  */
-answers?: { [key in ParticipantId]: Answer }, };
+answers?: { [key in ParticipantId]: Answer }, 
+/**
+ * A reference change the room places first to agree what the levels mean (format 3). It
+ * stays in the file, marked, and the workshop's statistics leave it out; the analysis shows
+ * its gaps on their own. Not written when false.
+ */
+calibration?: boolean, };

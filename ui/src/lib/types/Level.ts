@@ -3,4 +3,10 @@
 /**
  * One step of an axis, e.g. impact 4 "Major": "checkout down for more than 15 minutes".
  */
-export type Level = { label: string, definition: string, example: string, };
+export type Level = { label: string, definition: string, example: string, 
+/**
+ * A numeric range shown in brackets beside the label (format 3), e.g. "about 1 in 10 such
+ * changes" or "checkout down 15–60 min": verbal labels alone are read in very different
+ * ways, a number beside them much less so. Empty: no anchor, and not written.
+ */
+anchor?: string, };
