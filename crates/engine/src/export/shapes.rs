@@ -890,6 +890,25 @@ mod tests {
     }
 
     #[test]
+    fn right_to_left_paragraphs_say_so() {
+        let mut w = crate::export::chart::tests::placed(2, 2);
+        w.changes[0].title = "שדרוג שרת מסד הנתונים".into();
+        let scene = Chart::Matrix {
+            perspective: PerspectiveId::new("dev"),
+        }
+        .scene_for_slide(&w)
+        .unwrap();
+        let (xml, _) = scene_xml(&scene, &full(), 10).unwrap();
+        let rtl: Vec<&str> = xml
+            .split("<a:p>")
+            .filter(|p| p.contains("rtl=\"1\""))
+            .collect();
+        assert_eq!(rtl.len(), 1, "{rtl:?}");
+        assert!(rtl[0].contains("שדרוג"));
+        assert!(xml.contains("Change number 2") && xml.matches("rtl=").count() == 1);
+    }
+
+    #[test]
     fn hostile_text_is_escaped_and_ids_are_unique() {
         let mut w = crate::export::chart::tests::placed(6, 2);
         w.changes[0].title = "<script>&\"x\"\u{1}\u{202E}".into();
