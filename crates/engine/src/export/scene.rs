@@ -4,6 +4,9 @@
 //! only draws. It must never draw a non-finite coordinate: plotters silently drops such shapes,
 //! which would hide a layout bug, so the painter refuses the whole scene instead.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -297,11 +300,28 @@ impl Scene {
 /// The width of one line of text in logical pixels, as the bitmap painter will draw it: the
 /// advance of its shaped run (see `shaping`), so ligatures, joining forms and kerning count.
 pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
-    match shaping::shape_line(text, size, bold) {
+    thread_local! {
+        /// Widths already measured: layouts measure the same words and labels many times over
+        /// (wrapping, fitting, sizing text boxes), and shaping costs far more than a look-up.
+        static WIDTHS: RefCell<HashMap<(String, u64, bool), f64>> = RefCell::new(HashMap::new());
+    }
+    let key = (text.to_owned(), size.to_bits(), bold);
+    if let Some(w) = WIDTHS.with_borrow(|m| m.get(&key).copied()) {
+        return w;
+    }
+    let w = match shaping::shape_line(text, size, bold) {
         Some(line) => f64::from(line.width),
         // Without a font nothing is drawn: a rough width still keeps layouts apart.
         None => text.chars().count() as f64 * size * 0.6,
-    }
+    };
+    WIDTHS.with_borrow_mut(|m| {
+        // Bounded: a long-running app measures new text with every export.
+        if m.len() >= 20_000 {
+            m.clear();
+        }
+        m.insert(key, w);
+    });
+    w
 }
 
 /// `text` as one line, shortened with an ellipsis to fit `max_width`.

@@ -7,10 +7,11 @@
 //! and wrapping) is the width of this same run, so what fits when laid out fits when drawn.
 //! It never reorders or shapes by hand, and never reads a font other than the embedded one.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont};
-use rustybuzz::{Direction, UnicodeBuffer};
+use rustybuzz::{Direction, Script, ShapePlan, UnicodeBuffer};
 use unicode_bidi::BidiInfo;
 
 use super::fonts;
@@ -54,6 +55,15 @@ fn faces() -> Option<&'static Faces> {
             })
         })
         .as_ref()
+}
+
+/// A shape plan for one face (bold or not), direction and script.
+type Plan = ((bool, Direction, Script), ShapePlan);
+
+thread_local! {
+    /// Shape plans by face, direction and script: building one is most of the cost of shaping a
+    /// short label, and a chart asks for the same few thousands of times.
+    static PLANS: RefCell<Vec<Plan>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The embedded face `glyphs.rs` outlines glyphs from; `None` only if the embedded bytes are not
@@ -114,8 +124,14 @@ pub fn shape_line(text: &str, size: f64, bold: bool) -> Option<ShapedLine> {
     if text.is_empty() {
         return Some(line);
     }
-    let bidi = BidiInfo::new(text, None);
     let mut buffer = UnicodeBuffer::new();
+    // Below U+0590 no character is right to left (nor a bidi control): one left-to-right run,
+    // without the cost of the bidi algorithm.
+    if text.chars().all(|c| c < '\u{0590}') {
+        shape_run(face, k, bold, text, 0..text.len(), false, &mut line, buffer);
+        return Some(line);
+    }
+    let bidi = BidiInfo::new(text, None);
     for (i, para) in bidi.paragraphs.iter().enumerate() {
         if i == 0 {
             line.rtl = para.level.is_rtl();
@@ -123,32 +139,59 @@ pub fn shape_line(text: &str, size: f64, bold: bool) -> Option<ShapedLine> {
         let (levels, runs) = bidi.visual_runs(para, para.range.clone());
         for run in runs {
             let rtl = levels[run.start].is_rtl();
-            buffer.push_str(&text[run.clone()]);
-            // Context across run edges lets a joining letter see its neighbour outside the run.
-            buffer.set_pre_context(&text[..run.start]);
-            buffer.set_post_context(&text[run.end..]);
-            buffer.set_direction(if rtl {
-                Direction::RightToLeft
-            } else {
-                Direction::LeftToRight
-            });
-            buffer.guess_segment_properties();
-            // HarfBuzz returns the glyphs of a right-to-left run already in visual order.
-            let shaped = rustybuzz::shape(face, &[], buffer);
-            for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
-                line.glyphs.push(PlacedGlyph {
-                    id: GlyphId(info.glyph_id as u16),
-                    x: line.width,
-                    dx: pos.x_offset as f32 * k,
-                    dy: -(pos.y_offset as f32) * k,
-                    cluster: run.start + info.cluster as usize,
-                });
-                line.width += pos.x_advance as f32 * k;
-            }
-            buffer = shaped.clear();
+            buffer = shape_run(face, k, bold, text, run, rtl, &mut line, buffer);
         }
     }
     Some(line)
+}
+
+/// Shapes `text[run]` in one direction and appends its glyphs to `line`; hands the buffer back
+/// for the next run.
+#[allow(clippy::too_many_arguments)]
+fn shape_run(
+    face: &rustybuzz::Face<'static>,
+    k: f32,
+    bold: bool,
+    text: &str,
+    run: std::ops::Range<usize>,
+    rtl: bool,
+    line: &mut ShapedLine,
+    mut buffer: UnicodeBuffer,
+) -> UnicodeBuffer {
+    buffer.push_str(&text[run.clone()]);
+    // Context across run edges lets a joining letter see its neighbour outside the run.
+    buffer.set_pre_context(&text[..run.start]);
+    buffer.set_post_context(&text[run.end..]);
+    buffer.set_direction(if rtl {
+        Direction::RightToLeft
+    } else {
+        Direction::LeftToRight
+    });
+    buffer.guess_segment_properties();
+    let key = (bold, buffer.direction(), buffer.script());
+    // HarfBuzz returns the glyphs of a right-to-left run already in visual order.
+    let shaped = PLANS.with_borrow_mut(|plans| {
+        let i = match plans.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                let plan = ShapePlan::new(face, key.1, Some(key.2), None, &[]);
+                plans.push((key, plan));
+                plans.len() - 1
+            }
+        };
+        rustybuzz::shape_with_plan(face, &plans[i].1, buffer)
+    });
+    for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
+        line.glyphs.push(PlacedGlyph {
+            id: GlyphId(info.glyph_id as u16),
+            x: line.width,
+            dx: pos.x_offset as f32 * k,
+            dy: -(pos.y_offset as f32) * k,
+            cluster: run.start + info.cluster as usize,
+        });
+        line.width += pos.x_advance as f32 * k;
+    }
+    shaped.clear()
 }
 
 #[cfg(test)]
