@@ -1,19 +1,15 @@
 //! The font every chart is drawn with: DejaVu Sans (regular and bold), embedded in the binary so an
-//! export looks the same on every machine and never looks up a system font or the network.
-//! plotters (with its `ab_glyph` feature) only knows fonts registered here: register each family
-//! and style the charts use, once, before drawing. This module must never load a font from disk.
+//! export looks the same on every machine and never looks up a system font or the network. Its
+//! scripts: Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew and Arabic among others (see
+//! docs/export.md); characters it lacks are drawn as its empty box. `shaping` shapes with it,
+//! `glyphs` draws its outlines. This module must never load a font from disk.
 
-use std::sync::OnceLock;
-
-use plotters::style::FontStyle;
-
-/// The family name every chart asks plotters for.
-pub const FAMILY: &str = "sans-serif";
+/// The family SVG charts ask the viewer for: the embedded font by name where the viewer has it
+/// (widths then match the layout), else the viewer's sans-serif.
+pub const SVG_FAMILY: &str = "DejaVu Sans, sans-serif";
 
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
-
-static REGISTERED: OnceLock<bool> = OnceLock::new();
 
 /// The embedded font file of the regular or the bold face.
 pub fn bytes(bold: bool) -> &'static [u8] {
@@ -24,19 +20,13 @@ pub fn bytes(bold: bool) -> &'static [u8] {
     }
 }
 
-/// Registers the embedded fonts with plotters (once per process). Returns false only if the
-/// embedded bytes were not a font, which a test rules out.
-pub fn ensure_registered() -> bool {
-    *REGISTERED.get_or_init(|| {
-        plotters::style::register_font(FAMILY, FontStyle::Normal, REGULAR).is_ok()
-            && plotters::style::register_font(FAMILY, FontStyle::Bold, BOLD).is_ok()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_embedded_fonts_register() {
-        assert!(super::ensure_registered());
+    fn the_embedded_fonts_load() {
+        for bold in [false, true] {
+            assert!(super::super::shaping::outline_face(bold).is_some());
+            assert!(super::super::shaping::shape_line("Ag", 20.0, bold).is_some());
+        }
     }
 }

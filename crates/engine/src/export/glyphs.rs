@@ -1,16 +1,17 @@
 //! Text on PNG charts, drawn straight into the RGB buffer from a cache of rasterised glyphs.
 //! plotters rasterises every glyph of every label anew and blends it pixel by pixel through its
 //! backend; a chart repeats the same few dozen glyphs hundreds of times, so caching them is most
-//! of the cost of a crowded chart. Glyph advances and kerning are the ones plotters measures with
-//! (`scene::text_width`), so layouts that fit there fit here. SVG text still goes through
-//! plotters (the viewer draws it). It must never write outside the buffer.
+//! of the cost of a crowded chart. The glyphs, their visual order and their advances come from
+//! `shaping` (bidi and HarfBuzz shaping), the same run `scene::text_width` measures, so layouts
+//! that fit there fit here. SVG text is written by `scene` for the viewer to shape. It must never
+//! write outside the buffer, and never reorder or substitute glyphs itself.
 
 use std::collections::HashMap;
 
-use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont};
+use ab_glyph::{Font, FontRef, GlyphId, PxScale};
 
 use super::error::ExportError;
-use super::fonts;
+use super::shaping;
 use super::style::{Align, Rgb};
 
 struct Glyph {
@@ -34,8 +35,9 @@ pub struct GlyphPainter<'b> {
 impl<'b> GlyphPainter<'b> {
     pub fn new(rgb: &'b mut [u8], width: u32, height: u32) -> Result<Self, ExportError> {
         let face = |bold| {
-            FontRef::try_from_slice(fonts::bytes(bold))
-                .map_err(|e| ExportError::Render(format!("embedded font: {e}")))
+            shaping::outline_face(bold)
+                .cloned()
+                .ok_or_else(|| ExportError::Render("the embedded font could not be read".into()))
         };
         let (width, height) = (width as usize, height as usize);
         if rgb.len() < width * height * 3 {
@@ -63,29 +65,19 @@ impl<'b> GlyphPainter<'b> {
         align: Align,
     ) {
         let font = self.faces[usize::from(bold)].clone();
-        let scaled = font.as_scaled(PxScale::from(size as f32));
-        // Advances as plotters measures them (see scene::text_width).
-        let mut pens = Vec::with_capacity(text.len());
-        let mut pen = 0f32;
-        let mut prev: Option<GlyphId> = None;
-        for c in text.chars() {
-            let id = scaled.glyph_id(c);
-            if let Some(p) = prev {
-                pen += scaled.kern(p, id);
-            }
-            pens.push((id, pen));
-            pen += scaled.h_advance(id);
-            prev = Some(id);
-        }
+        let Some(line) = shaping::shape_line(text, size, bold) else {
+            return;
+        };
         let start = match align {
             Align::Start => x,
-            Align::Middle => x - f64::from(pen) / 2.0,
-            Align::End => x - f64::from(pen),
+            Align::Middle => x - f64::from(line.width) / 2.0,
+            Align::End => x - f64::from(line.width),
         };
         // The line box (ascent to descent) centred on y.
-        let baseline = y + f64::from(scaled.ascent() + scaled.descent()) / 2.0;
+        let baseline = y + shaping::metrics(size, bold).baseline_from_middle;
         let key_size = (size * 64.0).round() as u32;
-        for (id, offset) in pens {
+        for placed in line.glyphs {
+            let id = placed.id;
             let key = (bold, key_size, id);
             if let std::collections::hash_map::Entry::Vacant(slot) = self.cache.entry(key) {
                 let glyph = id.with_scale(PxScale::from(size as f32));
@@ -109,8 +101,8 @@ impl<'b> GlyphPainter<'b> {
                 });
                 slot.insert(raster);
             }
-            let ox = (start + f64::from(offset)).round() as i32;
-            let oy = baseline.round() as i32;
+            let ox = (start + f64::from(placed.x + placed.dx)).round() as i32;
+            let oy = (baseline + f64::from(placed.dy)).round() as i32;
             if let Some(Some(g)) = self.cache.get(&key) {
                 blit(self.rgb, self.width, self.height, g, ox, oy, color);
             }
@@ -140,6 +132,34 @@ fn blit(rgb: &mut [u8], width: usize, height: usize, g: &Glyph, ox: i32, oy: i32
                 let s = u32::from(src[k]);
                 rgb[i + k] = ((s * a + d * (255 - a) + 127) / 255) as u8;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Which pixels `text` inks when drawn from x = 10 on a white 200×40 buffer.
+    fn ink(text: &str) -> Vec<bool> {
+        let (w, h) = (200u32, 40u32);
+        let mut rgb = vec![255u8; (w * h * 3) as usize];
+        let mut p = GlyphPainter::new(&mut rgb, w, h).unwrap();
+        p.draw(text, 10.0, 20.0, 24.0, false, Rgb::BLACK, Align::Start);
+        rgb.chunks(3).map(|px| px[0] < 128).collect()
+    }
+
+    #[test]
+    fn a_hebrew_word_is_drawn_from_its_last_letter_on_the_left() {
+        // Read right to left, "אבג" has ג on the left: drawn alone from the same point, ג inks
+        // only pixels that the whole word inks. Drawn in logical order (mirrored), א would be on
+        // the left instead.
+        let word = ink("אבג");
+        for (letter, on_the_left) in [("ג", true), ("א", false)] {
+            let alone = ink(letter);
+            let inside = alone.iter().zip(&word).all(|(a, w)| !a || *w);
+            assert_eq!(inside, on_the_left, "{letter}");
+            assert!(alone.iter().any(|a| *a), "{letter} is drawn");
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod record;
 pub mod record_slides;
 pub mod scene;
 pub mod shapes;
+pub mod shaping;
 pub mod style;
 pub mod template;
 pub mod text;

@@ -4,13 +4,16 @@
 //! only draws. It must never draw a non-finite coordinate: plotters silently drops such shapes,
 //! which would hide a layout bug, so the painter refuses the whole scene instead.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::error::ExportError;
 use super::fonts;
 use super::glyphs::GlyphPainter;
+use super::shaping;
 pub use super::style::{Align, Rgb};
 
 /// The logical canvas every scene is laid out on.
@@ -294,26 +297,31 @@ impl Scene {
     }
 }
 
-fn font(size: f64, bold: bool) -> FontDesc<'static> {
-    let style = if bold {
-        FontStyle::Bold
-    } else {
-        FontStyle::Normal
-    };
-    FontDesc::new(FontFamily::Name(fonts::FAMILY), size, style)
-}
-
-/// The width of one line of text in logical pixels, as the bitmap painter will draw it.
+/// The width of one line of text in logical pixels, as the bitmap painter will draw it: the
+/// advance of its shaped run (see `shaping`), so ligatures, joining forms and kerning count.
 pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
-    if !fonts::ensure_registered() {
+    thread_local! {
+        /// Widths already measured: layouts measure the same words and labels many times over
+        /// (wrapping, fitting, sizing text boxes), and shaping costs far more than a look-up.
+        static WIDTHS: RefCell<HashMap<(String, u64, bool), f64>> = RefCell::new(HashMap::new());
+    }
+    let key = (text.to_owned(), size.to_bits(), bold);
+    if let Some(w) = WIDTHS.with_borrow(|m| m.get(&key).copied()) {
+        return w;
+    }
+    let w = match shaping::shape_line(text, size, bold) {
+        Some(line) => f64::from(line.width),
         // Without a font nothing is drawn: a rough width still keeps layouts apart.
-        return text.chars().count() as f64 * size * 0.6;
-    }
-    // Measured at 4× and scaled back so rounding to whole pixels does not add up.
-    match font(size * 4.0, bold).box_size(text) {
-        Ok((w, _)) => f64::from(w) / 4.0,
-        Err(_) => text.chars().count() as f64 * size * 0.6,
-    }
+        None => text.chars().count() as f64 * size * 0.6,
+    };
+    WIDTHS.with_borrow_mut(|m| {
+        // Bounded: a long-running app measures new text with every export.
+        if m.len() >= 20_000 {
+            m.clear();
+        }
+        m.insert(key, w);
+    });
+    w
 }
 
 /// `text` as one line, shortened with an ellipsis to fit `max_width`.
@@ -322,26 +330,13 @@ pub fn fit(text: &str, size: f64, bold: bool, max_width: f64) -> String {
     super::text::ellipsize(&line, max_width, |s| text_width(s, size, bold))
 }
 
-/// Draws `scene` on `area`, scaling the logical canvas to the area's size.
+/// Draws the shapes of `scene` on `area`, scaling the logical canvas to the area's size. Texts
+/// are left out: [`paint_text`] draws them into PNG pixels, [`svg_text`] writes them for SVG.
 pub fn paint<DB: DrawingBackend>(
     scene: &Scene,
     area: &DrawingArea<DB, Shift>,
 ) -> Result<(), ExportError> {
-    paint_with(scene, area, true)
-}
-
-/// Like [`paint`]; with `with_text` false the texts are left out, for [`paint_text`] to draw.
-pub fn paint_with<DB: DrawingBackend>(
-    scene: &Scene,
-    area: &DrawingArea<DB, Shift>,
-    with_text: bool,
-) -> Result<(), ExportError> {
     scene.check_finite()?;
-    if !fonts::ensure_registered() {
-        return Err(ExportError::Layout(
-            "the embedded font could not be loaded".into(),
-        ));
-    }
     let (w, _) = area.dim_in_pixel();
     let k = f64::from(w) / WIDTH;
     let p = |v: f64| (v * k).round() as i32;
@@ -444,30 +439,7 @@ pub fn paint_with<DB: DrawingBackend>(
                 ))
                 .map_err(err)?;
             }
-            Shape::Text {
-                x,
-                y,
-                text,
-                size,
-                bold,
-                color,
-                align,
-            } => {
-                if !with_text {
-                    continue;
-                }
-                let h = match align {
-                    Align::Start => HPos::Left,
-                    Align::Middle => HPos::Center,
-                    Align::End => HPos::Right,
-                };
-                let rgb = color.plotters();
-                let style = TextStyle::from(font(size * k, *bold))
-                    .color(&rgb)
-                    .pos(Pos::new(h, VPos::Center));
-                area.draw(&Text::new(text.clone(), (p(*x), p(*y)), style))
-                    .map_err(err)?;
-            }
+            Shape::Text { .. } => {}
         }
     }
     area.present().map_err(err)?;
@@ -475,7 +447,10 @@ pub fn paint_with<DB: DrawingBackend>(
 }
 
 /// `text` word-wrapped into at most `max_lines` lines that each fit `max_width`; the last line
-/// ends in "…" when text is left over. A word too long for a line is cut with "…".
+/// ends in "…" when text is left over. A word too long for a line is cut with "…". Every line
+/// keeps the base direction of the whole text: a line of a right-to-left title that happens to
+/// start with a Latin word starts with an invisible right-to-left mark (and the converse), as the
+/// bidi algorithm lays out the lines of one paragraph.
 pub fn fit_lines(
     text: &str,
     size: f64,
@@ -490,7 +465,7 @@ pub fn fit_lines(
     while i < words.len() && lines.len() < max_lines {
         if lines.len() + 1 == max_lines {
             lines.push(fit(&words[i..].join(" "), size, bold, max_width));
-            return lines;
+            break;
         }
         let mut current = String::new();
         while i < words.len() {
@@ -513,11 +488,17 @@ pub fn fit_lines(
         }
         lines.push(current);
     }
+    let rtl = shaping::is_rtl(&line);
+    for l in lines.iter_mut().skip(1) {
+        if shaping::is_rtl(l) != rtl && !l.is_empty() {
+            l.insert(0, if rtl { '\u{200F}' } else { '\u{200E}' });
+        }
+    }
     lines
 }
 
-/// Draws the texts of `scene` into an RGB buffer of `width` × `height` pixels (after
-/// [`paint_with`] without text), through the glyph cache.
+/// Draws the texts of `scene` into an RGB buffer of `width` × `height` pixels (after [`paint`]),
+/// through the glyph cache.
 pub fn paint_text(
     scene: &Scene,
     rgb: &mut [u8],
@@ -542,4 +523,144 @@ pub fn paint_text(
         }
     }
     Ok(())
+}
+
+/// The texts of `scene` as SVG `<text>` elements for a `width`-pixel-wide image, to close the
+/// document after [`paint`]'s shapes (text on top, as in the PNG). Each element holds its text in
+/// logical order for the viewer to order and shape; a right-to-left paragraph says so with
+/// `direction="rtl"`, so the viewer's bidi algorithm starts from the same base direction as the
+/// PNG's, and its anchor is the same visual edge as in the PNG (an RTL line's start is its right
+/// edge). Text is XML-escaped here.
+pub fn svg_text(scene: &Scene, width: u32) -> Result<String, ExportError> {
+    use std::fmt::Write;
+    scene.check_finite()?;
+    let k = f64::from(width) / WIDTH;
+    let mut out = String::new();
+    for shape in &scene.shapes {
+        let Shape::Text {
+            x,
+            y,
+            text,
+            size,
+            bold,
+            color,
+            align,
+        } = shape
+        else {
+            continue;
+        };
+        let clean = super::text::xml_clean(text);
+        let rtl = shaping::is_rtl(&clean);
+        let anchor = match (align, rtl) {
+            (Align::Middle, _) => "middle",
+            (Align::Start, false) | (Align::End, true) => "start",
+            (Align::Start, true) | (Align::End, false) => "end",
+        };
+        let metrics = shaping::metrics(size * k, *bold);
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\"{} font-family=\"{}\" font-size=\"{:.2}\"{} fill=\"#{:02X}{:02X}{:02X}\">{}</text>",
+            x * k,
+            y * k + metrics.baseline_from_middle,
+            if rtl { " direction=\"rtl\"" } else { "" },
+            fonts::SVG_FAMILY,
+            metrics.em,
+            if *bold { " font-weight=\"bold\"" } else { "" },
+            color.0,
+            color.1,
+            color.2,
+            quick_xml::escape::escape(clean.as_ref())
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEBREW: &str = "שדרוג שרת מסד הנתונים לגרסה 16 לפני סוף הרבעון";
+
+    #[test]
+    fn a_shortened_right_to_left_title_keeps_its_logical_start() {
+        let full = text_width(HEBREW, 20.0, false);
+        let cut = fit(HEBREW, 20.0, false, full / 2.0);
+        assert!(cut.starts_with("שדרוג שרת"), "{cut}");
+        assert!(cut.ends_with('…') && text_width(&cut, 20.0, false) <= full / 2.0);
+        // Drawn, the ellipsis is the leftmost glyph: the logical end of an RTL line.
+        let line = shaping::shape_line(&cut, 20.0, false).unwrap();
+        assert_eq!(&cut[line.glyphs[0].cluster..], "…");
+        // Measuring is the shaped run's width: ligatures and joining forms count.
+        assert_eq!(
+            text_width("سلام", 20.0, false),
+            f64::from(shaping::shape_line("سلام", 20.0, false).unwrap().width)
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_keep_the_direction_of_the_whole_text() {
+        let title = "החלפת תעודות TLS בשרתי הקצה";
+        let width = text_width("החלפת תעודות", 20.0, false) + 1.0;
+        let lines = fit_lines(title, 20.0, false, width, 3);
+        assert_eq!(lines[0], "החלפת תעודות");
+        // The second line starts with a Latin word; a right-to-left mark keeps it RTL.
+        assert!(lines[1].starts_with("\u{200F}TLS בשרתי"), "{lines:?}");
+        assert!(lines.iter().all(|l| shaping::is_rtl(l)));
+        // The mark is invisible and takes no room.
+        assert_eq!(
+            text_width(&lines[1], 20.0, false),
+            text_width(lines[1].trim_start_matches('\u{200F}'), 20.0, false)
+        );
+        // Left-to-right text is left alone.
+        let lines = fit_lines("Rotate the TLS certificates", 20.0, false, 120.0, 3);
+        assert!(lines.iter().all(|l| l.is_ascii()), "{lines:?}");
+    }
+
+    #[test]
+    fn svg_text_gives_right_to_left_lines_their_direction_and_edge() {
+        let mut s = Scene::default();
+        s.text(100.0, 50.0, HEBREW, 20.0, true, Rgb::INK, Align::Start);
+        s.text(
+            100.0,
+            80.0,
+            "Upgrade <db> & \"more\"",
+            20.0,
+            false,
+            Rgb::INK,
+            Align::Start,
+        );
+        s.text(
+            900.0,
+            80.0,
+            "تحديث الخادم",
+            20.0,
+            false,
+            Rgb::INK,
+            Align::End,
+        );
+        let svg = svg_text(&s, 1920).unwrap();
+        let lines: Vec<&str> = svg.lines().collect();
+        assert_eq!(lines.len(), 3);
+        // The PNG draws a Start-aligned line from x rightwards: an RTL line's end is its left.
+        assert!(
+            lines[0].contains("text-anchor=\"end\" direction=\"rtl\""),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[0].contains(HEBREW),
+            "logical order for the viewer to reorder"
+        );
+        assert!(
+            lines[1].contains("text-anchor=\"start\" font-family"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[1].contains("Upgrade &lt;db&gt; &amp; &quot;more&quot;"));
+        assert!(
+            lines[2].contains("text-anchor=\"start\" direction=\"rtl\""),
+            "{}",
+            lines[2]
+        );
+    }
 }

@@ -164,6 +164,18 @@ fn run(text: &str, size: i64, bold: bool, color: Rgb) -> String {
     )
 }
 
+/// A paragraph's properties: its alignment, and `rtl="1"` when `text` reads right to left (its
+/// first strong character is Hebrew, Arabic…), so the office program orders and shapes it from
+/// the right as the chart does.
+fn ppr(algn: &str, text: &str) -> String {
+    let rtl = if super::shaping::is_rtl(text) {
+        " rtl=\"1\""
+    } else {
+        ""
+    };
+    format!("<a:pPr algn=\"{algn}\"{rtl}/>")
+}
+
 fn algn(a: Align) -> &'static str {
     match a {
         Align::Start => "l",
@@ -398,7 +410,8 @@ impl Writer<'_> {
                             m.len((y1 - y - size * 0.6).max(0.0)),
                         );
                         paragraphs.push(format!(
-                            "<a:p><a:pPr algn=\"r\"/>{}</a:p>",
+                            "<a:p>{}{}</a:p>",
+                            ppr("r", text),
                             run(text, m.font(*size), *bold, *color)
                         ));
                     }
@@ -458,7 +471,8 @@ impl Writer<'_> {
                             .iter()
                             .map(|(t, size, bold, color, _)| {
                                 format!(
-                                    "<a:p><a:pPr algn=\"ctr\"/>{}</a:p>",
+                                    "<a:p>{}{}</a:p>",
+                                    ppr("ctr", t),
                                     run(t, m.font(*size), *bold, *color)
                                 )
                             })
@@ -496,7 +510,8 @@ impl Writer<'_> {
                             Vec::new()
                         } else {
                             vec![format!(
-                                "<a:p><a:pPr algn=\"l\"/>{}</a:p>",
+                                "<a:p>{}{}</a:p>",
+                                ppr("l", texts.first().map_or("", |t| t.0.as_str())),
                                 runs.join("<a:br/>")
                             )]
                         };
@@ -718,8 +733,8 @@ impl Writer<'_> {
                         insets: (0, 0, 0, 0),
                     },
                     &[format!(
-                        "<a:p><a:pPr algn=\"{}\"/>{}</a:p>",
-                        algn(*align),
+                        "<a:p>{}{}</a:p>",
+                        ppr(algn(*align), text),
                         run(text, m.font(*size), *bold, *color)
                     )],
                 );
@@ -872,6 +887,25 @@ mod tests {
             }
         }
         ids
+    }
+
+    #[test]
+    fn right_to_left_paragraphs_say_so() {
+        let mut w = crate::export::chart::tests::placed(2, 2);
+        w.changes[0].title = "שדרוג שרת מסד הנתונים".into();
+        let scene = Chart::Matrix {
+            perspective: PerspectiveId::new("dev"),
+        }
+        .scene_for_slide(&w)
+        .unwrap();
+        let (xml, _) = scene_xml(&scene, &full(), 10).unwrap();
+        let rtl: Vec<&str> = xml
+            .split("<a:p>")
+            .filter(|p| p.contains("rtl=\"1\""))
+            .collect();
+        assert_eq!(rtl.len(), 1, "{rtl:?}");
+        assert!(rtl[0].contains("שדרוג"));
+        assert!(xml.contains("Change number 2") && xml.matches("rtl=").count() == 1);
     }
 
     #[test]

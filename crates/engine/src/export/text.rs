@@ -6,6 +6,8 @@
 
 use std::borrow::Cow;
 
+use unicode_segmentation::UnicodeSegmentation;
+
 /// Whether XML 1.0 allows `c` in a document (`Char` production of the XML spec).
 pub fn xml_allowed(c: char) -> bool {
     matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
@@ -70,17 +72,21 @@ pub fn truncate_chars(text: &str, max_chars: usize) -> String {
 }
 
 /// The longest prefix of `text` (ending in "…" when shortened) whose width, as `measure` says,
-/// fits in `max_width`. Returns an empty string when not even "…" fits.
+/// fits in `max_width`. Returns an empty string when not even "…" fits. The prefix is logical:
+/// a right-to-left title keeps its first words and loses its last (the ellipsis then sits at its
+/// visual left), and it is cut between grapheme clusters, never between a letter and its marks.
 pub fn ellipsize(text: &str, max_width: f64, measure: impl Fn(&str) -> f64) -> String {
     if measure(text) <= max_width {
         return text.to_owned();
     }
-    let chars: Vec<char> = text.chars().collect();
-    // Binary search on the number of characters kept: widths grow with the prefix.
-    let (mut lo, mut hi) = (0usize, chars.len());
+    // Byte offsets where the text may be cut: the ends of its grapheme clusters.
+    let cuts: Vec<usize> = std::iter::once(0)
+        .chain(text.grapheme_indices(true).map(|(i, g)| i + g.len()))
+        .collect();
+    // Binary search on the number of clusters kept: widths grow with the prefix.
+    let (mut lo, mut hi) = (0usize, cuts.len() - 1);
     let candidate = |n: usize| {
-        let mut s: String = chars[..n].iter().collect();
-        s.truncate(s.trim_end().len());
+        let mut s = text[..cuts[n]].trim_end().to_owned();
         s.push('…');
         s
     };

@@ -281,7 +281,7 @@ pub fn render_scene(
             let mut rgb = vec![0u8; (wpx as usize) * (hpx as usize) * 3];
             {
                 let area = BitMapBackend::with_buffer(&mut rgb, (wpx, hpx)).into_drawing_area();
-                scene::paint_with(scene, &area, false)?;
+                scene::paint(scene, &area)?;
             }
             // Text last, from a glyph cache (see glyphs.rs): labels sit on top of shapes.
             scene::paint_text(scene, &mut rgb, wpx, hpx)?;
@@ -293,6 +293,12 @@ pub fn render_scene(
                 let area = SVGBackend::with_string(&mut svg, (wpx, hpx)).into_drawing_area();
                 scene::paint(scene, &area)?;
             }
+            // Texts last, on top of the shapes as in the PNG, before the document closes.
+            let text = scene::svg_text(scene, wpx)?;
+            let end = svg.rfind("</svg>").ok_or_else(|| {
+                ExportError::Render("the SVG backend wrote no closing tag".into())
+            })?;
+            svg.insert_str(end, &text);
             Ok(svg.into_bytes())
         }
     }
