@@ -951,7 +951,10 @@ fn the_decks_template_is_remembered_on_this_machine_and_never_in_the_workshop() 
         .call("choose_export_template", json!({}))
         .unwrap_err();
     assert_eq!(err["code"], "cannot_open", "{err}");
-    assert!(err["message"].as_str().unwrap().contains("broken.pptx"), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("broken.pptx"),
+        "{err}"
+    );
     assert_eq!(chooser.ok("export_template", json!({})), Value::Null);
 
     // A real one (a Parallax deck is a presentation with a title-only layout) is remembered.
@@ -988,7 +991,10 @@ fn the_decks_template_is_remembered_on_this_machine_and_never_in_the_workshop() 
     std::fs::rename(&house, picks.path().join("moved.potx")).unwrap();
     let err = export_deck(&h).unwrap_err();
     assert_eq!(err["code"], "cannot_open", "{err}");
-    assert!(err["message"].as_str().unwrap().contains("house.pptx"), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("house.pptx"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 
     // "No template": back to Parallax's own layout.
