@@ -3,7 +3,8 @@
 template's slide size, masters' layouts and theme fonts; none of the template's example slides
 (titles starting with "EXAMPLE") is left; every slide's title is in a title placeholder; every
 chart slide keeps its chart (shapes or a picture) inside the layout's content area (the body
-placeholder's frame, else the slide below the title) and at the chart's own proportions.
+placeholder's frame, else the slide below the title) and at the chart's own proportions (a picture
+is not stretched, and a matrix's cells have the same shape on a 4:3 slide as on a 16:9 one).
 
 Usage: check_deck_template.py DECK.pptx TEMPLATE [--font NAME]
 Exit 0 when every check passes, 1 with one line per problem otherwise; prints the slide count.
@@ -17,6 +18,15 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
 CONTENT = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.TABLE, PP_PLACEHOLDER.CHART}
 SLACK = 12700  # one point
+
+
+def walk(shapes):
+    """Every shape, inside groups too."""
+    for s in shapes:
+        if s.shape_type == MSO_SHAPE_TYPE.GROUP:
+            yield from walk(s.shapes)
+        else:
+            yield s
 
 
 def theme_fonts(path):
@@ -78,6 +88,14 @@ def main() -> int:
                 f"slide {i} ({layout.name}): the chart {left, top, right, bottom} leaves the content area {area}"
             )
         # The chart keeps its proportions: its grid of cells (or the picture) is not stretched.
+        # Cells are as wide as on Parallax's own 16:9 slide (about 1.5 times their height)
+        # whatever the slide's size, and all alike.
+        cells = [s for s in walk(own) if s.name.startswith("Cell ")]
+        ratios = [c.width / c.height for c in cells if c.height]
+        if ratios and (max(ratios) / min(ratios) > 1.02 or not 1.0 <= min(ratios) <= max(ratios) <= 1.7):
+            problems.append(
+                f"slide {i}: the matrix cells are stretched (width ÷ height {min(ratios):.2f}–{max(ratios):.2f})"
+            )
         for s in own:
             if s.shape_type == MSO_SHAPE_TYPE.PICTURE:
                 ratio = s.width / s.height

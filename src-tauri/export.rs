@@ -4,11 +4,17 @@
 //! rendering itself is all the engine's, and so is the choice of chart (the engine's
 //! `ChartRequest`, with its defaults and refusals); this only translates the choice and owns the
 //! thread.
+//!
+//! The deck's company template is chosen once per machine ("Use a template…") and remembered in
+//! the app's data folder, never inside a workshop; the UI sees its name and folder, never sends a
+//! path. A remembered template that can no longer be read refuses the deck before anything is
+//! asked or written, saying so, rather than silently using Parallax's own layout.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use parallax_engine::export::template::Template;
 use parallax_engine::export::{
-    export_to_path, ChartRequest, ChartSize, DeckOptions, ExportRequest, ImageFormat,
+    export_to_path, ChartRequest, ChartSize, ChartStyle, DeckOptions, ExportRequest, ImageFormat,
 };
 use parallax_engine::Workshop;
 use serde::{Deserialize, Serialize};
@@ -44,6 +50,36 @@ pub struct ExportChoice {
     /// 3840×2160 instead of 1920×1080 for pictures.
     #[serde(default)]
     pub uhd: bool,
+    /// For the deck: charts as editable shapes (the default) or as pictures.
+    #[serde(default)]
+    pub charts: DeckCharts,
+    /// For the deck: the pairs of perspectives compared, by id; empty: every pair once.
+    #[serde(default)]
+    pub pairs: Vec<PerspectivePair>,
+}
+
+/// How the deck's charts are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum DeckCharts {
+    /// Native shapes a person can edit (a chart with very many markers is a picture anyway).
+    #[default]
+    Shapes,
+    Pictures,
+}
+
+/// Two perspectives the deck compares, first → second.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
+pub struct PerspectivePair {
+    pub from: String,
+    pub to: String,
+}
+
+/// The company template the deck is built on, as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TemplateChoice {
+    pub name: String,
+    pub folder: String,
 }
 
 /// How far an export is, for the progress bar.
@@ -84,7 +120,21 @@ pub fn request_for(
             .map_err(|e| bad(e.to_string()))
     };
     Ok(match choice.kind {
-        ExportKind::Deck => (ExportRequest::Deck(DeckOptions::default()), "pptx"),
+        ExportKind::Deck => (
+            ExportRequest::Deck(DeckOptions {
+                charts: match choice.charts {
+                    DeckCharts::Shapes => ChartStyle::Shapes,
+                    DeckCharts::Pictures => ChartStyle::Pictures,
+                },
+                pairs: choice
+                    .pairs
+                    .iter()
+                    .map(|p| (p.from.clone(), p.to.clone()))
+                    .collect(),
+                ..DeckOptions::default()
+            }),
+            "pptx",
+        ),
         ExportKind::Png => (
             ExportRequest::Chart {
                 chart: chart()?,
@@ -107,23 +157,35 @@ pub fn request_for(
     })
 }
 
-/// Asks where to write the export; None when the user cancels.
+/// Where the save dialog opens: the workshop's own folder, when it has a file.
+pub fn export_folder(workshop_file: Option<&Path>) -> Option<PathBuf> {
+    workshop_file
+        .and_then(Path::parent)
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+}
+
+/// Asks where to write the export, starting in `folder`; None when the user cancels.
 async fn target<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
     stem: &str,
     extension: &str,
+    folder: Option<PathBuf>,
 ) -> Option<PathBuf> {
     let name = format!("{}.{extension}", dialogs::file_stem(stem));
     if let Some(o) = &state.dialog_override {
         return Some(o.dir.join(name));
     }
-    let dialog = app
+    let mut dialog = app
         .dialog()
         .file()
         .set_title("Export")
         .add_filter(extension.to_uppercase(), &[extension])
         .set_file_name(name);
+    if let Some(folder) = folder {
+        dialog = dialog.set_directory(folder);
+    }
     let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
         .await
         .ok()
@@ -143,8 +205,20 @@ pub async fn export<R: Runtime>(
     choice: ExportChoice,
     on_progress: Channel<ExportProgress>,
 ) -> Result<ExportOutcome, CommandError> {
-    let workshop = state.lock()?.doc.workshop().clone();
-    let (request, extension) = request_for(&workshop, &choice)?;
+    let (workshop, folder) = {
+        let session = state.lock()?;
+        (
+            session.doc.workshop().clone(),
+            export_folder(session.path.as_deref()),
+        )
+    };
+    let (mut request, extension) = request_for(&workshop, &choice)?;
+    if let ExportRequest::Deck(options) = &mut request {
+        // Read and checked before asking where: a template that fails writes nothing.
+        if let Some(path) = state.data_dir.get().and_then(|d| remembered::get(d)) {
+            options.template = Some(open_template(path).await?);
+        }
+    }
     let stem = match choice.kind {
         ExportKind::Png | ExportKind::Svg => format!(
             "{} - {}",
@@ -154,7 +228,7 @@ pub async fn export<R: Runtime>(
         .to_lowercase(),
         _ => workshop.title.clone(),
     };
-    let Some(path) = target(&app, &state, &stem, extension).await else {
+    let Some(path) = target(&app, &state, &stem, extension, folder).await else {
         return Ok(ExportOutcome {
             files: Vec::new(),
             cancelled: true,
@@ -177,6 +251,158 @@ pub async fn export<R: Runtime>(
         files: written.iter().map(|p| p.display().to_string()).collect(),
         cancelled: false,
     })
+}
+
+/// Reads and checks a template off the async runtime (it may be tens of megabytes).
+async fn open_template(path: PathBuf) -> Result<Template, CommandError> {
+    tauri::async_runtime::spawn_blocking(move || Template::open(&path))
+        .await
+        .map_err(|e| CommandError::new(ErrorCode::Internal, format!("the template stopped: {e}")))?
+        .map_err(|e| CommandError::new(ErrorCode::CannotOpen, e.to_string()))
+}
+
+fn choice_of(path: &Path) -> TemplateChoice {
+    TemplateChoice {
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        folder: path
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// The template the deck is built on, if one is remembered on this machine.
+#[tauri::command]
+pub fn export_template(state: State<'_, AppState>) -> Option<TemplateChoice> {
+    let path = remembered::get(state.data_dir.get()?)?;
+    Some(choice_of(&path))
+}
+
+/// Asks for a template (.pptx or .potx), checks it and remembers it on this machine; None
+/// (and the previous choice kept) when the user cancels. A file that is not a usable template
+/// is refused with the engine's reason, and not remembered.
+#[tauri::command]
+pub async fn choose_export_template<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<TemplateChoice>, CommandError> {
+    let Some(dir) = state.data_dir.get().cloned() else {
+        return Err(CommandError::new(
+            ErrorCode::Internal,
+            "the app's data folder is unavailable, so a template cannot be remembered",
+        ));
+    };
+    let Some(path) = pick_template(&app, &state).await else {
+        return Ok(None);
+    };
+    open_template(path.clone()).await?;
+    remembered::put(&dir, &path).map_err(|e| {
+        CommandError::new(
+            ErrorCode::CannotSave,
+            format!("the template choice was not remembered: {e}"),
+        )
+    })?;
+    Ok(Some(choice_of(&path)))
+}
+
+/// Back to Parallax's own layout: forgets the remembered template.
+#[tauri::command]
+pub fn forget_export_template(state: State<'_, AppState>) -> Result<(), CommandError> {
+    if let Some(dir) = state.data_dir.get() {
+        remembered::forget(dir).map_err(|e| {
+            CommandError::new(
+                ErrorCode::CannotSave,
+                format!("the template choice was not forgotten: {e}"),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+async fn pick_template<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Option<PathBuf> {
+    if let Some(o) = &state.dialog_override {
+        // Test-only: the newest .pptx or .potx in the folder.
+        return std::fs::read_dir(&o.dir)
+            .ok()?
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.path()
+                    .extension()
+                    .is_some_and(|x| x == "pptx" || x == "potx")
+            })
+            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+            .max()
+            .map(|(_, p)| p);
+    }
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Use a template for the deck")
+        .add_filter("PowerPoint template", &["pptx", "potx"]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
+        .await
+        .ok()
+        .flatten()?;
+    picked.into_path().ok()
+}
+
+/// The template chosen on this machine (`export-template.json` in the data folder), read
+/// bounded. A file that cannot be read or parsed is no choice (logged): it never stops an
+/// export of Parallax's own deck.
+mod remembered {
+    use std::path::{Path, PathBuf};
+
+    use parallax_engine::store;
+    use serde::{Deserialize, Serialize};
+
+    const FILE: &str = "export-template.json";
+    /// One path: anything larger is not this file.
+    const MAX_BYTES: u64 = 64 * 1024;
+
+    #[derive(Serialize, Deserialize)]
+    struct Remembered {
+        template: PathBuf,
+    }
+
+    pub fn get(dir: &Path) -> Option<PathBuf> {
+        let path = dir.join(FILE);
+        let bytes = match store::read_bounded(&path, MAX_BYTES) {
+            Ok(b) => b,
+            Err(e) if e.is_not_found() => return None,
+            Err(e) => {
+                tracing::warn!("{}: the template choice is not read: {e}", path.display());
+                return None;
+            }
+        };
+        match serde_json::from_slice::<Remembered>(&bytes) {
+            Ok(r) => Some(r.template),
+            Err(e) => {
+                tracing::warn!("{}: the template choice is ignored: {e}", path.display());
+                None
+            }
+        }
+    }
+
+    pub fn put(dir: &Path, template: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let bytes = serde_json::to_vec_pretty(&Remembered {
+            template: template.to_path_buf(),
+        })
+        .map_err(std::io::Error::other)?;
+        // The store's atomic writer: never half a file, never through a planted link.
+        store::atomic::write(&dir.join(FILE), &bytes)?;
+        Ok(())
+    }
+
+    pub fn forget(dir: &Path) -> std::io::Result<()> {
+        match std::fs::remove_file(dir.join(FILE)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +443,42 @@ mod tests {
             ExportRequest::Chart { chart: Chart::Gaps { from, to }, .. }
                 if from == id("ops") && to == id("dev")
         ));
+    }
+
+    #[test]
+    fn the_deck_takes_the_dialogs_charts_and_pairs() {
+        let w = parallax_engine::sample::workshop();
+        let (request, ext) = request_for(&w, &choice(serde_json::json!({"kind": "deck"}))).unwrap();
+        assert_eq!(ext, "pptx");
+        let ExportRequest::Deck(options) = request else {
+            panic!("a deck")
+        };
+        assert_eq!(options.charts, ChartStyle::Shapes, "shapes unless asked");
+        assert!(options.pairs.is_empty(), "every pair unless asked");
+        let (request, _) = request_for(
+            &w,
+            &choice(serde_json::json!({
+                "kind": "deck",
+                "charts": "pictures",
+                "pairs": [{"from": "ops", "to": "dev"}],
+            })),
+        )
+        .unwrap();
+        let ExportRequest::Deck(options) = request else {
+            panic!("a deck")
+        };
+        assert_eq!(options.charts, ChartStyle::Pictures);
+        assert_eq!(options.pairs, vec![("ops".to_owned(), "dev".to_owned())]);
+    }
+
+    #[test]
+    fn exports_start_in_the_workshops_folder() {
+        assert_eq!(
+            export_folder(Some(Path::new("/work/shop/q3.parallax"))),
+            Some(PathBuf::from("/work/shop"))
+        );
+        assert_eq!(export_folder(Some(Path::new("q3.parallax"))), None);
+        assert_eq!(export_folder(None), None);
     }
 
     #[test]

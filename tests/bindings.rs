@@ -47,6 +47,7 @@ fn generated() -> Vec<(String, String)> {
         parallax_app::export::ExportChoice,
         parallax_app::export::ExportProgress,
         parallax_app::export::ExportOutcome,
+        parallax_app::export::TemplateChoice,
         parallax_app::room::protocol::ClientMessage,
         parallax_app::room::protocol::ServerMessage,
         parallax_app::room::RoomStatus,

@@ -910,3 +910,95 @@ fn analyze_returns_the_engines_analysis_and_refuses_an_unknown_perspective() {
         .unwrap_err();
     assert_eq!(err["code"], "bad_request");
 }
+
+/// The export command as the Export dialog calls it (progress goes to a channel the mock window
+/// drops).
+fn export_deck(h: &Harness) -> Result<Value, Value> {
+    h.call(
+        "export",
+        json!({ "choice": { "kind": "deck", "charts": "pictures" }, "onProgress": "__CHANNEL__:7" }),
+    )
+}
+
+#[test]
+fn the_decks_template_is_remembered_on_this_machine_and_never_in_the_workshop() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let with_data = |h: &Harness| {
+        h.window
+            .state::<AppState>()
+            .data_dir
+            .set(data.path().to_path_buf())
+            .unwrap();
+    };
+    let h = Harness::new(dir.path(), None);
+    with_data(&h);
+    assert_eq!(h.ok("export_template", json!({})), Value::Null);
+
+    // A file that is not a presentation is refused with the engine's reason and not remembered.
+    let picks = tempfile::tempdir().unwrap();
+    let broken = picks.path().join("broken.pptx");
+    std::fs::write(&broken, b"not a zip").unwrap();
+    let over = |d: &Path| DialogOverride {
+        dir: d.to_path_buf(),
+        unsaved: Unsaved::Discard,
+        overwrite: false,
+        restore: Restore::Saved,
+    };
+    let chooser = Harness::with_override(initial_session(None).0, over(picks.path()), None);
+    with_data(&chooser);
+    let err = chooser
+        .call("choose_export_template", json!({}))
+        .unwrap_err();
+    assert_eq!(err["code"], "cannot_open", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("broken.pptx"),
+        "{err}"
+    );
+    assert_eq!(chooser.ok("export_template", json!({})), Value::Null);
+
+    // A real one (a Parallax deck is a presentation with a title-only layout) is remembered.
+    std::fs::remove_file(&broken).unwrap();
+    let house = picks.path().join("house.pptx");
+    parallax_engine::export::export_to_path(
+        &parallax_engine::sample::workshop(),
+        &parallax_engine::export::ExportRequest::Deck(parallax_engine::export::DeckOptions {
+            size: parallax_engine::export::ChartSize::HD,
+            ..Default::default()
+        }),
+        &house,
+        &mut |_| {},
+    )
+    .unwrap();
+    let chosen = chooser.ok("choose_export_template", json!({}));
+    assert_eq!(chosen["name"], "house.pptx");
+    assert_eq!(chosen["folder"], picks.path().display().to_string());
+
+    // Another window (the same machine) sees it, and its deck is built on it.
+    assert_eq!(h.ok("export_template", json!({})), chosen);
+    let written = export_deck(&h).unwrap();
+    assert_eq!(written["cancelled"], false, "{written}");
+    // Remembered in the app's data folder: nothing beside the workshop's files but the deck.
+    assert!(data.path().join("export-template.json").is_file());
+    let beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(beside.iter().all(|n| n.ends_with(".pptx")), "{beside:?}");
+
+    // A remembered template that is gone refuses the deck, writing nothing.
+    std::fs::remove_file(dir.path().join(&beside[0])).unwrap();
+    std::fs::rename(&house, picks.path().join("moved.potx")).unwrap();
+    let err = export_deck(&h).unwrap_err();
+    assert_eq!(err["code"], "cannot_open", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("house.pptx"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+
+    // "No template": back to Parallax's own layout.
+    h.ok("forget_export_template", json!({}));
+    assert_eq!(h.ok("export_template", json!({})), Value::Null);
+    assert_eq!(export_deck(&h).unwrap()["cancelled"], false);
+}

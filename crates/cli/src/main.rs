@@ -20,7 +20,8 @@ mod trend;
 #[command(
     name = "parallax-cli",
     version,
-    about = "Headless Parallax: check, import, summarise and export workshops, and follow them over time"
+    about = "Headless Parallax: check, import, summarise and export workshops, and follow them over time",
+    after_help = "Each command's options: parallax-cli help <COMMAND>, or parallax-cli <COMMAND> --help.\nExit status: 0 on success; 1 on bad input or a refused file, with the reason on stderr."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -101,6 +102,57 @@ fn print(result: Result<String, String>) -> ExitCode {
         Err(message) => {
             eprintln!("{}", terminal::safe(&message));
             ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// The man pages say what `--help` says: one page for parallax-cli and one per command,
+    /// each command with its description and every option. With PARALLAX_MAN_DIR set (as
+    /// `make bundle` does) they are written there for the package.
+    #[test]
+    fn man_pages() {
+        let cli = Cli::command();
+        let render = |cmd: clap::Command| {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .expect("a man page renders");
+            String::from_utf8(out).expect("a man page is text")
+        };
+        let top = render(cli.clone());
+        let mut names = Vec::new();
+        for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
+            let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+            assert!(!about.is_empty(), "{} has no description", sub.get_name());
+            assert!(top.contains(sub.get_name()), "{}", sub.get_name());
+            let name = format!("parallax-cli-{}", sub.get_name());
+            let page = render(sub.clone());
+            for arg in sub.get_arguments().filter(|a| a.get_id() != "help") {
+                assert!(
+                    arg.get_help().is_some_and(|h| !h.to_string().is_empty()),
+                    "{name}: {} is not described",
+                    arg.get_id()
+                );
+                if let Some(long) = arg.get_long() {
+                    assert!(page.contains(long), "{name}: --{long} is not on its page");
+                }
+            }
+            names.push(name);
+        }
+        assert_eq!(names.len(), 5, "check, import, summary, export, trend");
+        if let Some(dir) = std::env::var_os("PARALLAX_MAN_DIR") {
+            let dir = std::path::Path::new(&dir);
+            std::fs::create_dir_all(dir).expect("the man folder");
+            clap_mangen::generate_to(cli, dir).expect("the man pages are written");
+            for name in names.iter().map(String::as_str).chain(["parallax-cli"]) {
+                assert!(dir.join(format!("{name}.1")).is_file(), "{name}.1");
+            }
         }
     }
 }

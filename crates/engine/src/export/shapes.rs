@@ -969,6 +969,68 @@ mod tests {
         }
     }
 
+    /// The width ÷ height of every cell rectangle in a chart's shapes.
+    fn cell_ratios(xml: &str) -> Vec<f64> {
+        xml.split("<p:sp>")
+            .filter(|sp| sp.contains("name=\"Cell "))
+            .map(|sp| {
+                let ext = sp.split("<a:ext ").nth(1).expect("a cell has an extent");
+                let num = |key: &str| -> f64 {
+                    ext.split(key)
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap()
+                        .parse()
+                        .unwrap()
+                };
+                num("cx=\"") / num("cy=\"")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cells_keep_their_shape_on_every_slide_size() {
+        // The content areas of a chart slide on 16:9, 16:10 and 4:3 slides (a title-only
+        // layout's, below a title band), and Parallax's own whole 16:9 slide.
+        let w = crate::export::chart::tests::placed(6, 2);
+        let overlay = Chart::Overlay {
+            from: PerspectiveId::new("dev"),
+            to: PerspectiveId::new("ops"),
+        }
+        .scene_for_slide(&w)
+        .unwrap();
+        let (own, _) = scene_xml(&overlay, &full(), 10).unwrap();
+        let reference = cell_ratios(&own);
+        assert_eq!(reference.len(), 25, "a 5 × 5 grid");
+        for (cx, cy) in [
+            (11_277_600, 5_029_200),
+            (10_058_400, 5_029_200),
+            (8_229_600, 5_029_200),
+        ] {
+            let m = Mapping::fit(
+                Frame {
+                    x: 457_200,
+                    y: 1_600_200,
+                    cx,
+                    cy,
+                },
+                80.0,
+            );
+            let (xml, _) = scene_xml(&overlay, &m, 10).unwrap();
+            let ratios = cell_ratios(&xml);
+            assert_eq!(ratios.len(), reference.len());
+            for (r, want) in ratios.iter().zip(&reference) {
+                // Rounding to whole EMU is the only difference allowed.
+                assert!(
+                    (r / want - 1.0).abs() < 0.005,
+                    "{cx}×{cy}: a cell {r:.3} wide per unit of height, {want:.3} on a 16:9 slide"
+                );
+            }
+        }
+    }
+
     #[test]
     fn markers_are_counted_without_the_legend() {
         let w = crate::export::chart::tests::placed(5, 2);

@@ -24,6 +24,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::error::ExportError;
 use super::pptx::{Base, Frame, Place};
+use crate::store::ReadError;
 
 /// The largest template file Parallax reads. Company templates with their logos and fonts are
 /// a few megabytes; this leaves room for embedded fonts and pictures.
@@ -113,52 +114,25 @@ fn refuse(name: &str, problem: impl Into<String>) -> ExportError {
     }
 }
 
-/// The bytes of the file at `path`, read from the opened descriptor of a regular file, at most
-/// `limit` bytes (one more is read to tell a file over the limit).
+/// The bytes of the template at `path`, at most `limit` of them, through the store's bounded
+/// read (the one every file a user chose goes through: a regular file, checked on its opened
+/// descriptor), with the store's refusals said in a template's words.
 fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ExportError> {
     let shown = path.display().to_string();
-    let mut open = std::fs::OpenOptions::new();
-    open.read(true);
-    #[cfg(unix)]
-    {
-        // A FIFO opened for reading waits for a writer; non-blocking, the open returns at once
-        // and the regular-file check below refuses it.
-        use std::os::unix::fs::OpenOptionsExt;
-        open.custom_flags(libc::O_NONBLOCK);
-    }
-    let file = open
-        .open(path)
-        .map_err(|e| refuse(&shown, format!("cannot be read: {e}")))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| refuse(&shown, format!("cannot be read: {e}")))?;
-    if !meta.is_file() {
-        return Err(refuse(
+    crate::store::read_bounded(path, limit).map_err(|e| match e {
+        ReadError::NotAFile(what) => refuse(
             &shown,
-            "is not a regular file (a folder, device or pipe); choose a .pptx or .potx file",
-        ));
-    }
-    if meta.len() > limit {
-        return Err(too_large(&shown, limit));
-    }
-    let mut bytes = Vec::new();
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| refuse(&shown, format!("cannot be read: {e}")))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(&shown, limit));
-    }
-    Ok(bytes)
-}
-
-fn too_large(name: &str, limit: u64) -> ExportError {
-    refuse(
-        name,
-        format!(
-            "is larger than {} MB, the most Parallax reads from a template",
-            limit / (1024 * 1024)
+            format!("is not a regular file but {what}; choose a .pptx or .potx file"),
         ),
-    )
+        ReadError::TooLarge { .. } => refuse(
+            &shown,
+            format!(
+                "is larger than {} MB, the most Parallax reads from a template",
+                limit / (1024 * 1024)
+            ),
+        ),
+        ReadError::Io(e) => refuse(&shown, format!("cannot be read: {e}")),
+    })
 }
 
 /// The attribute `name` (local name, any prefix) of an element, unescaped.

@@ -28,6 +28,7 @@ import type {
   QueueEntry,
   RecentFile,
   Template,
+  TemplateChoice,
   Workshop,
   WorkshopView,
 } from "../types";
@@ -613,6 +614,32 @@ export class FakeBackend implements Backend {
 
   /** What exports were asked for, for tests. */
   readonly exports: ExportChoice[] = [];
+
+  /** The template remembered "on this machine" (this page). */
+  private template: TemplateChoice | null = null;
+  /** What the next "Use a template…" picks, for tests: a file name, null for Cancel; a name
+   * starting with "broken" is refused as the engine refuses a file that is not a template. */
+  nextTemplate: string | null = "house-style.potx";
+
+  async exportTemplate(): Promise<TemplateChoice | null> {
+    return this.template;
+  }
+
+  async chooseExportTemplate(): Promise<TemplateChoice | null> {
+    const name = this.nextTemplate;
+    if (name === null) return null;
+    if (name.startsWith("broken")) {
+      throw refuse(
+        `the template ${name} is not a presentation (not a zip file); nothing was written`,
+      );
+    }
+    this.template = { name, folder: "(this browser page)" };
+    return this.template;
+  }
+
+  async forgetExportTemplate(): Promise<void> {
+    this.template = null;
+  }
 
   /** Nothing outside the page replaces the fake's workshop. */
   async onReplaced(): Promise<() => void> {

@@ -14,6 +14,7 @@ import type {
   ImportSettings,
   RecentFile,
   Template,
+  TemplateChoice,
   WorkshopView,
 } from "../types";
 import type { NetworkChoice, Round, RoomStatus } from "../room";
@@ -63,8 +64,16 @@ export interface Backend {
   openSample(): Promise<WorkshopView | null>;
   /** The engine's analysis for a pair of perspectives (ids; the first two when null). */
   analyze(from: string | null, to: string | null): Promise<Analysis>;
-  /** Asks (in Rust) where to write, then exports; progress arrives while it runs. */
+  /** Asks (in Rust) where to write, then exports; progress arrives while it runs. A deck is
+   * built on the company template remembered on this machine, if there is one. */
   export(choice: ExportChoice, onProgress: (p: ExportProgress) => void): Promise<ExportOutcome>;
+  /** The deck's company template remembered on this machine, or null: Parallax's own layout. */
+  exportTemplate(): Promise<TemplateChoice | null>;
+  /** Asks (in Rust) for a .pptx or .potx, checks it and remembers it on this machine; null when
+   * the user cancelled (the previous choice stays); rejects with the reason a file is refused. */
+  chooseExportTemplate(): Promise<TemplateChoice | null>;
+  /** Back to Parallax's own layout. */
+  forgetExportTemplate(): Promise<void>;
   /** Calls `handler` when Rust replaced the open workshop by itself (a file handed over by a
    * second launch); returns a function that stops listening. */
   onReplaced(handler: () => void): Promise<() => void>;

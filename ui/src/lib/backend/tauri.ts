@@ -13,6 +13,7 @@ import type {
   ImportSettings,
   RecentFile,
   Template,
+  TemplateChoice,
   WorkshopView,
 } from "../types";
 import type { NetworkChoice, Round, RoomStatus } from "../room";
@@ -77,6 +78,15 @@ export class TauriBackend implements Backend {
     const channel = new Channel<ExportProgress>();
     channel.onmessage = onProgress;
     return invoke<ExportOutcome>("export", { choice, onProgress: channel });
+  }
+  exportTemplate(): Promise<TemplateChoice | null> {
+    return invoke<TemplateChoice | null>("export_template");
+  }
+  chooseExportTemplate(): Promise<TemplateChoice | null> {
+    return invoke<TemplateChoice | null>("choose_export_template");
+  }
+  forgetExportTemplate(): Promise<void> {
+    return invoke<void>("forget_export_template");
   }
   onReplaced(handler: () => void): Promise<() => void> {
     return listen("workshop-replaced", () => handler());

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Checks the Debian package `make bundle` made: both binaries, the desktop entry, the MIME type
+# and the command line's man page are in it (dpkg-deb -c), and says how large it is. The goal
+# for its size (both binaries) is 6 MB; a larger package is reported, not refused.
+# Usage: check-deb.sh PACKAGE.deb
+set -euo pipefail
+deb=${1:?usage: check-deb.sh PACKAGE.deb}
+listing=$(dpkg-deb -c "$deb")
+missing=0
+# Each a whole path (a regular expression): the desktop entry is named after the product.
+for want in \
+  '\./usr/bin/parallax' \
+  '\./usr/bin/parallax-cli' \
+  '\./usr/share/applications/[^/]+\.desktop' \
+  '\./usr/share/mime/packages/parallax\.xml' \
+  '\./usr/share/man/man1/parallax-cli\.1\.gz' \
+  '\./usr/share/man/man1/parallax-cli-export\.1\.gz'; do
+  # dpkg-deb -c prints the path last on each line.
+  if ! awk '{print $NF}' <<<"$listing" | grep -qxE -- "$want"; then
+    echo "$deb: ${want//\\/} is missing" >&2
+    missing=1
+  fi
+done
+for bin in ./usr/bin/parallax ./usr/bin/parallax-cli; do
+  if ! awk -v b="$bin" '$NF == b && $1 ~ /^-rwx/' <<<"$listing" | grep -q .; then
+    echo "$deb: $bin is not executable" >&2
+    missing=1
+  fi
+done
+[ "$missing" = 0 ] || exit 1
+bytes=$(stat -c %s "$deb")
+mib=$(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1048576 }')
+echo "$deb: both binaries, desktop entry, MIME type and man pages present; $bytes bytes ($mib MiB)"
+if [ "$bytes" -gt 6000000 ]; then
+  echo "$deb: larger than the 6 MB goal" >&2
+fi
