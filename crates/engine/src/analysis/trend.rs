@@ -13,6 +13,7 @@
 //! figure comes from the analysis) and never reads a clock or a file.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::{analyse_whole, AnalysisError, AnalysisOptions, AxisAgreement, Dominant, Pair};
 use crate::{Millis, Workshop};
@@ -28,7 +29,7 @@ pub struct TrendInput {
 }
 
 /// Where a workshop's date comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DateSource {
     /// The latest placement in the workshop.
@@ -40,7 +41,7 @@ pub enum DateSource {
 }
 
 /// How many compared changes have each `dominant` class (see [`Dominant`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, TS)]
 pub struct DominantCounts {
     pub likelihood: usize,
     pub impact: usize,
@@ -49,7 +50,7 @@ pub struct DominantCounts {
 }
 
 /// How a change is recognised in another workshop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum FollowedBy {
     /// The change has a ticket: the same ticket elsewhere is the same kind of change.
@@ -59,7 +60,7 @@ pub enum FollowedBy {
 }
 
 /// One change of one workshop, as the trend follows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct TrendChange {
     pub followed_by: FollowedBy,
     /// The ticket or the exact title.
@@ -72,7 +73,7 @@ pub struct TrendChange {
 }
 
 /// One workshop on the trend.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct TrendPoint {
     pub file: String,
     pub title: String,
@@ -102,7 +103,7 @@ pub struct TrendFailure {
 }
 
 /// One change followed across workshops: its gaps in each workshop it appears in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ChangeSeries {
     pub followed_by: FollowedBy,
     pub key: String,
