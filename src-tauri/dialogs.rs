@@ -4,7 +4,8 @@
 //! end-to-end tests build the app that way; `make run`, `make bundle` and every release never
 //! do): when such a build starts with `PARALLAX_TEST_DIALOG_DIR=/some/folder`, no dialog is
 //! shown. "Save" answers `<folder>/<workshop title>.parallax`, "Open" answers the most recently
-//! modified `.parallax` file in the folder, and "unsaved changes?" answers
+//! modified `.parallax` file in the folder, "Open several" (Trends) every `.parallax` file in it
+//! by name, and "unsaved changes?" answers
 //! `PARALLAX_TEST_UNSAVED_ANSWER` (save, discard or cancel; discard when unset), "the file changed
 //! on disk: overwrite?" answers `PARALLAX_TEST_CHANGED_ANSWER` (overwrite, or no), and "restore
 //! unsaved work?" answers `PARALLAX_TEST_RESTORE_ANSWER` (restore, discard, or later). End-to-end
@@ -202,6 +203,31 @@ pub async fn open_path<R: Runtime>(
     picked.into_path().ok()
 }
 
+/// Asks for several workshops to read (the Trends view); empty when the user cancels. The
+/// test override answers every `.parallax` file in its folder, in name order.
+pub async fn open_paths<R: Runtime>(
+    app: &AppHandle<R>,
+    over: Option<&DialogOverride>,
+) -> Vec<PathBuf> {
+    if let Some(o) = over {
+        return workshops_in(&o.dir);
+    }
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Choose workshops to follow across time")
+        .add_filter("Parallax workshop", &[EXTENSION]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files())
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    picked
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .collect()
+}
+
 /// Asks whether to restore the unsaved work kept in `found`.
 pub async fn ask_restore<R: Runtime>(
     app: &AppHandle<R>,
@@ -264,6 +290,20 @@ pub fn file_stem(title: &str) -> String {
     } else {
         trimmed.chars().take(100).collect()
     }
+}
+
+fn workshops_in(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
 }
 
 fn newest_workshop_in(dir: &Path) -> Option<PathBuf> {

@@ -2,6 +2,7 @@
 //! which workshop the window opens with (a file named on the command line, else the untouched sample behind the start screen).
 //! It must never hold workshop logic: that is the engine's.
 
+pub mod charts;
 pub mod clock;
 pub mod commands;
 pub mod dialogs;
@@ -15,6 +16,7 @@ pub mod rendering;
 pub mod room;
 pub mod screen;
 pub mod state;
+pub mod trends;
 pub mod window;
 
 use std::path::PathBuf;
@@ -86,6 +88,9 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
         commands::save_workshop_as,
         commands::set_fullscreen,
         commands::analyze,
+        charts::gap_map,
+        trends::choose_trend_workshops,
+        trends::trend,
         importing::preview_import,
         importing::apply_import,
         commands::recent_files,
@@ -110,6 +115,7 @@ pub fn with_parallax<R: Runtime>(builder: tauri::Builder<R>, state: AppState) ->
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .manage(importing::PendingImport(Default::default()))
+        .manage(trends::ChosenWorkshops::default())
         .manage(room::RoomState::<R>::default())
         .invoke_handler(handlers())
         .on_window_event(guard_close)

@@ -137,6 +137,14 @@ const VIEWS = [
       await p.getByTestId("side-by-side").waitFor();
     },
   },
+  {
+    name: "compare gap map",
+    show: async (p) => {
+      await step(p, "Compare");
+      await p.getByRole("button", { name: "Gap map" }).click();
+      await p.getByTestId("gap-map").getByRole("img").waitFor();
+    },
+  },
   { name: "converge", show: (p) => step(p, "Converge") },
   {
     name: "history open",
@@ -150,6 +158,20 @@ const VIEWS = [
   {
     name: "prepare with long and right-to-left text",
     show: (p) => step(p, "Prepare"),
+  },
+  {
+    name: "trends with a file left out",
+    show: async (p) => {
+      await p.getByRole("button", { name: /^⌂ Start/ }).click();
+      await p.getByRole("button", { name: /Trends across workshops/ }).click();
+      await p.getByRole("button", { name: "Choose workshops…" }).click();
+      await p.getByRole("button", { name: /^Show the trend/ }).click();
+      await p.getByTestId("trend-table").waitFor();
+    },
+    hide: async (p) => {
+      await p.getByRole("button", { name: "← Back to the start screen" }).click();
+      await p.getByRole("button", { name: /^← Back to/ }).click();
+    },
   },
   {
     name: "export dialog",

@@ -13,6 +13,7 @@
 //! figure comes from the analysis) and never reads a clock or a file.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::{
     analyse_whole, AnalysisError, AnalysisOptions, AxisAgreement, Dominant, DominantCounts, Pair,
@@ -30,7 +31,7 @@ pub struct TrendInput {
 }
 
 /// Where a workshop's date comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DateSource {
     /// The latest placement in the workshop.
@@ -42,7 +43,7 @@ pub enum DateSource {
 }
 
 /// How a change is recognised in another workshop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum FollowedBy {
     /// The change has a ticket: the same ticket elsewhere is the same kind of change.
@@ -52,7 +53,7 @@ pub enum FollowedBy {
 }
 
 /// One change of one workshop, as the trend follows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct TrendChange {
     pub followed_by: FollowedBy,
     /// The ticket or the exact title.
@@ -65,7 +66,7 @@ pub struct TrendChange {
 }
 
 /// One workshop on the trend.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct TrendPoint {
     pub file: String,
     pub title: String,
@@ -95,7 +96,7 @@ pub struct TrendFailure {
 }
 
 /// One change followed across workshops: its gaps in each workshop it appears in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ChangeSeries {
     pub followed_by: FollowedBy,
     pub key: String,

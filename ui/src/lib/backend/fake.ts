@@ -29,8 +29,11 @@ import type {
   RecentFile,
   Template,
   TemplateChoice,
+  TrendReport,
+  TrendSource,
   Workshop,
   WorkshopView,
+  ChosenWorkshop,
 } from "../types";
 import type { Backend } from "./index";
 import type { NetworkChoice, Round, RoomStatus } from "../room";
@@ -38,6 +41,13 @@ import { FakeRoom } from "./fake-room";
 import sample from "./sample-workshop.json";
 import templates from "./templates.json";
 import { applyEdit, onlyChange } from "./fake-edits";
+import {
+  FAKE_BROKEN_MESSAGE,
+  FAKE_CHOSEN,
+  fakeGapMap,
+  fakeTrend,
+  fakeWorkshop,
+} from "./fake-charts";
 
 /** The columns of the fake import's file, as the engine recognises a Jira export. */
 const FAKE_IMPORT_COLUMNS: PreviewColumn[] = [
@@ -595,6 +605,66 @@ export class FakeBackend implements Backend {
         impact: count(null, "impact"),
       },
     ];
+  }
+
+  /** The fake's own drawing of the gap map (fake-charts.ts), null while hidden as the shell's. */
+  async gapMap(from: string | null, to: string | null): Promise<string | null> {
+    if (this.hidden()) return null;
+    const a = await this.analyze(from, to);
+    return fakeGapMap(a.pair.from, a.pair.to, a.changes);
+  }
+
+  /** How many workshops the fake's dialog has offered (all three of FAKE_CHOSEN after one). */
+  private chosen = 0;
+
+  /** The fake's dialog "chooses" its three made-up files (fake-charts.ts). */
+  async chooseTrendWorkshops(): Promise<ChosenWorkshop[]> {
+    this.chosen = FAKE_CHOSEN.length;
+    return clone(FAKE_CHOSEN.slice(0, this.chosen));
+  }
+
+  /** The fake's trend (fake-charts.ts): January and March made from the sample, a broken file,
+   * and the recent workshop saved in this page. Nothing the fake holds changes. */
+  async trend(
+    workshops: TrendSource[],
+    from: string | null,
+    to: string | null,
+  ): Promise<TrendReport> {
+    if (workshops.length > 50) {
+      throw { code: "bad_request", message: "a trend follows at most 50 workshops" };
+    }
+    const inputs: { file: string; workshop: Workshop }[] = [];
+    const failed: TrendReport["failed"] = [];
+    const base = sample as Workshop;
+    for (const source of workshops) {
+      const known = source.kind === "chosen" ? source.index < this.chosen : source.index === 0;
+      if (!known || (source.kind === "recent" && !this.saved)) {
+        throw {
+          code: "bad_request",
+          message: "a workshop chosen for the trend is no longer in its list: choose it again",
+        };
+      }
+      if (source.kind === "recent" && this.saved) {
+        inputs.push({ file: `(this browser page)/${this.savedName}`, workshop: this.saved });
+      } else if (source.index === 2) {
+        failed.push({
+          file: "/workshops (fake)/broken.parallax",
+          name: "broken.parallax",
+          message: FAKE_BROKEN_MESSAGE,
+        });
+      } else {
+        const [title, at, spread] =
+          source.index === 0
+            ? ["Platform changes, January", Date.UTC(2026, 0, 14), 2]
+            : ["Platform changes, March", Date.UTC(2026, 2, 11), 1];
+        const name = FAKE_CHOSEN[source.index]?.name ?? "";
+        inputs.push({
+          file: `/workshops (fake)/${name}`,
+          workshop: fakeWorkshop(base, title, at, spread),
+        });
+      }
+    }
+    return fakeTrend(inputs, failed, from, to);
   }
 
   /** Remembers what was asked for and reports progress; the engine renders exports in the app. */

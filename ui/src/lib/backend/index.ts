@@ -4,6 +4,7 @@
 
 import type {
   Analysis,
+  ChosenWorkshop,
   CommandError,
   Edit,
   EditReply,
@@ -15,6 +16,8 @@ import type {
   RecentFile,
   Template,
   TemplateChoice,
+  TrendReport,
+  TrendSource,
   WorkshopView,
 } from "../types";
 import type { NetworkChoice, Round, RoomStatus } from "../room";
@@ -64,6 +67,17 @@ export interface Backend {
   openSample(): Promise<WorkshopView | null>;
   /** The engine's analysis for a pair of perspectives (ids; the first two when null). */
   analyze(from: string | null, to: string | null): Promise<Analysis>;
+  /** The engine's gap map of a pair (ids or names; the first two when null) as SVG text,
+   * 1920×1080, drawn from the workshop as the viewer may see it; null while placements are
+   * hidden. */
+  gapMap(from: string | null, to: string | null): Promise<string | null>;
+  /** Asks (in Rust) for workshops to follow across time, several at once, and adds them to the
+   * list Rust holds; replies with that whole list (a cancelled dialog adds nothing). */
+  chooseTrendWorkshops(): Promise<ChosenWorkshop[]>;
+  /** The trend of chosen and recent workshops (named by index, never by path) for a pair (names
+   * or ids; the first two when null): only read, nothing locked or written; files that fail
+   * come back in `failed` with their error. At most 50 workshops. */
+  trend(workshops: TrendSource[], from: string | null, to: string | null): Promise<TrendReport>;
   /** Asks (in Rust) where to write, then exports; progress arrives while it runs. A deck is
    * built on the company template remembered on this machine, if there is one. */
   export(choice: ExportChoice, onProgress: (p: ExportProgress) => void): Promise<ExportOutcome>;

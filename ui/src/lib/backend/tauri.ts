@@ -4,6 +4,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
   Analysis,
+  ChosenWorkshop,
   Edit,
   EditReply,
   ExportChoice,
@@ -14,6 +15,8 @@ import type {
   RecentFile,
   Template,
   TemplateChoice,
+  TrendReport,
+  TrendSource,
   WorkshopView,
 } from "../types";
 import type { NetworkChoice, Round, RoomStatus } from "../room";
@@ -73,6 +76,15 @@ export class TauriBackend implements Backend {
   }
   analyze(from: string | null, to: string | null): Promise<Analysis> {
     return invoke<Analysis>("analyze", { from, to });
+  }
+  gapMap(from: string | null, to: string | null): Promise<string | null> {
+    return invoke<string | null>("gap_map", { from, to });
+  }
+  chooseTrendWorkshops(): Promise<ChosenWorkshop[]> {
+    return invoke<ChosenWorkshop[]>("choose_trend_workshops");
+  }
+  trend(workshops: TrendSource[], from: string | null, to: string | null): Promise<TrendReport> {
+    return invoke<TrendReport>("trend", { workshops, from, to });
   }
   export(choice: ExportChoice, onProgress: (p: ExportProgress) => void): Promise<ExportOutcome> {
     const channel = new Channel<ExportProgress>();
