@@ -146,4 +146,31 @@ test("start screen → Import CSV (a Jira export) → place → Present at 1280�
   console.log(
     `matrix: ${before.area} px² outside Present, ${presenting.area} px² in Present`,
   );
+
+  // The dark theme in Present: the same matrix, wholly on screen.
+  await (
+    await browser.$("//button[normalize-space(.)='Exit presentation']")
+  ).click();
+  await (await browser.$("//header//button[@aria-label='Dark theme']")).click();
+  await (
+    await browser.$("//header//button[normalize-space(.)='Present']")
+  ).click();
+  await browser.waitUntil(
+    async () =>
+      (await browser.execute(() =>
+        document.documentElement.classList.contains("present"),
+      )) && (await matrixOnScreen()).area >= before.area,
+    {
+      timeout: 5000,
+      timeoutMsg: "dark Present did not keep the matrix's size",
+    },
+  );
+  assert.ok((await matrixOnScreen()).inside);
+  if (shots) {
+    await screenshot(
+      browser,
+      display,
+      path.join(shots, "present-imported-dark-1280x720.png"),
+    );
+  }
 });

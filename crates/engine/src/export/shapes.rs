@@ -168,12 +168,7 @@ fn run(text: &str, size: i64, bold: bool, color: Rgb) -> String {
 /// first strong character is Hebrew, Arabic…), so the office program orders and shapes it from
 /// the right as the chart does.
 fn ppr(algn: &str, text: &str) -> String {
-    let rtl = if super::shaping::is_rtl(text) {
-        " rtl=\"1\""
-    } else {
-        ""
-    };
-    format!("<a:pPr algn=\"{algn}\"{rtl}/>")
+    format!("<a:pPr algn=\"{algn}\"{}/>", super::shaping::rtl_attr(text))
 }
 
 fn algn(a: Align) -> &'static str {

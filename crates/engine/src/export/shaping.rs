@@ -107,6 +107,26 @@ pub fn is_rtl(text: &str) -> bool {
     unicode_bidi::get_base_direction(text) == unicode_bidi::Direction::Rtl
 }
 
+/// DrawingML's paragraph attribute for `text`'s direction: ` rtl="1"` for right-to-left text,
+/// nothing otherwise. PowerPoint and LibreOffice order and shape the runs themselves; they only
+/// need to be told the paragraph's base direction.
+pub fn rtl_attr(text: &str) -> &'static str {
+    if is_rtl(text) {
+        " rtl=\"1\""
+    } else {
+        ""
+    }
+}
+
+/// `<a:pPr rtl="1"/>` before a right-to-left paragraph's runs, nothing before a left-to-right one.
+pub fn rtl_ppr(text: &str) -> &'static str {
+    if is_rtl(text) {
+        "<a:pPr rtl=\"1\"/>"
+    } else {
+        ""
+    }
+}
+
 /// `text` (one line) shaped at `size` pixels (the size is the font's ascent to descent, as
 /// ab_glyph's `PxScale` and plotters count it). `None` only if the embedded font cannot be read.
 pub fn shape_line(text: &str, size: f64, bold: bool) -> Option<ShapedLine> {

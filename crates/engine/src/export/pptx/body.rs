@@ -4,6 +4,7 @@
 
 use super::xml::{run, xfrm};
 use super::{Frame, Paragraph, EMU_PER_PT, SLIDE_CX, SLIDE_CY};
+use crate::export::shaping::{rtl_attr, rtl_ppr};
 
 /// The title placeholder of a slide at an explicit position.
 pub(super) fn title_shape(
@@ -16,8 +17,9 @@ pub(super) fn title_shape(
     size: u32,
 ) -> String {
     format!(
-        "<p:sp><p:nvSpPr><p:cNvPr id=\"{id}\" name=\"Title {id}\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr><p:ph type=\"title\"/></p:nvPr></p:nvSpPr><p:spPr>{}</p:spPr><p:txBody><a:bodyPr wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"ctr\"><a:normAutofit/></a:bodyPr><a:lstStyle/><a:p><a:pPr algn=\"l\"/>{}</a:p></p:txBody></p:sp>",
+        "<p:sp><p:nvSpPr><p:cNvPr id=\"{id}\" name=\"Title {id}\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr><p:ph type=\"title\"/></p:nvPr></p:nvSpPr><p:spPr>{}</p:spPr><p:txBody><a:bodyPr wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"ctr\"><a:normAutofit/></a:bodyPr><a:lstStyle/><a:p><a:pPr algn=\"l\"{}/>{}</a:p></p:txBody></p:sp>",
         xfrm(x, y, cx, cy),
+        rtl_attr(text),
         run(text, size, true, "212529")
     )
 }
@@ -36,7 +38,8 @@ pub(super) fn text_box(
     let mut paras = String::new();
     for line in lines {
         paras.push_str(&format!(
-            "<a:p><a:pPr algn=\"l\"/>{}</a:p>",
+            "<a:p><a:pPr algn=\"l\"{}/>{}</a:p>",
+            rtl_attr(line),
             run(line, size, false, color)
         ));
     }
@@ -94,11 +97,13 @@ pub(super) fn text_body(
         } else {
             String::new()
         };
+        let first = p.runs.first().map_or("", |(t, _)| t.as_str());
+        let dir = rtl_attr(first);
         let bullet = if p.bullet {
             let hang = i64::from(size) * EMU_PER_PT * 3 / 200;
-            format!("<a:pPr marL=\"{hang}\" indent=\"-{hang}\" algn=\"l\">{space}<a:buFont typeface=\"Arial\"/><a:buChar char=\"•\"/></a:pPr>")
+            format!("<a:pPr marL=\"{hang}\" indent=\"-{hang}\" algn=\"l\"{dir}>{space}<a:buFont typeface=\"Arial\"/><a:buChar char=\"•\"/></a:pPr>")
         } else {
-            format!("<a:pPr marL=\"0\" indent=\"0\" algn=\"l\">{space}<a:buNone/></a:pPr>")
+            format!("<a:pPr marL=\"0\" indent=\"0\" algn=\"l\"{dir}>{space}<a:buNone/></a:pPr>")
         };
         paras.push_str("<a:p>");
         paras.push_str(&bullet);
@@ -179,7 +184,8 @@ pub(super) fn table(
                 ("212529", "FFFFFF")
             };
             s.push_str(&format!(
-                "<a:tc><a:txBody><a:bodyPr/><a:lstStyle/><a:p>{}</a:p></a:txBody><a:tcPr marL=\"64008\" marR=\"64008\" marT=\"27432\" marB=\"27432\" anchor=\"ctr\">{}</a:tcPr></a:tc>",
+                "<a:tc><a:txBody><a:bodyPr/><a:lstStyle/><a:p>{}{}</a:p></a:txBody><a:tcPr marL=\"64008\" marR=\"64008\" marT=\"27432\" marB=\"27432\" anchor=\"ctr\">{}</a:tcPr></a:tc>",
+                rtl_ppr(text),
                 run(text, size, header, color),
                 cell_fill(fill)
             ));

@@ -6,6 +6,7 @@
 use super::body::{picture, table, text_body, text_box, title_shape};
 use super::xml::{plain_run, xfrm, GROUP_START, NS, XML_DECL};
 use super::{Frame, Place, Slide, SlideBody, EMU_PER_INCH, SLIDE_CX, SLIDE_CY};
+use crate::export::shaping::rtl_ppr;
 
 /// Where a table or text goes on a slide of this deck: below the title, inside the margins.
 pub fn content_frame() -> Frame {
@@ -54,14 +55,16 @@ fn placed_shapes(slide: &Slide, place: &Place, image_rel: Option<&str>) -> Strin
     };
     if place.title_from_layout {
         tree.push_str(&format!(
-            "<p:sp><p:nvSpPr><p:cNvPr id=\"2\" name=\"Title 1\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr><p:ph type=\"{kind}\"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr><a:normAutofit/></a:bodyPr><a:lstStyle/><a:p>{}</a:p></p:txBody></p:sp>",
+            "<p:sp><p:nvSpPr><p:cNvPr id=\"2\" name=\"Title 1\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr><p:ph type=\"{kind}\"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr><a:normAutofit/></a:bodyPr><a:lstStyle/><a:p>{}{}</a:p></p:txBody></p:sp>",
+            rtl_ppr(&slide.title),
             plain_run(&slide.title)
         ));
     } else {
         let f = place.title;
         tree.push_str(&format!(
-            "<p:sp><p:nvSpPr><p:cNvPr id=\"2\" name=\"Title 1\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr><p:ph type=\"title\"/></p:nvPr></p:nvSpPr><p:spPr>{}</p:spPr><p:txBody><a:bodyPr anchor=\"ctr\"><a:normAutofit/></a:bodyPr><a:lstStyle/><a:p>{}</a:p></p:txBody></p:sp>",
+            "<p:sp><p:nvSpPr><p:cNvPr id=\"2\" name=\"Title 1\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr><p:ph type=\"title\"/></p:nvPr></p:nvSpPr><p:spPr>{}</p:spPr><p:txBody><a:bodyPr anchor=\"ctr\"><a:normAutofit/></a:bodyPr><a:lstStyle/><a:p>{}{}</a:p></p:txBody></p:sp>",
             xfrm(f.x, f.y, f.cx, f.cy),
+            rtl_ppr(&slide.title),
             plain_run(&slide.title)
         ));
     }
@@ -71,7 +74,7 @@ fn placed_shapes(slide: &Slide, place: &Place, image_rel: Option<&str>) -> Strin
             Some(idx) => {
                 let paras: String = lines
                     .iter()
-                    .map(|l| format!("<a:p>{}</a:p>", plain_run(l)))
+                    .map(|l| format!("<a:p>{}{}</a:p>", rtl_ppr(l), plain_run(l)))
                     .collect();
                 tree.push_str(&format!(
                     "<p:sp><p:nvSpPr><p:cNvPr id=\"3\" name=\"Subtitle 2\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr><p:ph type=\"subTitle\" idx=\"{idx}\"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr><a:normAutofit/></a:bodyPr><a:lstStyle/>{paras}</p:txBody></p:sp>"

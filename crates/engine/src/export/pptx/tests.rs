@@ -183,3 +183,27 @@ fn an_empty_deck_is_still_consistent() {
     let types = String::from_utf8(unzip(&bytes)["[Content_Types].xml"].clone()).unwrap();
     assert!(!types.contains("png"));
 }
+
+#[test]
+fn right_to_left_titles_cells_and_lines_say_their_direction() {
+    let mut d = deck();
+    d.slides[0].title = "שדרוג שרת הנתונים".into();
+    d.slides[0].body = SlideBody::Cover {
+        lines: vec!["ترقية الخادم".into(), "Dev, Ops".into()],
+    };
+    d.slides[2].body = SlideBody::Table {
+        rows: vec![
+            vec!["#".into(), "כותרת".into()],
+            vec!["1".into(), "TLS".into()],
+        ],
+        widths: vec![1, 3],
+        heights: Vec::new(),
+        size: 1400,
+    };
+    let parts = unzip(&d.to_bytes().unwrap());
+    let cover = String::from_utf8(parts["ppt/slides/slide1.xml"].clone()).unwrap();
+    assert_eq!(cover.matches("rtl=\"1\"").count(), 2, "{cover}");
+    let table = String::from_utf8(parts["ppt/slides/slide3.xml"].clone()).unwrap();
+    // One right-to-left cell; "A table", "#", "1" and "TLS" stay left to right.
+    assert_eq!(table.matches("rtl=\"1\"").count(), 1, "{table}");
+}
