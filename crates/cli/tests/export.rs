@@ -56,7 +56,8 @@ fn workshop() -> Workshop {
                 text: "Canary with automated rollback".into(),
                 owner: "Ops".into(),
                 lowers: parallax_engine::Axis::Impact,
-                proposed_by: None,
+                // Ops proposed half of them; the others have no recorded proposer.
+                proposed_by: (i % 4 == 0).then(|| PerspectiveId::new("ops")),
             });
         }
     }
@@ -108,6 +109,7 @@ fn every_chart_as_png_and_svg() {
         "gap-map",
         "consensus",
         "residual",
+        "mitigation-mix",
     ] {
         let png = dir.path().join(format!("{chart}.png"));
         let (code, out, err) = run(&[
@@ -138,6 +140,12 @@ fn every_chart_as_png_and_svg() {
         assert_eq!(code, Some(0), "{chart}: {err}");
         let text = std::fs::read_to_string(&svg).unwrap();
         assert!(text.starts_with("<svg"), "{chart}");
+        if chart == "mitigation-mix" {
+            assert!(
+                text.contains("Who lowers what") && text.contains(">Ops<"),
+                "the mix names who proposed"
+            );
+        }
         assert!(
             !text.contains("<platform>") && !text.contains('\u{202E}'),
             "{chart}: unescaped user text"
@@ -459,15 +467,17 @@ fn the_deck_opens_in_python_pptx_and_libreoffice() {
     let python = std::env::var("PARALLAX_PPTX_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|_| root.join(".venv-check/bin/python"));
-    // Cover, 2 matrices, overlay, gap map, gaps, consensus, residual, contested table; then the
-    // record.
-    let slides = (9 + record_slide_count(&workshop())).to_string();
+    // Cover, 2 matrices, overlay, gap map, gaps, consensus, residual, mitigation mix, contested
+    // table; then the record.
+    let slides = (10 + record_slide_count(&workshop())).to_string();
     let check = Command::new(&python)
         .arg(root.join("scripts/check_pptx.py"))
         .arg(&deck)
-        .args(["--slides", slides.as_str(), "--pictures", "7"])
+        .args(["--slides", slides.as_str(), "--pictures", "8"])
         .args(["--title", "Q3 <platform> & \"changes\" review"])
         .args(["--title", "most contested"])
+        .args(["--title", "Who lowers what"])
+        .args(["--notes-contain", "Ops: 0 lower likelihood, 2 lower impact"])
         .args(["--notes-contain", "Dev reason 0 <b>&amp;</b>"])
         .args(["--notes-contain", "Canary with automated rollback"])
         .output()
@@ -507,7 +517,7 @@ fn the_deck_opens_in_python_pptx_and_libreoffice() {
     assert!(pdf_bytes.starts_with(b"%PDF"));
     assert_eq!(
         pdf_pages(&pdf_bytes),
-        9 + record_slide_count(&workshop()),
+        10 + record_slide_count(&workshop()),
         "one PDF page per slide"
     );
 }
@@ -608,7 +618,7 @@ fn the_deck_is_the_meeting_record() {
     );
     assert!(out.contains("ok"), "{out}");
     let pdf = to_pdf(&deck, dir.path());
-    let slides = 9 + record_slide_count(&w);
+    let slides = 10 + record_slide_count(&w);
     assert!(
         record_slide_count(&w) > decided.len() + 2,
         "a continued record and several appendix slides"
@@ -821,7 +831,7 @@ fn the_deck_charts_are_native_shapes_in_the_cells_of_their_placements() {
     let pdf = to_pdf(&deck, dir.path());
     assert_eq!(
         pdf_pages(&pdf),
-        9 + record_slide_count(&w),
+        10 + record_slide_count(&w),
         "one PDF page per slide"
     );
 }
@@ -1045,7 +1055,7 @@ fn decks_are_built_in_company_templates_of_any_slide_size() {
             .content;
         assert_eq!(
             slides,
-            9 + record_slides_in(&workshop(), area),
+            10 + record_slides_in(&workshop(), area),
             "{template}"
         );
         let pdf = to_pdf(&deck, dir.path());

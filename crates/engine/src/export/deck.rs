@@ -288,6 +288,36 @@ fn notes_for(w: &Workshop, chart: &Chart, analysis: &Analysis) -> String {
                 lines.push("No mitigation or residual recorded yet.".to_owned());
             }
         }
+        Chart::MitigationMix => {
+            lines.push(
+                "Who lowers what: the mitigations each perspective proposed, by the axis they \
+                 lower (calibration changes left out)."
+                    .to_owned(),
+            );
+            for r in chart::mix_rows(w) {
+                let name = if r.perspective.is_some() {
+                    one_line(&r.name)
+                } else {
+                    "Not recorded".to_owned()
+                };
+                lines.push(format!(
+                    "{name}: {} lower likelihood, {} lower impact",
+                    r.likelihood, r.impact
+                ));
+            }
+            if analysis.residual_flags.is_empty() {
+                lines.push("Residual check: nothing to raise.".to_owned());
+            } else {
+                lines.push("Residual check:".to_owned());
+                for f in &analysis.residual_flags {
+                    lines.push(format!(
+                        "  {}: {}",
+                        one_line(&f.title),
+                        one_line(&f.message)
+                    ));
+                }
+            }
+        }
     }
     lines.join("\n")
 }
@@ -382,6 +412,9 @@ pub fn build_deck(
     }
     charts.push(Chart::Consensus);
     charts.push(Chart::Residual);
+    if chart::mitigation_count(w) > 0 {
+        charts.push(Chart::MitigationMix);
+    }
     // One contested table per pair (the default analysis' when there is no pair).
     let mut tables = Vec::new();
     for (from, to) in &pairs {

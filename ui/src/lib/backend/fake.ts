@@ -23,6 +23,7 @@ import type {
   ImportPreview,
   ImportSettings,
   MixRow,
+  ResidualFlag,
   PreviewColumn,
   Progress,
   QueueEntry,
@@ -572,10 +573,10 @@ export class FakeBackend implements Backend {
         threshold: 10,
         note: `Only ${compared} changes are placed by both ${a.name} and ${b.name}; with fewer than 10 the agreement figures are too unstable to read much into.`,
       },
-      // Calibration gaps, the residual check and the band checks are the engine's, in the app.
+      // Calibration gaps and the band checks are the engine's, in the app.
       calibration: [],
       mitigation_mix: this.mitigationMix(w),
-      residual_flags: [],
+      residual_flags: w.changes.filter((c) => !c.calibration).flatMap(residualFlagsOf),
       band_check: { warnings: [], switches: [] },
     };
   }
@@ -740,4 +741,69 @@ export class FakeBackend implements Backend {
   async onRoomChanged(handler: (status: RoomStatus) => void): Promise<() => void> {
     return this.room.listen(handler);
   }
+}
+
+/**
+ * The fake's port of the engine's residual check (analysis/residual_check.rs), the same rules
+ * and the same words, so that Converge's warnings can be tried in a plain browser: a residual
+ * that did not move although the change has mitigations, one lowered only on axes no
+ * mitigation claims, one worse than the consensus. The Rust tests are the truth.
+ */
+export function residualFlagsOf(change: Change): ResidualFlag[] {
+  const consensus = change.consensus;
+  const residual = change.residual;
+  if (!consensus || !residual) return [];
+  type Ax = "likelihood" | "impact";
+  const axes: Ax[] = ["likelihood", "impact"];
+  const claims = (a: Ax) => change.mitigations.filter((m) => m.lowers === a).length;
+  const l = claims("likelihood");
+  const i = claims("impact");
+  const lowered = axes.filter((a) => residual[a] < consensus[a]);
+  const raised = axes.filter((a) => residual[a] > consensus[a]);
+  const at = (c: Cell) => `L${c.likelihood} × I${c.impact}`;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const flag = (issue: ResidualFlag["issue"], on: Ax[], message: string): ResidualFlag => ({
+    change: change.id,
+    title: change.title,
+    issue,
+    axes: on,
+    consensus,
+    residual,
+    likelihood_mitigations: l,
+    impact_mitigations: i,
+    message,
+  });
+  const flags: ResidualFlag[] = [];
+  const total = change.mitigations.length;
+  if (lowered.length === 0 && raised.length === 0 && total > 0) {
+    flags.push(
+      flag(
+        "not_moved",
+        axes,
+        `The residual ${at(residual)} is where the consensus is, although ${plural(total, "mitigation", "mitigations")} (${l} likelihood, ${i} impact) ${total === 1 ? "is" : "are"} meant to lower it: either they do not work as claimed or the residual was not updated.`,
+      ),
+    );
+  }
+  if (lowered.length > 0 && lowered.every((a) => claims(a) === 0)) {
+    const claimed = axes.filter((a) => claims(a) > 0);
+    const why =
+      claimed.length === 0
+        ? "but no mitigation is recorded"
+        : `but no mitigation claims to lower it; the mitigations claim ${claimed.join(" and ")}, which did not go down`;
+    const moves = lowered.map((a) => `${a} from ${consensus[a]} to ${residual[a]}`);
+    flags.push(
+      flag("unclaimed_axis", lowered, `The residual lowers ${moves.join(" and ")} ${why}.`),
+    );
+  }
+  if (raised.length > 0) {
+    const moves = raised.map((a) => `${a} ${residual[a]} (consensus ${consensus[a]})`);
+    flags.push(
+      flag(
+        "worse",
+        raised,
+        `The residual rates ${moves.join(" and ")} higher than the consensus: mitigations should not make a change riskier.`,
+      ),
+    );
+  }
+  return flags;
 }

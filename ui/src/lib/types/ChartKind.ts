@@ -3,4 +3,4 @@
 /**
  * The kinds of chart, as the app and the command line name them.
  */
-export type ChartKind = "matrix" | "overlay" | "gaps" | "gap-map" | "consensus" | "residual";
+export type ChartKind = "matrix" | "overlay" | "gaps" | "gap-map" | "consensus" | "residual" | "mitigation-mix";

@@ -2,7 +2,7 @@
 //! perspectives (a marker per perspective, an arrow from one to the other), the axis-gap chart
 //! (per change, the likelihood gap beside the impact gap), the gap map (each change at its
 //! impact and likelihood gap, quadrants in words), the consensus matrix and inherent → residual
-//! arrows. Each is laid out as a [`Scene`] on a 1920×1080 canvas and painted as PNG
+//! arrows, and the mitigation mix (per perspective, how many mitigations lower each axis). Each is laid out as a [`Scene`] on a 1920×1080 canvas and painted as PNG
 //! (1920×1080 or 3840×2160) or SVG.
 //!
 //! Made for a projector and a greyscale printout: big type, perspectives told apart by marker
@@ -11,7 +11,7 @@
 //! compute statistics of its own: gaps, their order and inherent cells come from `crate::analysis`.
 //!
 //! This file names the charts, dispatches to one file per chart (`matrix` for the card charts,
-//! `overlay`, `gaps`, `gap_map`, `residual`; `trend` for the chart across workshops) over what they share (`grid`, `markers`), and paints a scene.
+//! `overlay`, `gaps`, `gap_map`, `residual`, `mix`; `trend` for the chart across workshops) over what they share (`grid`, `markers`), and paints a scene.
 //! Which chart a person asked for is resolved in `request`.
 
 use plotters::prelude::*;
@@ -26,6 +26,7 @@ mod gaps;
 mod grid;
 mod markers;
 mod matrix;
+mod mix;
 mod overlay;
 mod request;
 mod residual;
@@ -35,6 +36,7 @@ mod trend;
 
 pub(crate) use gaps::analysis_error;
 pub use gaps::{analyse_pair, pair_rows, GapRow};
+pub use mix::{mitigation_count, mix_rows};
 pub use request::{ChartKind, ChartRequest};
 
 /// Which chart to draw.
@@ -61,6 +63,9 @@ pub enum Chart {
     Consensus,
     /// An arrow from each change's inherent (consensus) cell to its residual cell.
     Residual,
+    /// Per perspective (and "not recorded"), how many mitigations it proposed that lower
+    /// likelihood and how many lower impact.
+    MitigationMix,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,11 +111,13 @@ impl Chart {
             Chart::GapMap { .. } => ChartKind::GapMap,
             Chart::Consensus => ChartKind::Consensus,
             Chart::Residual => ChartKind::Residual,
+            Chart::MitigationMix => ChartKind::MitigationMix,
         }
     }
 
     /// The charts of a whole export, in slide order: a matrix per perspective, then the overlay
-    /// gap map and gaps of the first two perspectives, the consensus and the residual chart.
+    /// gap map and gaps of the first two perspectives, the consensus and the residual chart,
+    /// and the mitigation mix when any mitigation is recorded.
     pub fn all(w: &Workshop) -> Vec<Chart> {
         let mut charts: Vec<Chart> = w
             .perspectives
@@ -135,6 +142,9 @@ impl Chart {
         }
         charts.push(Chart::Consensus);
         charts.push(Chart::Residual);
+        if mitigation_count(w) > 0 {
+            charts.push(Chart::MitigationMix);
+        }
         charts
     }
 
@@ -171,6 +181,9 @@ impl Chart {
             }
             Chart::Consensus => "Consensus: where the room agreed each change sits".to_owned(),
             Chart::Residual => "Inherent → residual: what the mitigations buy".to_owned(),
+            Chart::MitigationMix => {
+                "Who lowers what: the mitigations each perspective proposed".to_owned()
+            }
         })
     }
 
@@ -195,6 +208,7 @@ impl Chart {
             Chart::GapMap { from, to } => format!("gap-map-{}-{}", id(from), id(to)),
             Chart::Consensus => "consensus".to_owned(),
             Chart::Residual => "residual".to_owned(),
+            Chart::MitigationMix => "mitigation-mix".to_owned(),
         }
     }
 
@@ -218,6 +232,7 @@ impl Chart {
             Chart::Gaps { from, to } => gaps::scene(w, &title, from, to),
             Chart::GapMap { from, to } => gap_map::scene(w, &title, from, to),
             Chart::Residual => Ok(residual::scene(w, &title)),
+            Chart::MitigationMix => Ok(mix::scene(w, &title)),
         }
     }
 }

@@ -37,17 +37,22 @@ pub enum ChartKind {
     Consensus,
     /// An arrow from each change's inherent cell to its residual cell.
     Residual,
+    /// Per perspective, how many mitigations it proposed that lower likelihood and impact.
+    /// Spelt with a hyphen, as on the command line.
+    #[serde(rename = "mitigation-mix")]
+    MitigationMix,
 }
 
 impl ChartKind {
     /// Every kind, in the order the app lists them.
-    pub const ALL: [ChartKind; 6] = [
+    pub const ALL: [ChartKind; 7] = [
         ChartKind::Overlay,
         ChartKind::Gaps,
         ChartKind::GapMap,
         ChartKind::Matrix,
         ChartKind::Consensus,
         ChartKind::Residual,
+        ChartKind::MitigationMix,
     ];
 
     /// The name the app, the command line and file names use (as serialised).
@@ -59,14 +64,16 @@ impl ChartKind {
             ChartKind::GapMap => "gap-map",
             ChartKind::Consensus => "consensus",
             ChartKind::Residual => "residual",
+            ChartKind::MitigationMix => "mitigation-mix",
         }
     }
 
-    /// How many perspectives the chart shows: none (consensus, residual: the room's cells),
+    /// How many perspectives the chart shows: none (consensus, residual: the room's cells; the
+    /// mitigation mix: every perspective),
     /// one (the matrix), or two (overlay, gaps and the gap map: from, then to).
     pub fn perspectives(self) -> usize {
         match self {
-            ChartKind::Consensus | ChartKind::Residual => 0,
+            ChartKind::Consensus | ChartKind::Residual | ChartKind::MitigationMix => 0,
             ChartKind::Matrix => 1,
             ChartKind::Overlay | ChartKind::Gaps | ChartKind::GapMap => 2,
         }
@@ -125,6 +132,9 @@ impl ChartRequest {
         let kind = self.kind;
         if names.len() > kind.perspectives() {
             let shows = match kind.perspectives() {
+                0 if kind == ChartKind::MitigationMix => {
+                    "shows every perspective side by side: give none"
+                }
                 0 => "shows the room's cells, not a perspective: give none",
                 1 => "shows one perspective: give one",
                 _ => "compares two perspectives: give two (from, then to), one, or none",
@@ -163,6 +173,7 @@ impl ChartRequest {
             }
             ChartKind::Consensus => Chart::Consensus,
             ChartKind::Residual => Chart::Residual,
+            ChartKind::MitigationMix => Chart::MitigationMix,
         })
     }
 }
@@ -246,6 +257,13 @@ mod tests {
         assert_eq!(
             ChartRequest::of(ChartKind::Residual).resolve(&w).unwrap(),
             Chart::Residual
+        );
+        assert_eq!(shows(ChartKind::MitigationMix), 0);
+        assert_eq!(
+            ChartRequest::of(ChartKind::MitigationMix)
+                .resolve(&w)
+                .unwrap(),
+            Chart::MitigationMix
         );
     }
 
