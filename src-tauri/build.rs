@@ -21,6 +21,7 @@ fn parallax_commands() -> &'static [&'static str] {
         "save_workshop_as",
         "set_fullscreen",
         "analyze",
+        "reference_changes",
         "gap_map",
         "choose_trend_workshops",
         "trend",

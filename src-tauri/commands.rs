@@ -4,7 +4,9 @@
 use parallax_engine::analysis::{analyse, Analysis, AnalysisOptions};
 use parallax_engine::document::{Crossed, StepsError};
 use parallax_engine::view::Viewer;
-use parallax_engine::{sample, Document, Edit, Matrix, Millis, PerspectiveId, Template, Workshop};
+use parallax_engine::{
+    sample, Document, Edit, Matrix, Millis, PerspectiveId, ReferenceChange, Template, Workshop,
+};
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::clock::now;
@@ -288,4 +290,12 @@ pub fn analyze(
         analyse(session.doc.workshop(), &options)
     };
     analysis.map_err(|e| CommandError::new(ErrorCode::BadRequest, e.to_string()))
+}
+
+/// The reference changes suggested for the open workshop's calibration round (the engine's,
+/// for its matrix's size). Adding them is the UI's edits; this only offers them.
+#[tauri::command]
+pub fn reference_changes(state: State<'_, AppState>) -> Result<Vec<ReferenceChange>, CommandError> {
+    let session = state.lock()?;
+    Ok(session.doc.workshop().matrix.reference_changes())
 }

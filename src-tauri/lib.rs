@@ -88,6 +88,7 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
         commands::save_workshop_as,
         commands::set_fullscreen,
         commands::analyze,
+        commands::reference_changes,
         charts::gap_map,
         trends::choose_trend_workshops,
         trends::trend,

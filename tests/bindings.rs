@@ -40,6 +40,7 @@ fn generated() -> Vec<(String, String)> {
         RoomPerson,
         RoomProgress,
         Template,
+        ReferenceChange,
         ChangeDetails,
         parallax_engine::import::ImportPreview,
         parallax_engine::import::ImportSettings,

@@ -911,6 +911,39 @@ fn analyze_returns_the_engines_analysis_and_refuses_an_unknown_perspective() {
     assert_eq!(err["code"], "bad_request");
 }
 
+#[test]
+fn reference_changes_are_the_engines_for_the_open_matrixs_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path(), None);
+    let titles = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let expected = |t: parallax_engine::Template| -> Vec<String> {
+        t.reference_changes().into_iter().map(|r| r.title).collect()
+    };
+    let got = h.ok("reference_changes", json!({}));
+    assert_eq!(
+        titles(&got),
+        expected(parallax_engine::Template::FiveByFive)
+    );
+    assert!(got[0]["description"].as_str().unwrap().len() > 10);
+    // On a 3×3 matrix, the 3×3 template's.
+    h.ok(
+        "apply_edit",
+        json!({ "edit": { "kind": "apply_template", "template": "3x3" } }),
+    );
+    let got = h.ok("reference_changes", json!({}));
+    assert_eq!(
+        titles(&got),
+        expected(parallax_engine::Template::ThreeByThree)
+    );
+    assert_eq!(got.as_array().unwrap().len(), 2);
+}
+
 /// The export command as the Export dialog calls it (progress goes to a channel the mock window
 /// drops).
 fn export_deck(h: &Harness) -> Result<Value, Value> {

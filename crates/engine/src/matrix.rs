@@ -291,6 +291,22 @@ impl Matrix {
         self.band_for(cell.score())
     }
 
+    /// The built-in template nearest this matrix in size, by its shorter axis: a custom 3×5
+    /// grid has the few words of a 3×3 one on that axis, a 6×7 one the room of a 5×5.
+    pub fn nearest_template(&self) -> Template {
+        match self.likelihood.len().min(self.impact.len()) {
+            ..=3 => Template::ThreeByThree,
+            4 => Template::FourByFour,
+            _ => Template::FiveByFive,
+        }
+    }
+
+    /// The reference changes suggested for this matrix's calibration round: its nearest
+    /// template's.
+    pub fn reference_changes(&self) -> Vec<ReferenceChange> {
+        self.nearest_template().reference_changes()
+    }
+
     pub fn level(&self, axis: Axis, level: u8) -> Option<&Level> {
         usize::from(level)
             .checked_sub(1)
@@ -354,6 +370,31 @@ mod tests {
         assert_eq!(band(2, 2).as_deref(), Some("medium"));
         assert_eq!(band(2, 3).as_deref(), Some("high"));
         assert_eq!(band(3, 3).as_deref(), Some("high"));
+    }
+
+    #[test]
+    fn a_matrix_suggests_the_reference_changes_of_the_template_nearest_its_size() {
+        for template in [
+            Template::FiveByFive,
+            Template::FourByFour,
+            Template::ThreeByThree,
+        ] {
+            let m = Matrix::from_template(template);
+            assert_eq!(m.nearest_template(), template);
+            assert_eq!(m.reference_changes(), template.reference_changes());
+        }
+        // A custom grid goes by its shorter axis.
+        let mut m = Matrix::from_template(Template::FiveByFive);
+        m.impact.truncate(3);
+        assert_eq!(m.nearest_template(), Template::ThreeByThree);
+        let mut m = Matrix::from_template(Template::FiveByFive);
+        m.likelihood.push(Level::new("Certain", "", ""));
+        m.impact.push(Level::new("Fatal", "", ""));
+        m.impact.push(Level::new("Worse", "", ""));
+        assert_eq!(m.nearest_template(), Template::FiveByFive);
+        let mut m = Matrix::from_template(Template::FiveByFive);
+        m.likelihood.pop();
+        assert_eq!(m.nearest_template(), Template::FourByFour);
     }
 
     #[test]

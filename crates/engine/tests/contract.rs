@@ -6,7 +6,8 @@
 //! ui/tests/contract/expected.json. The UI's Vitest test `contract.test.ts` runs the same
 //! sequences through the fake and compares with that file, so the fake cannot drift from the
 //! engine without a failing test. The engine's built-in matrix templates are written beside the
-//! fake (ui/src/lib/backend/templates.json) the same way, so it applies the engine's words.
+//! fake (ui/src/lib/backend/templates.json) the same way, so it applies the engine's words, and
+//! so are the reference changes each template suggests (reference-changes.json).
 //!
 //! Why a contract and not the real engine in the browser tests: compiling the engine to
 //! WebAssembly would need the wasm32 target and wasm-bindgen tooling, which this machine cannot
@@ -129,6 +130,26 @@ fn templates() -> String {
     text
 }
 
+/// Each template's reference changes for the calibration round, by the template's name.
+fn reference_changes() -> String {
+    let all: serde_json::Map<String, Value> = [
+        ("5x5", Template::FiveByFive),
+        ("4x4", Template::FourByFour),
+        ("3x3", Template::ThreeByThree),
+    ]
+    .into_iter()
+    .map(|(name, t)| {
+        (
+            name.to_owned(),
+            serde_json::to_value(t.reference_changes()).expect("reference changes serialize"),
+        )
+    })
+    .collect();
+    let mut text = serde_json::to_string_pretty(&Value::Object(all)).expect("reference changes");
+    text.push('\n');
+    text
+}
+
 /// Compares `path` with `text`, or writes it when UPDATE_CONTRACT is set.
 fn check(path: &Path, text: &str, stale: &mut Vec<String>) {
     if std::env::var_os("UPDATE_CONTRACT").is_some() {
@@ -180,6 +201,11 @@ fn the_fakes_expectations_are_what_the_engine_does() {
     check(
         &ui().join("src/lib/backend/templates.json"),
         &templates(),
+        &mut stale,
+    );
+    check(
+        &ui().join("src/lib/backend/reference-changes.json"),
+        &reference_changes(),
         &mut stale,
     );
     assert!(

@@ -28,6 +28,7 @@ import type {
   Progress,
   QueueEntry,
   RecentFile,
+  ReferenceChange,
   Template,
   TemplateChoice,
   TrendReport,
@@ -42,6 +43,8 @@ import { FakeRoom } from "./fake-room";
 import sample from "./sample-workshop.json";
 import templates from "./templates.json";
 import { applyEdit, onlyChange } from "./fake-edits";
+import { fakeBandCheck } from "./fake-bands";
+import references from "./reference-changes.json";
 import {
   FAKE_BROKEN_MESSAGE,
   FAKE_CHOSEN,
@@ -438,7 +441,9 @@ export class FakeBackend implements Backend {
    * statistic left undefined (the engine computes them in the app; Rust tests check them).
    */
   async analyze(from: string | null, to: string | null): Promise<Analysis> {
-    const w = this.workshop;
+    // As the engine: calibration changes count in no figure; their gaps come back on their own.
+    const whole = this.workshop;
+    const w = { ...whole, changes: whole.changes.filter((c) => !c.calibration) };
     const a = w.perspectives.find((p) => p.id === from) ?? w.perspectives[0];
     const b =
       w.perspectives.find((p) => p.id === to && p.id !== a?.id) ??
@@ -450,7 +455,7 @@ export class FakeBackend implements Backend {
       for (const x of w.matrix.bands) if (x.min_score <= c.likelihood * c.impact) name = x.name;
       return name;
     };
-    const changes: ChangeGap[] = w.changes.map((c) => {
+    const gapOf = (c: Change): ChangeGap => {
       const f = c.placements[a.id];
       const t = c.placements[b.id];
       const both = !!f && !!t;
@@ -479,7 +484,8 @@ export class FakeBackend implements Backend {
                   ? "impact"
                   : "both",
       };
-    });
+    };
+    const changes = w.changes.map(gapOf);
     const spread = (c: Change, axis: "likelihood" | "impact") => {
       const v = Object.values(c.placements).map((p) => p[axis]);
       return v.length < 2 ? 0 : Math.max(...v) - Math.min(...v);
@@ -573,12 +579,19 @@ export class FakeBackend implements Backend {
         threshold: 10,
         note: `Only ${compared} changes are placed by both ${a.name} and ${b.name}; with fewer than 10 the agreement figures are too unstable to read much into.`,
       },
-      // Calibration gaps and the band checks are the engine's, in the app.
-      calibration: [],
+      calibration: whole.changes.filter((c) => c.calibration).map(gapOf),
       mitigation_mix: this.mitigationMix(w),
       residual_flags: w.changes.filter((c) => !c.calibration).flatMap(residualFlagsOf),
-      band_check: { warnings: [], switches: [] },
+      band_check: fakeBandCheck(w, this.hidden()),
     };
+  }
+
+  /** The engine's `Matrix::reference_changes`: the nearest template's by the shorter axis. */
+  async referenceChanges(): Promise<ReferenceChange[]> {
+    const m = this.workshop.matrix;
+    const n = Math.min(m.likelihood.length, m.impact.length);
+    const template: Template = n <= 3 ? "3x3" : n === 4 ? "4x4" : "5x5";
+    return structuredClone((references as Record<Template, ReferenceChange[]>)[template]);
   }
 
   /** The engine's `mitigation_mix`: per perspective, then the mitigations nobody proposed. */

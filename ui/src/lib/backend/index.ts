@@ -14,6 +14,7 @@ import type {
   ImportPreview,
   ImportSettings,
   RecentFile,
+  ReferenceChange,
   Template,
   TemplateChoice,
   TrendReport,
@@ -67,6 +68,9 @@ export interface Backend {
   openSample(): Promise<WorkshopView | null>;
   /** The engine's analysis for a pair of perspectives (ids; the first two when null). */
   analyze(from: string | null, to: string | null): Promise<Analysis>;
+  /** The reference changes the engine suggests for the open workshop's calibration round (its
+   * matrix's nearest built-in template's); adding them is up to the facilitator, by edits. */
+  referenceChanges(): Promise<ReferenceChange[]>;
   /** The engine's gap map of a pair (ids or names; the first two when null) as SVG text,
    * 1920×1080, drawn from the workshop as the viewer may see it; null while placements are
    * hidden. */

@@ -13,6 +13,7 @@ import type {
   ImportPreview,
   ImportSettings,
   RecentFile,
+  ReferenceChange,
   Template,
   TemplateChoice,
   TrendReport,
@@ -76,6 +77,9 @@ export class TauriBackend implements Backend {
   }
   analyze(from: string | null, to: string | null): Promise<Analysis> {
     return invoke<Analysis>("analyze", { from, to });
+  }
+  referenceChanges(): Promise<ReferenceChange[]> {
+    return invoke<ReferenceChange[]>("reference_changes");
   }
   gapMap(from: string | null, to: string | null): Promise<string | null> {
     return invoke<string | null>("gap_map", { from, to });

@@ -71,6 +71,7 @@ export type { QueueEntry } from "./QueueEntry";
 export type { RatedCell } from "./RatedCell";
 export type { RecentFile } from "./RecentFile";
 export type { Reduction } from "./Reduction";
+export type { ReferenceChange } from "./ReferenceChange";
 export type { Reliability } from "./Reliability";
 export type { ResidualFlag } from "./ResidualFlag";
 export type { ResidualIssue } from "./ResidualIssue";

@@ -1,8 +1,10 @@
 //! What every matrix chart stands on: the canvas' layout (margins, the grid's box, the legend's
-//! column), the title and subtitle, the band-coloured grid with its level labels and band legend,
-//! and the note shown over an empty grid. Charts draw on top of it; it never draws a change.
+//! column), the title and subtitle, the band-coloured grid with its level labels (each with its
+//! numeric anchor in brackets on the lines under it, wrapped and cut to the label's room so that
+//! it never runs into a neighbour) and band legend, and the note shown over an empty grid. Charts
+//! draw on top of it; it never draws a change.
 
-use crate::export::scene::{Align, Part, Rgb, Scene, HEIGHT, WIDTH};
+use crate::export::scene::{fit_lines, Align, Part, Rgb, Scene, HEIGHT, WIDTH};
 use crate::export::text::one_line;
 use crate::{Axis, Cell, Workshop};
 
@@ -18,6 +20,29 @@ pub(super) const LEGEND_RIGHT: f64 = WIDTH - 40.0;
 pub(super) const BOTTOM: f64 = HEIGHT - 24.0;
 pub(super) const CELL_FOOTER: f64 = 24.0;
 pub(super) const CELL_PAD: f64 = 7.0;
+/// A level's anchor: its size, the step between its lines, and how many lines it may take.
+const ANCHOR_SIZE: f64 = 17.0;
+const ANCHOR_STEP: f64 = 20.0;
+const ANCHOR_LINES: usize = 2;
+
+/// "(about 1 in 10 such changes)" wrapped into the lines it takes in `width`; none without an
+/// anchor.
+fn anchor_lines(w: &Workshop, axis: Axis, level: u8, width: f64) -> Vec<String> {
+    let anchor = w
+        .matrix
+        .level(axis, level)
+        .map_or("", |lv| lv.anchor.trim());
+    if anchor.is_empty() {
+        return Vec::new();
+    }
+    fit_lines(
+        &format!("({})", one_line(anchor)),
+        ANCHOR_SIZE,
+        false,
+        width,
+        ANCHOR_LINES,
+    )
+}
 
 pub(super) fn header(s: &mut Scene, title: &str, subtitle: &str) {
     s.text_fit(
@@ -115,25 +140,41 @@ pub(super) fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
         });
     }
     let (cw, ch) = (g.cell_w(), g.cell_h());
+    let row_width = GRID_X0 - 14.0 - MARGIN;
     for l in 1..=g.likelihood {
         let y = GRID_Y0 + f64::from(g.likelihood - l) * ch + ch / 2.0;
         let label = w
             .matrix
             .level(Axis::Likelihood, l)
             .map_or(String::new(), |lv| lv.label.clone());
+        // The label, its anchor's lines, then "L4", centred together on the row: at most
+        // 26 + 2 × 20 + 28 px apart, inside the 110 px of a row of the tallest (7-level) grid.
+        let anchor = anchor_lines(w, Axis::Likelihood, l, row_width);
+        let top = y - 13.0 - ANCHOR_STEP * anchor.len() as f64 / 2.0;
         s.text_fit(
             GRID_X0 - 14.0,
-            y - 13.0,
+            top,
             &label,
             22.0,
             true,
             Rgb::INK,
             Align::End,
-            GRID_X0 - 14.0 - MARGIN,
+            row_width,
         );
+        for (k, line) in anchor.iter().enumerate() {
+            s.text(
+                GRID_X0 - 14.0,
+                top + 25.0 + ANCHOR_STEP * k as f64,
+                line.clone(),
+                ANCHOR_SIZE,
+                false,
+                Rgb::MUTED,
+                Align::End,
+            );
+        }
         s.text(
             GRID_X0 - 14.0,
-            y + 15.0,
+            top + 28.0 + ANCHOR_STEP * anchor.len() as f64,
             format!("L{l}"),
             19.0,
             false,
@@ -141,6 +182,9 @@ pub(super) fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
             Align::End,
         );
     }
+    // Under a column: the label, its anchor's lines, then "I4"; the axis' title goes below the
+    // deepest of them.
+    let mut deepest = 0usize;
     for i in 1..=g.impact {
         let x = GRID_X0 + f64::from(i - 1) * cw + cw / 2.0;
         let label = w
@@ -157,9 +201,22 @@ pub(super) fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
             Align::Middle,
             cw - 10.0,
         );
+        let anchor = anchor_lines(w, Axis::Impact, i, cw - 10.0);
+        for (k, line) in anchor.iter().enumerate() {
+            s.text(
+                x,
+                GRID_Y1 + 47.0 + ANCHOR_STEP * k as f64,
+                line.clone(),
+                ANCHOR_SIZE,
+                false,
+                Rgb::MUTED,
+                Align::Middle,
+            );
+        }
+        deepest = deepest.max(anchor.len());
         s.text(
             x,
-            GRID_Y1 + 52.0,
+            GRID_Y1 + 52.0 + ANCHOR_STEP * anchor.len() as f64,
             format!("I{i}"),
             19.0,
             false,
@@ -178,7 +235,7 @@ pub(super) fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
     );
     s.text(
         (GRID_X0 + GRID_X1) / 2.0,
-        GRID_Y1 + 86.0,
+        GRID_Y1 + 86.0 + ANCHOR_STEP * deepest as f64,
         "Impact →",
         22.0,
         true,

@@ -90,6 +90,43 @@ fn hostile_titles_stay_inside_and_lose_control_characters() {
 }
 
 #[test]
+fn long_anchors_sit_under_their_levels_without_overlapping_on_the_tallest_grid() {
+    // Seven levels on both axes (the smallest rows and columns), every anchor long enough to
+    // wrap and be cut, one right-to-left.
+    let mut w = placed(8, 3);
+    for axis in [&mut w.matrix.likelihood, &mut w.matrix.impact] {
+        while axis.len() < crate::matrix::MAX_LEVELS {
+            let n = axis.len() + 1;
+            axis.push(crate::Level::new(&format!("Level {n}"), "", ""));
+        }
+        for (k, level) in axis.iter_mut().enumerate() {
+            level.anchor = if k == 3 {
+                "בערך אחד מכל עשרה שינויים כאלה, לפי השנה האחרונה".into()
+            } else {
+                format!(
+                    "about 1 in {} such changes over the last twelve months of deployments",
+                    10 * (k + 1)
+                )
+            };
+        }
+    }
+    check_layout(&w);
+    let scene = Chart::Consensus.scene(&w).unwrap();
+    let shown = texts(&scene);
+    assert!(
+        shown.iter().any(|t| t.starts_with("(about 1 in 10 such")),
+        "the anchor is drawn in brackets: {shown:?}"
+    );
+    assert!(shown.iter().any(|t| t == "L7") && shown.iter().any(|t| t == "I7"));
+    // Cut on its second line, not run past it.
+    assert!(
+        shown.iter().any(|t| t.ends_with('…'))
+            && !shown.iter().any(|t| t.ends_with("deployments)")),
+        "{shown:?}"
+    );
+}
+
+#[test]
 fn unknown_perspectives_and_same_pair_are_refused() {
     let w = placed(2, 1);
     let err = Chart::Matrix {
