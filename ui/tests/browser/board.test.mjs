@@ -164,9 +164,10 @@ test("cards on the matrix: a cell is named by its place, then what it shows; axe
         .join(" "),
     await full.elementHandle(),
   );
-  // A shared cell shows short titles, and is named by what it shows; each card keeps its whole
-  // title as its own name.
-  assert.match(name, /^Likelihood 3 \(Possible\), impact 4 \(Major\) Upgrade Rotate TLS/);
+  // A shared cell shows short titles, and is named by what it shows (how many cards fit depends
+  // on the room the level words and their anchors leave); each card keeps its whole title as
+  // its own name.
+  assert.match(name, /^Likelihood 3 \(Possible\), impact 4 \(Major\) Upgrade /);
   await full.getByRole("button", { name: /^Upgrade PostgreSQL 14 → 16 — Dev/ }).waitFor();
   assert.match(name, /\+\d+ more$/);
   await page

@@ -345,7 +345,23 @@ fn gap_map_note(analysis: &Analysis) -> String {
     )
 }
 
-/// The rows of the "ten most contested changes" table: header first.
+/// The numbers of the changes `entry` is tied with in the queue ("4, 7"), or "–".
+fn tied_numbers(analysis: &Analysis, entry: &crate::analysis::QueueEntry) -> String {
+    let tied: Vec<String> = entry
+        .tied_with
+        .iter()
+        .filter_map(|id| analysis.queue.iter().find(|e| &e.change == id))
+        .map(|e| (e.position + 1).to_string())
+        .collect();
+    if tied.is_empty() {
+        "–".to_owned()
+    } else {
+        tied.join(", ")
+    }
+}
+
+/// The rows of the "ten most contested changes" table (the deck's and the report's): header
+/// first; what each disagreement is about, and the changes it ties with on every ranking key.
 pub fn contested_table(w: &Workshop, analysis: &Analysis) -> Vec<Vec<String>> {
     let mut rows = vec![vec![
         "#".to_owned(),
@@ -357,6 +373,8 @@ pub fn contested_table(w: &Workshop, analysis: &Analysis) -> Vec<Vec<String>> {
         "Impact gap".to_owned(),
         format!("Bands ({} → {})", analysis.pair.from, analysis.pair.to),
         "Placed by".to_owned(),
+        "Disagreement".to_owned(),
+        "Tied with".to_owned(),
     ]];
     for entry in analysis.queue.iter().take(10) {
         let gap = analysis.changes.get(entry.position);
@@ -376,6 +394,8 @@ pub fn contested_table(w: &Workshop, analysis: &Analysis) -> Vec<Vec<String>> {
             signed(gap.and_then(|g| g.impact_gap)),
             one_line(&bands),
             format!("{} of {}", entry.placed_by, w.perspectives.len()),
+            entry.about.to_owned(),
+            tied_numbers(analysis, entry),
         ]);
     }
     rows
@@ -560,7 +580,7 @@ pub fn build_deck(
             body: SlideBody::Table {
                 size: if rows.len() > 8 { 1200 } else { 1400 },
                 rows,
-                widths: vec![1, 8, 3, 2, 3, 2],
+                widths: vec![1, 7, 3, 2, 3, 2, 3, 2],
                 heights: Vec::new(),
             },
             notes: table_notes.join("\n"),

@@ -233,33 +233,6 @@ fn axis_row(name: &str, a: &AxisAgreement, readable: bool) -> String {
     )
 }
 
-/// The contested table's rows with two more columns: what each disagreement is about, and the
-/// numbers of the changes it is tied with (see `analysis::ties`).
-fn with_shape(
-    mut rows: Vec<Vec<String>>,
-    analysis: &crate::analysis::Analysis,
-) -> Vec<Vec<String>> {
-    for (i, row) in rows.iter_mut().enumerate() {
-        let Some(entry) = i.checked_sub(1).and_then(|k| analysis.queue.get(k)) else {
-            row.extend(["Disagreement".to_owned(), "Tied with".to_owned()]);
-            continue;
-        };
-        let tied: Vec<String> = entry
-            .tied_with
-            .iter()
-            .filter_map(|id| analysis.queue.iter().find(|e| &e.change == id))
-            .map(|e| (e.position + 1).to_string())
-            .collect();
-        row.push(entry.about.to_owned());
-        row.push(if tied.is_empty() {
-            "–".to_owned()
-        } else {
-            tied.join(", ")
-        });
-    }
-    rows
-}
-
 /// The report, with chart images named `<stem>-<chart>.png`.
 pub fn report(w: &Workshop, stem: &str, size: ChartSize) -> Result<MarkdownReport, ExportError> {
     let stem = file_stem(stem);
@@ -298,7 +271,7 @@ pub fn report(w: &Workshop, stem: &str, size: ChartSize) -> Result<MarkdownRepor
     ));
 
     t.push_str("## Most contested changes\n\n");
-    let rows = with_shape(contested_table(w, &analysis), &analysis);
+    let rows = contested_table(w, &analysis);
     if rows.len() <= 1 {
         t.push_str("No change is placed differently yet.\n\n");
     } else {

@@ -511,6 +511,8 @@ export class FakeBackend implements Backend {
         ...about(spread(c, "likelihood"), spread(c, "impact")),
         tied_with: [],
       }))
+      // As the engine's queue: a change everybody placed in the same cell is not discussed.
+      .filter((e) => e.level_spread > 0)
       .sort((x, y) => y.level_spread - x.level_spread || x.position - y.position)
       .map((e, i) => ({ ...e, rank: i + 1 }));
     const compared = changes.filter((c) => c.placed === "both").length;
@@ -577,7 +579,7 @@ export class FakeBackend implements Backend {
         stability: compared >= 10 ? "readable" : "too_few_changes",
         compared,
         threshold: 10,
-        note: `Only ${compared} changes are placed by both ${a.name} and ${b.name}; with fewer than 10 the agreement figures are too unstable to read much into.`,
+        note: `Only ${compared} ${compared === 1 ? "change is" : "changes are"} placed by both ${a.name} and ${b.name}; with fewer than 10 the agreement figures are too unstable to read much into.`,
       },
       calibration: whole.changes.filter((c) => c.calibration).map(gapOf),
       mitigation_mix: this.mitigationMix(w),
