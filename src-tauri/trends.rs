@@ -10,7 +10,6 @@
 
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::UNIX_EPOCH;
 
 use parallax_engine::analysis::trend::{
     trend as engine_trend, ChangeSeries, TrendInput, TrendPoint,
@@ -180,15 +179,7 @@ fn report(paths: &[PathBuf], options: &AnalysisOptions) -> Result<TrendReport, C
     let mut inputs = Vec::new();
     for path in paths {
         match parallax_engine::store::load_path(path) {
-            Ok(loaded) => inputs.push(TrendInput {
-                file: path.display().to_string(),
-                modified_ms: loaded
-                    .fingerprint
-                    .modified
-                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                    .and_then(|d| i64::try_from(d.as_millis()).ok()),
-                workshop: loaded.workshop,
-            }),
+            Ok(loaded) => inputs.push(TrendInput::from_loaded(path, loaded)),
             Err(e) => failed.push(TrendFailed {
                 file: path.display().to_string(),
                 name: file_name(path),

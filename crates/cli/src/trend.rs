@@ -7,7 +7,6 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 use parallax_engine::analysis::trend::{trend, ChangeSeries, FollowedBy, Trend, TrendInput};
 use parallax_engine::analysis::AnalysisOptions;
@@ -78,16 +77,8 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
     let mut inputs = Vec::new();
     for path in &args.files {
         match parallax_engine::store::load_path(path) {
-            Ok(loaded) => inputs.push(TrendInput {
-                file: path.display().to_string(),
-                modified_ms: loaded
-                    .fingerprint
-                    .modified
-                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                    .and_then(|d| i64::try_from(d.as_millis()).ok()),
-                workshop: loaded.workshop,
-            }),
-            Err(e) => failed.push(format!("{}: {e}", path.display())),
+            Ok(loaded) => inputs.push(TrendInput::from_loaded(path, loaded)),
+            Err(e) => failed.push(parallax_engine::store::explain_failure(path, &e)),
         }
     }
     let options = AnalysisOptions {

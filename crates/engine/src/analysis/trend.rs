@@ -30,6 +30,21 @@ pub struct TrendInput {
     pub modified_ms: Option<Millis>,
 }
 
+impl TrendInput {
+    /// A workshop as `store::load_path` read it from `file`.
+    pub fn from_loaded(file: &std::path::Path, loaded: crate::Loaded) -> TrendInput {
+        TrendInput {
+            file: file.display().to_string(),
+            modified_ms: loaded
+                .fingerprint
+                .modified
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .and_then(|d| Millis::try_from(d.as_millis()).ok()),
+            workshop: loaded.workshop,
+        }
+    }
+}
+
 /// Where a workshop's date comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
