@@ -80,6 +80,9 @@ async fn join(ws_url: &str, token: &str, n: usize) -> (Ws, Vec<String>) {
     ))
     .await
     .unwrap();
+    // The room answers a hello without a secret with what joining asks.
+    let lobby = next_json(&mut ws).await;
+    assert_eq!(lobby["type"], "lobby", "{lobby}");
     ws.send(Message::Text(
         json!({ "type": "join", "name": format!("Person {n}"), "perspective": perspective })
             .to_string()
