@@ -5,23 +5,25 @@
 # Usage: check-deb.sh PACKAGE.deb
 set -euo pipefail
 deb=${1:?usage: check-deb.sh PACKAGE.deb}
-listing=$(dpkg-deb -c "$deb")
+# dpkg-deb -c prints each path last on its line, with or without a leading "./" depending on the
+# dpkg version: the paths are compared without it.
+listing=$(dpkg-deb -c "$deb" | awk '{ p = $NF; sub(/^\.\//, "", p); print $1, p }')
 missing=0
 # Each a whole path (a regular expression): the desktop entry is named after the product.
 for want in \
-  '\./usr/bin/parallax' \
-  '\./usr/bin/parallax-cli' \
-  '\./usr/share/applications/[^/]+\.desktop' \
-  '\./usr/share/mime/packages/parallax\.xml' \
-  '\./usr/share/man/man1/parallax-cli\.1\.gz' \
-  '\./usr/share/man/man1/parallax-cli-export\.1\.gz'; do
-  # dpkg-deb -c prints the path last on each line.
+  'usr/bin/parallax' \
+  'usr/bin/parallax-cli' \
+  'usr/share/applications/[^/]+\.desktop' \
+  'usr/share/mime/packages/parallax\.xml' \
+  'usr/share/man/man1/parallax-cli\.1\.gz' \
+  'usr/share/man/man1/parallax-cli-export\.1\.gz' \
+  'usr/share/man/man1/parallax-cli-trend\.1\.gz'; do
   if ! awk '{print $NF}' <<<"$listing" | grep -qxE -- "$want"; then
     echo "$deb: ${want//\\/} is missing" >&2
     missing=1
   fi
 done
-for bin in ./usr/bin/parallax ./usr/bin/parallax-cli; do
+for bin in usr/bin/parallax usr/bin/parallax-cli; do
   if ! awk -v b="$bin" '$NF == b && $1 ~ /^-rwx/' <<<"$listing" | grep -q .; then
     echo "$deb: $bin is not executable" >&2
     missing=1
