@@ -96,7 +96,15 @@ export function fakeWorkshop(
   return w;
 }
 
-function axis(name: "likelihood" | "impact", levels: number, gaps: number[]): AxisAgreement {
+/** The fake's agreement on one axis from the pair's gaps: the counts, means and shares as the
+ * engine computes them, κ and α left undefined (they are the engine's, in the app). `alphaChanges`
+ * is how many changes two or more perspectives placed (the gaps' count by default). */
+export function fakeAxis(
+  name: "likelihood" | "impact",
+  levels: number,
+  gaps: number[],
+  alphaChanges = gaps.length,
+): AxisAgreement {
   const reason = {
     code: "no_comparable_changes" as const,
     reason: "computed by the engine in the app",
@@ -112,7 +120,7 @@ function axis(name: "likelihood" | "impact", levels: number, gaps: number[]): Ax
     mean_abs_gap: gaps.length ? gaps.reduce((s, g) => s + Math.abs(g), 0) / gaps.length : null,
     weighted_kappa: null,
     weighted_kappa_undefined: reason,
-    alpha_changes: gaps.length,
+    alpha_changes: alphaChanges,
     krippendorff_alpha: null,
     krippendorff_alpha_undefined: reason,
     exact_agreement: gaps.length ? gaps.filter((g) => g === 0).length / gaps.length : null,
@@ -180,8 +188,8 @@ export function fakePoint(
     pair: { from: a.name, to: b.name, from_id: a.id, to_id: b.id },
     total_changes: w.changes.length,
     compared: gaps("likelihood_gap").length,
-    likelihood: axis("likelihood", w.matrix.likelihood.length, gaps("likelihood_gap")),
-    impact: axis("impact", w.matrix.impact.length, gaps("impact_gap")),
+    likelihood: fakeAxis("likelihood", w.matrix.likelihood.length, gaps("likelihood_gap")),
+    impact: fakeAxis("impact", w.matrix.impact.length, gaps("impact_gap")),
     dominant_counts: counts,
     candidate_count: counts.agree,
     changes,

@@ -48,6 +48,7 @@ import references from "./reference-changes.json";
 import {
   FAKE_BROKEN_MESSAGE,
   FAKE_CHOSEN,
+  fakeAxis,
   fakeGapMap,
   fakeTrend,
   fakeWorkshop,
@@ -516,36 +517,15 @@ export class FakeBackend implements Backend {
       .sort((x, y) => y.level_spread - x.level_spread || x.position - y.position)
       .map((e, i) => ({ ...e, rank: i + 1 }));
     const compared = changes.filter((c) => c.placed === "both").length;
-    const axis = (name: "likelihood" | "impact"): AxisAgreement => {
-      const gaps = changes
-        .map((c) => (name === "likelihood" ? c.likelihood_gap : c.impact_gap))
-        .filter((g): g is number => g !== null);
-      const undefinedHere = {
-        code: "no_comparable_changes" as const,
-        reason: "computed by the engine in the app",
-      };
-      return {
-        axis: name,
-        levels: w.matrix[name].length,
-        compared,
-        to_higher: gaps.filter((g) => g > 0).length,
-        to_lower: gaps.filter((g) => g < 0).length,
-        same: gaps.filter((g) => g === 0).length,
-        mean_signed_gap: gaps.length ? gaps.reduce((s, g) => s + g, 0) / gaps.length : null,
-        mean_abs_gap: gaps.length ? gaps.reduce((s, g) => s + Math.abs(g), 0) / gaps.length : null,
-        weighted_kappa: null,
-        weighted_kappa_undefined: undefinedHere,
-        alpha_changes: queue.length,
-        krippendorff_alpha: null,
-        krippendorff_alpha_undefined: undefinedHere,
-        exact_agreement: gaps.length ? gaps.filter((g) => g === 0).length / gaps.length : null,
-        within_one_agreement: gaps.length
-          ? gaps.filter((g) => Math.abs(g) <= 1).length / gaps.length
-          : null,
-        kappa_ci: null,
-        alpha_ci: null,
-      };
-    };
+    const axis = (name: "likelihood" | "impact"): AxisAgreement =>
+      fakeAxis(
+        name,
+        w.matrix[name].length,
+        changes
+          .map((c) => (name === "likelihood" ? c.likelihood_gap : c.impact_gap))
+          .filter((g): g is number => g !== null),
+        queue.length,
+      );
     const differs = changes.filter((c) => c.band_differs).length;
     return {
       hidden: false,
