@@ -3,8 +3,9 @@
 template's slide size, masters' layouts and theme fonts; none of the template's example slides
 (titles starting with "EXAMPLE") is left; every slide's title is in a title placeholder; every
 chart slide keeps its chart (shapes or a picture) inside the layout's content area (the body
-placeholder's frame, else the slide below the title) and at the chart's own proportions (a picture
-is not stretched, and a matrix's cells have the same shape on a 4:3 slide as on a 16:9 one).
+placeholder's frame, else the slide below the title), fills that area (a chart is laid out for the
+area's proportions: a 4:3 slide gets a narrower grid, not a smaller 16:9 picture), and is never
+stretched (a picture has its area's proportions, a matrix's cells are all alike).
 
 Usage: check_deck_template.py DECK.pptx TEMPLATE [--font NAME]
 Exit 0 when every check passes, 1 with one line per problem otherwise; prints the slide count.
@@ -78,7 +79,19 @@ def main() -> int:
             b = max(body, key=lambda p: p.width * p.height)
             area = (b.left, b.top, b.left + b.width, b.top + b.height)
         else:
-            area = (0, title.top + title.height, deck.slide_width, deck.slide_height)
+            # As the deck places it: below the title and above the footers, in from the sides
+            # by the title's left margin (or a twentieth of the slide).
+            w, h = deck.slide_width, deck.slide_height
+            footers = [
+                p.top
+                for p in layout.placeholders
+                if p.placeholder_format.type in (PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER)
+            ]
+            gap = h // 40
+            top_edge = min(title.top + title.height + gap, h // 2)
+            bottom_edge = min(min(footers, default=h - h // 20), h - h // 40) - gap
+            x = title.left if 0 < title.left < w // 8 else w // 20
+            area = (x, top_edge, w - x, max(bottom_edge, top_edge + h // 4))
         left = min(s.left for s in own)
         top = min(s.top for s in own)
         right = max(s.left + s.width for s in own)
@@ -87,20 +100,31 @@ def main() -> int:
             problems.append(
                 f"slide {i} ({layout.name}): the chart {left, top, right, bottom} leaves the content area {area}"
             )
-        # The chart keeps its proportions: its grid of cells (or the picture) is not stretched.
-        # Cells are as wide as on Parallax's own 16:9 slide (about 1.5 times their height)
-        # whatever the slide's size, and all alike.
+        # The chart fills the area: laid out for its proportions, it spans at least 85% of its
+        # width and height (the margins of the chart's own canvas make the rest). Past the
+        # canvas' limits (1440–2560 × 996 under the title band) it fills one way only.
+        aw, ah = area[2] - area[0], area[3] - area[1]
+        within = 1440 / 996 <= aw / ah <= 2560 / 996
+        spans = ((right - left) / aw, (bottom - top) / ah)
         cells = [s for s in walk(own) if s.name.startswith("Cell ")]
+        # A bar chart is as tall as its rows: only a matrix must fill both ways.
+        if (within and cells and min(spans) < 0.85) or max(spans) < 0.85:
+            problems.append(
+                f"slide {i}: the chart fills {spans[0]:.0%} of the content area's width and {spans[1]:.0%} of its height"
+            )
+        # Never stretched: the cells are all alike and of a plausible shape; a picture has the
+        # proportions of the canvas it was laid out on, the area's within the canvas' limits.
         ratios = [c.width / c.height for c in cells if c.height]
-        if ratios and (max(ratios) / min(ratios) > 1.02 or not 1.0 <= min(ratios) <= max(ratios) <= 1.7):
+        if ratios and (max(ratios) / min(ratios) > 1.02 or not 0.6 <= min(ratios) <= max(ratios) <= 2.4):
             problems.append(
                 f"slide {i}: the matrix cells are stretched (width ÷ height {min(ratios):.2f}–{max(ratios):.2f})"
             )
         for s in own:
             if s.shape_type == MSO_SHAPE_TYPE.PICTURE:
                 ratio = s.width / s.height
-                if not 1.8 < ratio < 2.0:
-                    problems.append(f"slide {i}: the picture is stretched to {ratio:.2f}")
+                want = min(max(aw / ah, 1440 / 996), 2560 / 996)
+                if abs(ratio / want - 1) > 0.02:
+                    problems.append(f"slide {i}: the picture is {ratio:.2f} wide per unit of height, its area {want:.2f}")
     if charts == 0:
         problems.append("no chart slide found")
     for p in problems:

@@ -1009,19 +1009,28 @@ fn decks_are_built_in_company_templates_of_any_slide_size() {
     let file = saved(dir.path());
     let templates = dir.path().join("templates");
     python_check(&python, "make_test_templates.py", &[templates.as_os_str()]);
-    for (template, fonts, chart_layout) in [
-        ("wide.pptx", &["Georgia", "Verdana"][..], "Kapitelseite"),
-        ("classic.potx", &[][..], "Title Only"),
-        ("blank.pptx", &[][..], "Blank"),
+    // A chart is laid out for each content area's proportions, as shapes or as a picture.
+    for (template, fonts, chart_layout, charts) in [
+        (
+            "wide.pptx",
+            &["Georgia", "Verdana"][..],
+            "Kapitelseite",
+            "shapes",
+        ),
+        ("classic.potx", &[][..], "Title Only", "shapes"),
+        ("classic.potx", &[][..], "Title Only", "pictures"),
+        ("blank.pptx", &[][..], "Blank", "shapes"),
     ] {
         let deck = dir
             .path()
-            .join(format!("on-{}.pptx", template.replace('.', "-")));
+            .join(format!("on-{}-{charts}.pptx", template.replace('.', "-")));
         let (code, out, err) = run(&[
             "export",
             s(&file),
             "--format",
             "pptx",
+            "--charts",
+            charts,
             "--template",
             s(&templates.join(template)),
             "--out",

@@ -501,21 +501,19 @@ pub fn build_deck(
     for chart in &charts {
         let chart_title = truncate_chars(&chart.title(w)?, 90);
         step(format!("Drawing “{chart_title}”"), &mut done);
-        let scene = chart.scene_for_slide(w)?;
         let mut notes = match chart {
             Chart::Overlay { from, to } | Chart::Gaps { from, to } | Chart::GapMap { from, to } => {
                 notes_for(w, chart, &analyse_pair(w, from.clone(), to.clone())?)
             }
             _ => notes_for(w, chart, &analysis),
         };
-        let markers = shapes::marker_count(&scene);
         // On Parallax's own slide the chart fills it and the title sits in the chart's empty
-        // title band; on a template's layout the chart, without that band, fits the content
-        // area at its own proportions (never stretched), centred.
+        // title band; on a template's layout the chart, without that band, is laid out for the
+        // content area's proportions (a 4:3 slide gets a narrower grid) and fills it.
         let chart_place = place(SlideUse::Chart);
-        let mapping = match &chart_place {
-            Some(p) => Mapping::fit(p.content, CHART_TITLE_BAND),
-            None => Mapping::fit(
+        let (frame, crop_top) = match &chart_place {
+            Some(p) => (p.content, CHART_TITLE_BAND),
+            None => (
                 Frame {
                     x: 0,
                     y: 0,
@@ -525,6 +523,10 @@ pub fn build_deck(
                 0.0,
             ),
         };
+        let width = chart::canvas_width(frame.cx as f64, frame.cy as f64, crop_top);
+        let scene = chart.scene_for_slide(w, width)?;
+        let mapping = Mapping::fit(frame, width, crop_top);
+        let markers = shapes::marker_count(&scene);
         let body = if options.charts == ChartStyle::Shapes && markers <= MAX_NATIVE_MARKERS {
             let (xml, _) = shapes::scene_xml(&scene, &mapping, 10)?;
             SlideBody::Shapes { xml }

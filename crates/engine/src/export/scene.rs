@@ -1,5 +1,6 @@
-//! A chart as a list of plain shapes in a 1920×1080 logical canvas, and the painter that draws
-//! such a list onto a plotters backend (PNG pixels or SVG) at any 16:9 size. Layout code builds
+//! A chart as a list of plain shapes on a logical canvas 1080 high (1920 wide for a picture; as
+//! wide as a slide's content area calls for, see [`Scene::with_width`]), and the painter that
+//! draws such a list onto a plotters backend (PNG pixels or SVG) at any size of its proportions. Layout code builds
 //! scenes and can be tested without pixels (no overlaps, nothing outside the canvas); the painter
 //! only draws. It must never draw a non-finite coordinate: plotters silently drops such shapes,
 //! which would hide a layout bug, so the painter refuses the whole scene instead.
@@ -16,9 +17,15 @@ use super::glyphs::GlyphPainter;
 use super::shaping;
 pub use super::style::{Align, Rgb};
 
-/// The logical canvas every scene is laid out on.
+/// The logical canvas a picture is laid out on (16:9). Every scene is `HEIGHT` high; its width
+/// is `WIDTH` unless a slide asks for other proportions, between `MIN_WIDTH` and `MAX_WIDTH`.
 pub const WIDTH: f64 = 1920.0;
 pub const HEIGHT: f64 = 1080.0;
+/// The narrowest canvas a chart is laid out on (a 4:3 slide's content area under its title is
+/// about 1.6:1); a narrower area gets this canvas, scaled down.
+pub const MIN_WIDTH: f64 = 1440.0;
+/// The widest canvas (a 16:9 slide's content area under a title is about 2.3:1).
+pub const MAX_WIDTH: f64 = 2560.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
@@ -147,13 +154,40 @@ pub enum Marker {
 }
 
 /// A chart ready to paint.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Scene {
     pub shapes: Vec<Shape>,
     pub parts: Vec<Part>,
+    width: f64,
+}
+
+impl Default for Scene {
+    fn default() -> Scene {
+        Scene::with_width(WIDTH)
+    }
 }
 
 impl Scene {
+    /// An empty scene on a canvas `width` wide (kept between `MIN_WIDTH` and `MAX_WIDTH`; a
+    /// non-finite width gives the picture's) and `HEIGHT` high.
+    pub fn with_width(width: f64) -> Scene {
+        let width = if width.is_finite() {
+            width.clamp(MIN_WIDTH, MAX_WIDTH)
+        } else {
+            WIDTH
+        };
+        Scene {
+            shapes: Vec::new(),
+            parts: Vec::new(),
+            width,
+        }
+    }
+
+    /// The canvas' width in logical pixels.
+    pub fn width(&self) -> f64 {
+        self.width
+    }
+
     pub fn push(&mut self, shape: Shape) {
         self.shapes.push(shape);
     }
@@ -338,7 +372,7 @@ pub fn paint<DB: DrawingBackend>(
 ) -> Result<(), ExportError> {
     scene.check_finite()?;
     let (w, _) = area.dim_in_pixel();
-    let k = f64::from(w) / WIDTH;
+    let k = f64::from(w) / scene.width;
     let p = |v: f64| (v * k).round() as i32;
     let pt = |(x, y): (f64, f64)| (p(x), p(y));
     let width = |v: f64| ((v * k).round().max(1.0)) as u32;
@@ -506,7 +540,7 @@ pub fn paint_text(
     height: u32,
 ) -> Result<(), ExportError> {
     scene.check_finite()?;
-    let k = f64::from(width) / WIDTH;
+    let k = f64::from(width) / scene.width;
     let mut painter = GlyphPainter::new(rgb, width, height)?;
     for shape in &scene.shapes {
         if let Shape::Text {
@@ -534,7 +568,7 @@ pub fn paint_text(
 pub fn svg_text(scene: &Scene, width: u32) -> Result<String, ExportError> {
     use std::fmt::Write;
     scene.check_finite()?;
-    let k = f64::from(width) / WIDTH;
+    let k = f64::from(width) / scene.width;
     let mut out = String::new();
     for shape in &scene.shapes {
         let Shape::Text {

@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 use super::error::ExportError;
 use super::pptx::{esc, Frame};
-use super::scene::{text_width, Align, Marker, MarkerKind, Part, Rgb, Scene, Shape, HEIGHT, WIDTH};
+use super::scene::{text_width, Align, Marker, MarkerKind, Part, Rgb, Scene, Shape, HEIGHT};
 use super::text::{one_line, truncate_chars};
 
 /// A chart with more markers (or cards) than this is written as a picture, with a speaker note
@@ -31,8 +31,9 @@ use super::text::{one_line, truncate_chars};
 /// redrawing it slows down noticeably in the office suites.
 pub const MAX_NATIVE_MARKERS: usize = 150;
 
-/// How the visible part of the 1920×1080 canvas (from `crop_top` down) maps into a frame:
-/// scaled by the same factor both ways (never stretched) and centred.
+/// How the visible part of a canvas `width` wide (from `crop_top` down) maps into a frame:
+/// scaled by the same factor both ways (never stretched) and centred. A scene laid out for the
+/// frame's proportions (`chart::canvas_width`) fills it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Mapping {
     /// EMU per canvas pixel.
@@ -40,18 +41,20 @@ pub struct Mapping {
     pub x0: f64,
     pub y0: f64,
     pub crop_top: f64,
+    width: f64,
 }
 
 impl Mapping {
-    pub fn fit(frame: Frame, crop_top: f64) -> Mapping {
+    pub fn fit(frame: Frame, width: f64, crop_top: f64) -> Mapping {
         let crop_top = crop_top.clamp(0.0, HEIGHT - 1.0);
         let visible = HEIGHT - crop_top;
-        let k = (frame.cx as f64 / WIDTH).min(frame.cy as f64 / visible);
+        let k = (frame.cx as f64 / width).min(frame.cy as f64 / visible);
         Mapping {
             k,
-            x0: frame.x as f64 + (frame.cx as f64 - WIDTH * k) / 2.0,
+            x0: frame.x as f64 + (frame.cx as f64 - width * k) / 2.0,
             y0: frame.y as f64 + (frame.cy as f64 - visible * k) / 2.0,
             crop_top,
+            width,
         }
     }
 
@@ -79,7 +82,7 @@ impl Mapping {
         Frame {
             x: self.x(0.0),
             y: self.y(self.crop_top),
-            cx: self.len(WIDTH),
+            cx: self.len(self.width),
             cy: self.len(HEIGHT - self.crop_top),
         }
     }
@@ -845,7 +848,8 @@ pub fn scene_xml(scene: &Scene, m: &Mapping, first_id: u32) -> Result<(String, u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::chart::Chart;
+    use crate::export::chart::{canvas_width, Chart};
+    use crate::export::scene::WIDTH;
     use crate::PerspectiveId;
 
     fn full() -> Mapping {
@@ -856,6 +860,7 @@ mod tests {
                 cx: 12_192_000,
                 cy: 6_858_000,
             },
+            WIDTH,
             0.0,
         )
     }
@@ -891,7 +896,7 @@ mod tests {
         let scene = Chart::Matrix {
             perspective: PerspectiveId::new("dev"),
         }
-        .scene_for_slide(&w)
+        .scene_for_slide(&w, WIDTH)
         .unwrap();
         let (xml, _) = scene_xml(&scene, &full(), 10).unwrap();
         let rtl: Vec<&str> = xml
@@ -909,7 +914,7 @@ mod tests {
         w.changes[0].title = "<script>&\"x\"\u{1}\u{202E}".into();
         w.perspectives[0].name = "<Dev & \"Co\">\u{0}".into();
         for chart in Chart::all(&w) {
-            let scene = chart.scene_for_slide(&w).unwrap();
+            let scene = chart.scene_for_slide(&w, WIDTH).unwrap();
             let (xml, next) = scene_xml(&scene, &full(), 10).unwrap();
             assert!(
                 !xml.contains("<script>") && !xml.contains("<Dev"),
@@ -925,7 +930,7 @@ mod tests {
             from: PerspectiveId::new("dev"),
             to: PerspectiveId::new("ops"),
         }
-        .scene_for_slide(&w)
+        .scene_for_slide(&w, WIDTH)
         .unwrap();
         let (xml, _) = scene_xml(&overlay, &full(), 10).unwrap();
         assert!(xml.contains(
@@ -950,6 +955,7 @@ mod tests {
                     cx,
                     cy,
                 },
+                WIDTH,
                 80.0,
             );
             let v = m.visible();
@@ -986,44 +992,64 @@ mod tests {
     }
 
     #[test]
-    fn cells_keep_their_shape_on_every_slide_size() {
+    fn a_chart_is_laid_out_for_the_slide_and_fills_its_content_area_unstretched() {
         // The content areas of a chart slide on 16:9, 16:10 and 4:3 slides (a title-only
-        // layout's, below a title band), and Parallax's own whole 16:9 slide.
+        // layout's, below a title band).
         let w = crate::export::chart::tests::placed(6, 2);
         let overlay = Chart::Overlay {
             from: PerspectiveId::new("dev"),
             to: PerspectiveId::new("ops"),
-        }
-        .scene_for_slide(&w)
-        .unwrap();
-        let (own, _) = scene_xml(&overlay, &full(), 10).unwrap();
-        let reference = cell_ratios(&own);
-        assert_eq!(reference.len(), 25, "a 5 × 5 grid");
+        };
+        let mut filled = Vec::new();
         for (cx, cy) in [
             (11_277_600, 5_029_200),
             (10_058_400, 5_029_200),
             (8_229_600, 5_029_200),
         ] {
-            let m = Mapping::fit(
-                Frame {
-                    x: 457_200,
-                    y: 1_600_200,
-                    cx,
-                    cy,
-                },
-                80.0,
+            let frame = Frame {
+                x: 457_200,
+                y: 1_600_200,
+                cx,
+                cy,
+            };
+            let width = canvas_width(cx as f64, cy as f64, 80.0);
+            let scene = overlay.scene_for_slide(&w, width).unwrap();
+            let m = Mapping::fit(frame, width, 80.0);
+            let v = m.visible();
+            // It fills the area both ways (whole EMU rounding aside)...
+            assert!(
+                (v.cx - cx).abs() <= 2 && (v.cy - cy).abs() <= 2,
+                "{cx}×{cy}: the chart covers {}×{}",
+                v.cx,
+                v.cy
             );
-            let (xml, _) = scene_xml(&overlay, &m, 10).unwrap();
+            // ...and a cell keeps on the slide the proportions it has on the canvas.
+            let (xml, _) = scene_xml(&scene, &m, 10).unwrap();
             let ratios = cell_ratios(&xml);
-            assert_eq!(ratios.len(), reference.len());
-            for (r, want) in ratios.iter().zip(&reference) {
-                // Rounding to whole EMU is the only difference allowed.
-                assert!(
-                    (r / want - 1.0).abs() < 0.005,
-                    "{cx}×{cy}: a cell {r:.3} wide per unit of height, {want:.3} on a 16:9 slide"
-                );
+            assert_eq!(ratios.len(), 25, "a 5 × 5 grid");
+            let cell = scene
+                .parts
+                .iter()
+                .find_map(|p| match p {
+                    Part::Cell { rect, .. } => match &scene.shapes[*rect] {
+                        Shape::Rect { x0, y0, x1, y1, .. } => Some((x1 - x0) / (y1 - y0)),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .unwrap();
+            for r in &ratios {
+                assert!((r / cell - 1.0).abs() < 0.005, "{cx}×{cy}: {r} for {cell}");
             }
+            filled.push((width, cell));
         }
+        // The narrower the slide, the narrower the canvas and its cells.
+        assert!(
+            filled
+                .windows(2)
+                .all(|p| p[1].0 < p[0].0 && p[1].1 < p[0].1),
+            "{filled:?}"
+        );
     }
 
     #[test]

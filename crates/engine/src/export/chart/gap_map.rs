@@ -13,20 +13,32 @@
 use std::collections::BTreeMap;
 
 use super::gaps::{analyse_pair, pair_rows};
-use super::grid::{header, GRID_Y0, LEGEND_RIGHT, LEGEND_X};
+use super::grid::{header, legend_right, legend_x, GRID_Y0};
 use super::markers::change_key;
 use super::{name, plural};
 use crate::analysis::Dominant;
-use crate::export::scene::{fit_lines, text_width, Align, Part, Rgb, Scene, Shape};
+use crate::export::scene::{fit_lines, text_width, Align, Part, Rgb, Scene, Shape, WIDTH};
 use crate::export::ExportError;
 use crate::{Axis, PerspectiveId, Workshop};
 
 /// The plot's square frame on the canvas.
-const PLOT_X0: f64 = 400.0;
+/// The plot is a square at most this side, its top at `PLOT_Y0`.
 const PLOT_Y0: f64 = 196.0;
 const PLOT_SIDE: f64 = 750.0;
-const PLOT_X1: f64 = PLOT_X0 + PLOT_SIDE;
-const PLOT_Y1: f64 = PLOT_Y0 + PLOT_SIDE;
+
+/// The plot's square and the width of the quadrant words on either side of it, on a canvas as
+/// wide as `s`: the words keep 300 px on a 16:9 canvas and give up to a third of that on a
+/// narrower one; the square takes what is left (at most `PLOT_SIDE`), centred in its room and
+/// vertically in its band.
+fn plot_box(s: &Scene) -> ((f64, f64, f64, f64), f64) {
+    let words = (300.0 + 0.25 * (s.width() - WIDTH)).clamp(200.0, 300.0);
+    let left = words + 100.0;
+    let room = legend_x(s) - 36.0 - words - left;
+    let side = room.min(PLOT_SIDE);
+    let x0 = left + (room - side) / 2.0;
+    let y0 = PLOT_Y0 + (PLOT_SIDE - side) / 2.0;
+    ((x0, y0, x0 + side, y0 + side), words)
+}
 
 /// Shading of the wedges where one axis dominates.
 const LIKELIHOOD_WEDGE: Rgb = Rgb(222, 230, 247);
@@ -46,6 +58,7 @@ pub(super) fn scene(
     title: &str,
     from: &PerspectiveId,
     to: &PerspectiveId,
+    width: f64,
 ) -> Result<Scene, ExportError> {
     if from == to {
         return Err(ExportError::NotApplicable(
@@ -87,7 +100,7 @@ pub(super) fn scene(
         count(Dominant::Both),
         count(Dominant::Agree),
     );
-    let mut s = Scene::default();
+    let mut s = Scene::with_width(width);
     header(&mut s, title, &subtitle);
 
     // The same unit on both axes: the larger range, so that the diagonals mean equal gaps.
@@ -98,14 +111,15 @@ pub(super) fn scene(
     )
     .max(2)
         - 1;
-    let unit = PLOT_SIDE / f64::from(2 * span + 1);
-    let (cx, cy) = ((PLOT_X0 + PLOT_X1) / 2.0, (PLOT_Y0 + PLOT_Y1) / 2.0);
+    let ((x0, y0, x1, y1), words) = plot_box(&s);
+    let plot_side = x1 - x0;
+    let unit = plot_side / f64::from(2 * span + 1);
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
     let x_of = |v: i32| cx + f64::from(v) * unit;
     let y_of = |v: i32| cy - f64::from(v) * unit;
 
     // Wedges, grid, diagonals, axes.
     let frame = s.next_index();
-    let (x0, y0, x1, y1) = (PLOT_X0, PLOT_Y0, PLOT_X1, PLOT_Y1);
     for (wedge, fill) in [
         (vec![(x0, y0), (x1, y0), (cx, cy)], LIKELIHOOD_WEDGE),
         (vec![(x0, y1), (x1, y1), (cx, cy)], LIKELIHOOD_WEDGE),
@@ -166,7 +180,7 @@ pub(super) fn scene(
         true,
         Rgb::INK,
         Align::Middle,
-        PLOT_SIDE + 200.0,
+        plot_side + 200.0,
     );
     s.text_fit(
         cx,
@@ -176,13 +190,12 @@ pub(super) fn scene(
         true,
         Rgb::INK,
         Align::Middle,
-        PLOT_SIDE + 200.0,
+        plot_side + 200.0,
     );
     s.group_since(frame, "Gap map axes");
 
     // The quadrants in words, beside their corners.
     let quadrants = s.next_index();
-    let side = 300.0;
     let corners = [
         (
             format!("{nt} rates it more likely, {nf} more severe"),
@@ -210,7 +223,7 @@ pub(super) fn scene(
         ),
     ];
     for (text, x, align, top) in corners {
-        let lines = fit_lines(&text, 22.0, true, side, 4);
+        let lines = fit_lines(&text, 22.0, true, words, 4);
         let line_h = 30.0;
         let first = if top {
             y0 + 16.0
@@ -372,11 +385,12 @@ fn numbers_that_fit(numbers: &[usize], size: f64, width: f64) -> String {
 
 /// How to read the map; returns the y where the change key may start.
 fn legend(s: &mut Scene, nf: &str, nt: &str, r: f64) -> f64 {
+    let (legend_x, legend_right) = (legend_x(s), legend_right(s));
     let start = s.next_index();
-    let width = LEGEND_RIGHT - LEGEND_X;
+    let width = legend_right - legend_x;
     let mut y = GRID_Y0 + 14.0;
     s.text(
-        LEGEND_X,
+        legend_x,
         y,
         "Reading the map",
         22.0,
@@ -389,7 +403,7 @@ fn legend(s: &mut Scene, nf: &str, nt: &str, r: f64) -> f64 {
         "Each change sits at its impact gap (across) and likelihood gap (up), {nt} − {nf}."
     );
     for line in fit_lines(&explain, 18.0, false, width, 3) {
-        s.text(LEGEND_X, y, line, 18.0, false, Rgb::MUTED, Align::Start);
+        s.text(legend_x, y, line, 18.0, false, Rgb::MUTED, Align::Start);
         y += 25.0;
     }
     y += 14.0;
@@ -400,15 +414,15 @@ fn legend(s: &mut Scene, nf: &str, nt: &str, r: f64) -> f64 {
     ];
     for (fill, ink, label, meaning) in samples {
         s.push(Shape::Circle {
-            cx: LEGEND_X + 20.0,
+            cx: legend_x + 20.0,
             cy: y,
             r: sample_r,
             fill: Some(fill),
             stroke: Some((Rgb::INK, 2.0)),
         });
-        s.text(LEGEND_X + 20.0, y, label, 14.0, true, ink, Align::Middle);
+        s.text(legend_x + 20.0, y, label, 14.0, true, ink, Align::Middle);
         s.text_fit(
-            LEGEND_X + 50.0,
+            legend_x + 50.0,
             y,
             meaning,
             18.0,
@@ -424,15 +438,15 @@ fn legend(s: &mut Scene, nf: &str, nt: &str, r: f64) -> f64 {
         (IMPACT_WEDGE, "mostly about impact"),
     ] {
         s.rect(
-            LEGEND_X,
+            legend_x,
             y - 12.0,
-            LEGEND_X + 40.0,
+            legend_x + 40.0,
             y + 12.0,
             Some(fill),
             Some((Rgb::RULE, 1.0)),
         );
         s.text_fit(
-            LEGEND_X + 50.0,
+            legend_x + 50.0,
             y,
             meaning,
             18.0,
@@ -443,9 +457,9 @@ fn legend(s: &mut Scene, nf: &str, nt: &str, r: f64) -> f64 {
         );
         y += 34.0;
     }
-    s.line(vec![(LEGEND_X, y), (LEGEND_X + 40.0, y)], DIAGONAL, 2.0);
+    s.line(vec![(legend_x, y), (legend_x + 40.0, y)], DIAGONAL, 2.0);
     s.text_fit(
-        LEGEND_X + 50.0,
+        legend_x + 50.0,
         y,
         "diagonal: the same gap on both",
         18.0,
@@ -464,6 +478,7 @@ mod tests {
     use super::super::tests::{outside_canvas, placed, text_boxes, texts};
     use super::super::{render, Chart, ChartSize, ImageFormat};
     use super::*;
+    use crate::export::scene::MIN_WIDTH;
 
     fn map(_: &Workshop) -> Chart {
         Chart::GapMap {
@@ -527,17 +542,21 @@ mod tests {
             pl.likelihood = l;
             pl.impact = i;
         }
-        let scene = map(&w).scene(&w).unwrap();
-        let unit = PLOT_SIDE / 9.0;
-        let (cx, cy) = ((PLOT_X0 + PLOT_X1) / 2.0, (PLOT_Y0 + PLOT_Y1) / 2.0);
-        let circle = scene.shapes.iter().find_map(|s| match s {
-            Shape::Circle { cx, cy, .. } if *cx < LEGEND_X => Some((*cx, *cy)),
-            _ => None,
-        });
-        let (x, y) = circle.unwrap();
-        // Impact −2 to the left, likelihood +3 up.
-        assert!((x - (cx - 2.0 * unit)).abs() < 1e-9, "{x}");
-        assert!((y - (cy - 3.0 * unit)).abs() < 1e-9, "{y}");
+        // On the picture's canvas and on a 4:3 slide's narrower one.
+        for width in [WIDTH, MIN_WIDTH] {
+            let scene = map(&w).scene_for_slide(&w, width).unwrap();
+            let ((x0, y0, x1, y1), _) = plot_box(&scene);
+            let unit = (x1 - x0) / 9.0;
+            let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+            let circle = scene.shapes.iter().find_map(|s| match s {
+                Shape::Circle { cx, cy, .. } if *cx < legend_x(&scene) => Some((*cx, *cy)),
+                _ => None,
+            });
+            let (x, y) = circle.unwrap();
+            // Impact −2 to the left, likelihood +3 up.
+            assert!((x - (cx - 2.0 * unit)).abs() < 1e-9, "{width}: {x}");
+            assert!((y - (cy - 3.0 * unit)).abs() < 1e-9, "{width}: {y}");
+        }
     }
 
     #[test]

@@ -3,10 +3,10 @@
 //! deck's "most contested" table, and the analysis of a pair in export terms. It must never
 //! compute a gap or an order of its own: both come from `crate::analysis`.
 
-use super::grid::{header, GRID_Y0, LEGEND_X, MARGIN};
+use super::grid::{header, legend_x, GRID_Y0, MARGIN};
 use super::{name, plural};
 use crate::analysis::{analyse_whole, Analysis, AnalysisError, AnalysisOptions};
-use crate::export::scene::{Align, Rgb, Scene};
+use crate::export::scene::{Align, Rgb, Scene, WIDTH};
 use crate::export::text::one_line;
 use crate::export::ExportError;
 use crate::{Axis, PerspectiveId, Workshop};
@@ -79,6 +79,7 @@ pub(super) fn scene(
     title: &str,
     from: &PerspectiveId,
     to: &PerspectiveId,
+    width: f64,
 ) -> Result<Scene, ExportError> {
     if from == to {
         return Err(ExportError::NotApplicable(
@@ -100,12 +101,15 @@ pub(super) fn scene(
         nt,
         nf
     );
-    let mut s = Scene::default();
+    let mut s = Scene::with_width(width);
     header(&mut s, title, &subtitle);
 
+    // On a canvas narrower or wider than 1920, the titles' column takes 40% of the difference
+    // and the bars the rest.
+    let extra = s.width() - WIDTH;
     let (top, bottom) = (GRID_Y0 + 40.0, 930.0);
-    let (label_x0, label_x1) = (MARGIN, 640.0);
-    let (px0, px1) = (680.0, 1440.0);
+    let (label_x0, label_x1) = (MARGIN, 640.0 + 0.4 * extra);
+    let (px0, px1) = (label_x1 + 40.0, legend_x(&s) - 70.0);
     let span = i32::from(
         w.matrix
             .max_level(Axis::Likelihood)
@@ -281,24 +285,25 @@ pub(super) fn scene(
     );
 
     // Legend.
+    let legend_x = legend_x(&s);
     let legend_start = s.next_index();
     let mut y = GRID_Y0 + 14.0;
-    s.text(LEGEND_X, y, "Axes", 22.0, true, Rgb::INK, Align::Start);
+    s.text(legend_x, y, "Axes", 22.0, true, Rgb::INK, Align::Start);
     y += 40.0;
     for (label, fill) in [
         ("Likelihood gap", LIKELIHOOD_BAR),
         ("Impact gap", IMPACT_BAR),
     ] {
         s.rect(
-            LEGEND_X,
+            legend_x,
             y - 9.0,
-            LEGEND_X + 50.0,
+            legend_x + 50.0,
             y + 9.0,
             Some(fill),
             Some((Rgb::INK, 1.0)),
         );
         s.text(
-            LEGEND_X + 62.0,
+            legend_x + 62.0,
             y,
             label,
             20.0,
@@ -315,7 +320,7 @@ pub(super) fn scene(
         "A bar to the right: ",
         &format!("{} rated it higher.", truncate(&nt, 14)),
     ] {
-        s.text(LEGEND_X, y, line, 18.0, false, Rgb::MUTED, Align::Start);
+        s.text(legend_x, y, line, 18.0, false, Rgb::MUTED, Align::Start);
         y += 26.0;
     }
     s.group_since(legend_start, "Legend: axes");

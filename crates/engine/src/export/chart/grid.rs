@@ -4,7 +4,7 @@
 //! it never runs into a neighbour) and band legend, and the note shown over an empty grid. Charts
 //! draw on top of it; it never draws a change.
 
-use crate::export::scene::{fit_lines, Align, Part, Rgb, Scene, HEIGHT, WIDTH};
+use crate::export::scene::{fit_lines, Align, Part, Rgb, Scene, HEIGHT};
 use crate::export::text::one_line;
 use crate::{Axis, Cell, Workshop};
 
@@ -12,14 +12,31 @@ pub(super) const MARGIN: f64 = 60.0;
 pub(super) const TITLE_Y: f64 = 58.0;
 pub(super) const SUBTITLE_Y: f64 = 108.0;
 pub(super) const GRID_X0: f64 = 300.0;
-pub(super) const GRID_X1: f64 = 1470.0;
 pub(super) const GRID_Y0: f64 = 150.0;
 pub(super) const GRID_Y1: f64 = 920.0;
-pub(super) const LEGEND_X: f64 = 1510.0;
-pub(super) const LEGEND_RIGHT: f64 = WIDTH - 40.0;
 pub(super) const BOTTOM: f64 = HEIGHT - 24.0;
 pub(super) const CELL_FOOTER: f64 = 24.0;
 pub(super) const CELL_PAD: f64 = 7.0;
+// The columns of a canvas: the margin, the titles and the grid's left edge stay where they are
+// whatever the canvas' width; the legend column keeps its width against the right edge, and the
+// grid (or a plot, or the bars) takes the room between. So a narrower slide gets a narrower grid
+// with text at the same size, not a smaller picture of a wide one.
+
+/// Where the legend column starts.
+pub(super) fn legend_x(s: &Scene) -> f64 {
+    s.width() - 410.0
+}
+
+/// Where the legend column ends.
+pub(super) fn legend_right(s: &Scene) -> f64 {
+    s.width() - 40.0
+}
+
+/// The grid's right edge.
+pub(super) fn grid_x1(s: &Scene) -> f64 {
+    s.width() - 450.0
+}
+
 /// A level's anchor: its size, the step between its lines, and how many lines it may take.
 const ANCHOR_SIZE: f64 = 17.0;
 const ANCHOR_STEP: f64 = 20.0;
@@ -53,7 +70,7 @@ pub(super) fn header(s: &mut Scene, title: &str, subtitle: &str) {
         true,
         Rgb::INK,
         Align::Start,
-        WIDTH - 2.0 * MARGIN,
+        s.width() - 2.0 * MARGIN,
     );
     s.text_fit(
         MARGIN,
@@ -63,7 +80,7 @@ pub(super) fn header(s: &mut Scene, title: &str, subtitle: &str) {
         false,
         Rgb::MUTED,
         Align::Start,
-        WIDTH - 2.0 * MARGIN,
+        s.width() - 2.0 * MARGIN,
     );
 }
 
@@ -71,17 +88,20 @@ pub(super) fn header(s: &mut Scene, title: &str, subtitle: &str) {
 pub(super) struct Grid {
     pub(super) likelihood: u8,
     pub(super) impact: u8,
+    /// The grid's right edge on its scene's canvas.
+    pub(super) x1: f64,
 }
 
 impl Grid {
-    pub(super) fn of(w: &Workshop) -> Grid {
+    pub(super) fn of(w: &Workshop, s: &Scene) -> Grid {
         Grid {
             likelihood: w.matrix.max_level(Axis::Likelihood).max(1),
             impact: w.matrix.max_level(Axis::Impact).max(1),
+            x1: grid_x1(s),
         }
     }
     pub(super) fn cell_w(&self) -> f64 {
-        (GRID_X1 - GRID_X0) / f64::from(self.impact)
+        (self.x1 - GRID_X0) / f64::from(self.impact)
     }
     pub(super) fn cell_h(&self) -> f64 {
         (GRID_Y1 - GRID_Y0) / f64::from(self.likelihood)
@@ -234,7 +254,7 @@ pub(super) fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
         Align::End,
     );
     s.text(
-        (GRID_X0 + GRID_X1) / 2.0,
+        (GRID_X0 + g.x1) / 2.0,
         GRID_Y1 + 86.0 + ANCHOR_STEP * deepest as f64,
         "Impact →",
         22.0,
@@ -246,10 +266,11 @@ pub(super) fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
     s.group_since(grid_start, "Matrix grid");
 
     // Band legend.
+    let (legend_x, legend_right) = (legend_x(s), legend_right(s));
     let legend_start = s.next_index();
     let mut y = GRID_Y0 + 14.0;
     s.text(
-        LEGEND_X,
+        legend_x,
         y,
         "Bands (score = L × I)",
         22.0,
@@ -270,23 +291,23 @@ pub(super) fn draw_grid(s: &mut Scene, w: &Workshop, g: &Grid) -> f64 {
             None => format!("{}+", b.min_score),
         };
         s.rect(
-            LEGEND_X,
+            legend_x,
             y - 14.0,
-            LEGEND_X + 40.0,
+            legend_x + 40.0,
             y + 14.0,
             Some(band_fill(&b.color)),
             Some((Rgb::RULE, 1.0)),
         );
         let label = format!("{} ({range})", one_line(&b.name));
         s.text_fit(
-            LEGEND_X + 52.0,
+            legend_x + 52.0,
             y,
             &label,
             20.0,
             false,
             Rgb::INK,
             Align::Start,
-            LEGEND_RIGHT - LEGEND_X - 52.0,
+            legend_right - legend_x - 52.0,
         );
         y += 36.0;
     }
@@ -299,7 +320,7 @@ pub(super) fn empty_note(s: &mut Scene, text: &str) {
     let (x0, y0, x1, y1) = (
         GRID_X0 + 80.0,
         (GRID_Y0 + GRID_Y1) / 2.0 - 40.0,
-        GRID_X1 - 80.0,
+        grid_x1(s) - 80.0,
         (GRID_Y0 + GRID_Y1) / 2.0 + 40.0,
     );
     s.rect(x0, y0, x1, y1, Some(Rgb::WHITE), Some((Rgb::RULE, 2.0)));

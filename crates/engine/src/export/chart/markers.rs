@@ -4,7 +4,7 @@
 //! changes beside the grid. It never decides which changes are shown or in which order: the
 //! chart passes the marks and their priority.
 
-use super::grid::{Grid, BOTTOM, CELL_FOOTER, CELL_PAD, LEGEND_RIGHT, LEGEND_X};
+use super::grid::{legend_right, legend_x, Grid, BOTTOM, CELL_FOOTER, CELL_PAD};
 use crate::export::scene::{Align, MarkerKind, Part, Rgb, Scene, Shape};
 use crate::export::text::one_line;
 use crate::{Cell, Workshop};
@@ -255,8 +255,9 @@ pub(super) fn tag_arrows(
 
 /// A numbered key of the changes shown, as many as fit below `y`, then "+N more".
 pub(super) fn change_key(s: &mut Scene, w: &Workshop, mut y: f64, numbers: &[usize]) {
+    let (legend_x, legend_right) = (legend_x(s), legend_right(s));
     let start = s.next_index();
-    s.text(LEGEND_X, y, "Changes", 22.0, true, Rgb::INK, Align::Start);
+    s.text(legend_x, y, "Changes", 22.0, true, Rgb::INK, Align::Start);
     y += 32.0;
     const LINE: f64 = 26.0;
     let room = ((BOTTOM - y) / LINE).floor().max(0.0) as usize;
@@ -270,7 +271,7 @@ pub(super) fn change_key(s: &mut Scene, w: &Workshop, mut y: f64, numbers: &[usi
             continue;
         };
         s.text(
-            LEGEND_X,
+            legend_x,
             y,
             n.to_string(),
             18.0,
@@ -279,20 +280,20 @@ pub(super) fn change_key(s: &mut Scene, w: &Workshop, mut y: f64, numbers: &[usi
             Align::Start,
         );
         s.text_fit(
-            LEGEND_X + 46.0,
+            legend_x + 46.0,
             y,
             &c.title,
             18.0,
             false,
             Rgb::INK,
             Align::Start,
-            LEGEND_RIGHT - LEGEND_X - 46.0,
+            legend_right - legend_x - 46.0,
         );
         y += LINE;
     }
     if shown < numbers.len() {
         s.text(
-            LEGEND_X,
+            legend_x,
             y,
             format!("+{} more in the table", numbers.len() - shown),
             18.0,

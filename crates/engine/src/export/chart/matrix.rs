@@ -2,7 +2,7 @@
 //! their cells. Few cards in a cell get two lines of title each; a crowded cell shows what fits and
 //! "+N more". It only reads placements and consensus cells; it never compares perspectives.
 
-use super::grid::{draw_grid, empty_note, header, Grid, CELL_FOOTER, CELL_PAD, LEGEND_X};
+use super::grid::{draw_grid, empty_note, header, legend_x, Grid, CELL_FOOTER, CELL_PAD};
 use super::{name, plural};
 use crate::export::scene::{self, Align, MarkerKind, Part, Rgb, Scene};
 use crate::export::text::one_line;
@@ -14,6 +14,7 @@ pub(super) fn perspective(
     w: &Workshop,
     title: &str,
     perspective: &PerspectiveId,
+    width: f64,
 ) -> Result<Scene, ExportError> {
     let cards = w
         .changes
@@ -35,11 +36,12 @@ pub(super) fn perspective(
         &subtitle,
         &name(w, perspective)?,
         &cards,
+        width,
     ))
 }
 
 /// Where the room agreed each change sits.
-pub(super) fn consensus(w: &Workshop, title: &str) -> Scene {
+pub(super) fn consensus(w: &Workshop, title: &str, width: f64) -> Scene {
     let cards = w
         .changes
         .iter()
@@ -48,7 +50,7 @@ pub(super) fn consensus(w: &Workshop, title: &str) -> Scene {
         .collect::<Vec<_>>();
     let missing = w.changes.len() - cards.len();
     let subtitle = count_line(cards.len(), missing, "without a consensus yet");
-    card_matrix(w, title, &subtitle, "Consensus", &cards)
+    card_matrix(w, title, &subtitle, "Consensus", &cards, width)
 }
 
 fn count_line(shown: usize, missing: usize, why: &str) -> String {
@@ -67,10 +69,11 @@ fn card_matrix(
     subtitle: &str,
     who: &str,
     cards: &[(usize, &str, Cell)],
+    width: f64,
 ) -> Scene {
-    let mut s = Scene::default();
+    let mut s = Scene::with_width(width);
     header(&mut s, title, subtitle);
-    let g = Grid::of(w);
+    let g = Grid::of(w, &s);
     let legend_y = draw_grid(&mut s, w, &g);
     let (cw, ch) = (g.cell_w(), g.cell_h());
     const CARD_H: f64 = 30.0;
@@ -160,15 +163,16 @@ fn card_matrix(
         empty_note(&mut s, "Nothing placed here yet");
     }
     let mut y = legend_y + 10.0;
+    let legend_x = legend_x(&s);
     let legend_start = s.next_index();
-    s.text(LEGEND_X, y, "Cards", 22.0, true, Rgb::INK, Align::Start);
+    s.text(legend_x, y, "Cards", 22.0, true, Rgb::INK, Align::Start);
     y += 34.0;
     for line in [
         "The number is the change's",
         "place in the workshop list.",
         "Full titles: see the table.",
     ] {
-        s.text(LEGEND_X, y, line, 18.0, false, Rgb::MUTED, Align::Start);
+        s.text(legend_x, y, line, 18.0, false, Rgb::MUTED, Align::Start);
         y += 26.0;
     }
     s.group_since(legend_start, "Legend: cards");

@@ -10,7 +10,7 @@
 //! changes left out, as everywhere in the analysis); it must never count or classify a
 //! mitigation of its own.
 
-use super::grid::{header, GRID_Y0, LEGEND_RIGHT, LEGEND_X, MARGIN};
+use super::grid::{header, legend_right, legend_x, GRID_Y0, MARGIN};
 use super::markers::{draw_marker, Marker};
 use super::plural;
 use crate::analysis::{mitigation_mix, MixRow};
@@ -18,11 +18,11 @@ use crate::export::scene::{fit_lines, Align, Rgb, Scene};
 use crate::export::text::one_line;
 use crate::Workshop;
 
-/// The bar area: names left of `BAR_X0`, counts right of the bars up to `BAR_X1`.
+/// The bar area: names left of `BAR_X0`, counts right of the bars up to `bar_x1` (150 short of
+/// the legend, wherever the canvas' width puts it).
 const NAME_X1: f64 = 470.0;
 const KIND_X1: f64 = 610.0;
 const BAR_X0: f64 = 624.0;
-const BAR_X1: f64 = 1360.0;
 const TOP: f64 = GRID_Y0 + 50.0;
 const BOTTOM: f64 = 930.0;
 /// The row of mitigations nobody is recorded as proposing: grey, no marker.
@@ -66,7 +66,7 @@ fn tick_step(max: usize) -> usize {
     }
 }
 
-pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
+pub(super) fn scene(w: &Workshop, title: &str, width: f64) -> Scene {
     let rows = mix_rows(w);
     let likelihood: usize = rows.iter().map(|r| r.likelihood).sum();
     let impact: usize = rows.iter().map(|r| r.impact).sum();
@@ -85,8 +85,9 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
     if w.changes.iter().any(|c| c.calibration) {
         subtitle.push_str(" · calibration changes left out");
     }
-    let mut s = Scene::default();
+    let mut s = Scene::with_width(width);
     header(&mut s, title, &subtitle);
+    let bar_x1 = legend_x(&s) - 150.0;
 
     let max = rows
         .iter()
@@ -96,7 +97,7 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
     let step = tick_step(max.max(1));
     let axis_max = (max.max(1)).div_ceil(step) * step;
     // Room on the right of the longest bar for its count.
-    let unit = (BAR_X1 - BAR_X0 - 70.0) / axis_max as f64;
+    let unit = (bar_x1 - BAR_X0 - 70.0) / axis_max as f64;
     let x_of = |v: usize| BAR_X0 + v as f64 * unit;
 
     let row_h = ((BOTTOM - TOP) / rows.len().max(1) as f64).min(150.0);
@@ -111,7 +112,7 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
         s.rect(
             MARGIN - 10.0,
             y0,
-            BAR_X1 + 20.0,
+            bar_x1 + 20.0,
             y0 + row_h,
             Some(Rgb(246, 247, 249)),
             None,
@@ -243,7 +244,7 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
         );
     }
     if total == 0 {
-        let (x0, y0, x1, y1) = (BAR_X0 + 120.0, TOP - 4.0, BAR_X1, TOP + 76.0);
+        let (x0, y0, x1, y1) = (BAR_X0 + 120.0, TOP - 4.0, bar_x1, TOP + 76.0);
         s.rect(x0, y0, x1, y1, Some(Rgb::WHITE), Some((Rgb::RULE, 2.0)));
         s.text_fit(
             (x0 + x1) / 2.0,
@@ -261,10 +262,11 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
 }
 
 fn legend(s: &mut Scene) {
+    let (legend_x, legend_right) = (legend_x(s), legend_right(s));
     let start = s.next_index();
-    let width = LEGEND_RIGHT - LEGEND_X;
+    let width = legend_right - legend_x;
     let mut y = GRID_Y0 + 14.0;
-    s.text(LEGEND_X, y, "Bars", 22.0, true, Rgb::INK, Align::Start);
+    s.text(legend_x, y, "Bars", 22.0, true, Rgb::INK, Align::Start);
     y += 40.0;
     let sample = Rgb(85, 90, 96);
     let (dark, light) = shades(sample);
@@ -273,9 +275,9 @@ fn legend(s: &mut Scene) {
         ("lower, light: lowers impact", light, (dark, 3.0)),
     ] {
         s.rect(
-            LEGEND_X,
+            legend_x,
             y - 11.0,
-            LEGEND_X + 50.0,
+            legend_x + 50.0,
             y + 11.0,
             Some(fill),
             Some(stroke),
@@ -285,7 +287,7 @@ fn legend(s: &mut Scene) {
             .enumerate()
         {
             s.text(
-                LEGEND_X + 62.0,
+                legend_x + 62.0,
                 y + k as f64 * 24.0,
                 line,
                 18.0,
@@ -300,7 +302,7 @@ fn legend(s: &mut Scene) {
     let explain = "Each row: the mitigations one perspective proposed, by the axis they lower. \
                    Change management tends to lower likelihood, DevOps practice impact.";
     for line in fit_lines(explain, 18.0, false, width, 7) {
-        s.text(LEGEND_X, y, line, 18.0, false, Rgb::MUTED, Align::Start);
+        s.text(legend_x, y, line, 18.0, false, Rgb::MUTED, Align::Start);
         y += 25.0;
     }
     s.group_since(start, "Legend: bars");

@@ -212,28 +212,47 @@ impl Chart {
         }
     }
 
-    /// Lays the chart out on the 1920×1080 canvas.
+    /// Lays the chart out on the picture's 1920×1080 canvas.
     pub fn scene(&self, w: &Workshop) -> Result<Scene, ExportError> {
-        self.scene_with_title(w, true)
+        self.scene_with_title(w, true, scene::WIDTH)
     }
 
-    /// The chart without its title line, for a slide whose own title sits in that band.
-    pub fn scene_for_slide(&self, w: &Workshop) -> Result<Scene, ExportError> {
-        self.scene_with_title(w, false)
+    /// The chart without its title line, for a slide whose own title sits in that band, on a
+    /// canvas `width` wide (see [`canvas_width`]): a 4:3 slide gets a narrower grid rather than
+    /// a smaller picture of a 16:9 one.
+    pub fn scene_for_slide(&self, w: &Workshop, width: f64) -> Result<Scene, ExportError> {
+        self.scene_with_title(w, false, width)
     }
 
-    fn scene_with_title(&self, w: &Workshop, show_title: bool) -> Result<Scene, ExportError> {
+    fn scene_with_title(
+        &self,
+        w: &Workshop,
+        show_title: bool,
+        width: f64,
+    ) -> Result<Scene, ExportError> {
         let title = self.title(w)?;
         let title = if show_title { title } else { String::new() };
         match self {
-            Chart::Matrix { perspective } => matrix::perspective(w, &title, perspective),
-            Chart::Consensus => Ok(matrix::consensus(w, &title)),
-            Chart::Overlay { from, to } => overlay::scene(w, &title, from, to),
-            Chart::Gaps { from, to } => gaps::scene(w, &title, from, to),
-            Chart::GapMap { from, to } => gap_map::scene(w, &title, from, to),
-            Chart::Residual => Ok(residual::scene(w, &title)),
-            Chart::MitigationMix => Ok(mix::scene(w, &title)),
+            Chart::Matrix { perspective } => matrix::perspective(w, &title, perspective, width),
+            Chart::Consensus => Ok(matrix::consensus(w, &title, width)),
+            Chart::Overlay { from, to } => overlay::scene(w, &title, from, to, width),
+            Chart::Gaps { from, to } => gaps::scene(w, &title, from, to, width),
+            Chart::GapMap { from, to } => gap_map::scene(w, &title, from, to, width),
+            Chart::Residual => Ok(residual::scene(w, &title, width)),
+            Chart::MitigationMix => Ok(mix::scene(w, &title, width)),
         }
+    }
+}
+
+/// The width of a canvas whose part below `crop_top` has the proportions of an area `cx` × `cy`
+/// (a slide's content area), within the canvas' limits (`Scene::with_width`).
+pub fn canvas_width(cx: f64, cy: f64, crop_top: f64) -> f64 {
+    let visible = scene::HEIGHT - crop_top.clamp(0.0, scene::HEIGHT - 1.0);
+    let width = cx / cy * visible;
+    if width.is_finite() {
+        width.clamp(scene::MIN_WIDTH, scene::MAX_WIDTH)
+    } else {
+        scene::WIDTH
     }
 }
 
@@ -281,7 +300,7 @@ pub fn render_trend(
     format: ImageFormat,
     size: ChartSize,
 ) -> Result<Vec<u8>, ExportError> {
-    render_scene(&trend::scene(t)?, format, size)
+    render_scene(&trend::scene(t, scene::WIDTH)?, format, size)
 }
 
 /// Paints a laid-out scene as PNG or SVG bytes.
@@ -290,7 +309,10 @@ pub fn render_scene(
     format: ImageFormat,
     size: ChartSize,
 ) -> Result<Vec<u8>, ExportError> {
-    let (wpx, hpx) = (size.width, size.height);
+    // The requested height; the width follows the scene's proportions (1920×1080 or 3840×2160
+    // for a picture's 16:9 canvas).
+    let hpx = size.height;
+    let wpx = (f64::from(hpx) * scene.width() / scene::HEIGHT).round() as u32;
     match format {
         ImageFormat::Png => {
             let mut rgb = vec![0u8; (wpx as usize) * (hpx as usize) * 3];

@@ -4,7 +4,7 @@
 //! one, in the analysis' order. It never ranks changes itself: the order is `crate::analysis`'s.
 
 use super::gaps::{analyse_pair, pair_rows};
-use super::grid::{draw_grid, empty_note, header, Grid, LEGEND_RIGHT, LEGEND_X};
+use super::grid::{draw_grid, empty_note, header, legend_right, legend_x, Grid};
 use super::markers::{
     between, change_key, draw_marker, place_marks, tag_arrows, Mark, Marker, MARK_R, MARK_SLOT,
 };
@@ -22,6 +22,7 @@ pub(super) fn scene(
     title: &str,
     from: &PerspectiveId,
     to: &PerspectiveId,
+    width: f64,
 ) -> Result<Scene, ExportError> {
     if from == to {
         return Err(ExportError::NotApplicable(
@@ -88,9 +89,9 @@ pub(super) fn scene(
     if contested.len() > MAX_ARROWS {
         subtitle.push_str(&format!(" · arrows for the {MAX_ARROWS} most contested"));
     }
-    let mut s = Scene::default();
+    let mut s = Scene::with_width(width);
     header(&mut s, title, &subtitle);
-    let g = Grid::of(w);
+    let g = Grid::of(w, &s);
     let mut y = draw_grid(&mut s, w, &g);
     // The changes that get an arrow get their markers first in a crowded cell.
     let arrow_rank: std::collections::HashMap<usize, usize> = contested
@@ -153,9 +154,10 @@ pub(super) fn scene(
         empty_note(&mut s, "Neither perspective has placed a change yet");
     }
     y += 10.0;
+    let (legend_x, legend_right) = (legend_x(&s), legend_right(&s));
     let legend_start = s.next_index();
     s.text(
-        LEGEND_X,
+        legend_x,
         y,
         "Perspectives",
         22.0,
@@ -168,7 +170,7 @@ pub(super) fn scene(
         draw_marker(
             &mut s,
             Marker::for_index(*pi),
-            LEGEND_X + 20.0,
+            legend_x + 20.0,
             y,
             MARK_R,
             Rgb::parse(&p.color),
@@ -177,27 +179,27 @@ pub(super) fn scene(
             None,
         );
         s.text_fit(
-            LEGEND_X + 50.0,
+            legend_x + 50.0,
             y,
             &p.name,
             20.0,
             false,
             Rgb::INK,
             Align::Start,
-            LEGEND_RIGHT - LEGEND_X - 50.0,
+            legend_right - legend_x - 50.0,
         );
         y += 44.0;
     }
-    s.arrow((LEGEND_X, y), (LEGEND_X + 40.0, y), Rgb::INK, 3.0, 14.0);
+    s.arrow((legend_x, y), (legend_x + 40.0, y), Rgb::INK, 3.0, 14.0);
     s.text_fit(
-        LEGEND_X + 50.0,
+        legend_x + 50.0,
         y,
         &format!("{} → {}", persp[0].1.name, persp[1].1.name),
         20.0,
         false,
         Rgb::INK,
         Align::Start,
-        LEGEND_RIGHT - LEGEND_X - 50.0,
+        legend_right - legend_x - 50.0,
     );
     y += 44.0;
     s.group_since(legend_start, "Legend: perspectives");

@@ -2,7 +2,7 @@
 //! room sees what the mitigations buy. The inherent cell is the analysis' (the consensus, or the
 //! highest placement without one); this chart never defines it anew.
 
-use super::grid::{draw_grid, empty_note, header, Grid, LEGEND_X};
+use super::grid::{draw_grid, empty_note, header, legend_x, Grid};
 use super::markers::{
     between, change_key, draw_marker, place_marks, tag_arrows, Mark, Marker, MARK_R, MARK_SLOT,
 };
@@ -29,7 +29,7 @@ fn inherent_cell(ir: &crate::analysis::InherentResidual) -> Option<Cell> {
     }
 }
 
-pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
+pub(super) fn scene(w: &Workshop, title: &str, width: f64) -> Scene {
     let mut marks = Vec::new();
     let mut numbers = Vec::new();
     let mut skipped = 0usize;
@@ -72,9 +72,9 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
     if skipped > 0 {
         subtitle.push_str(&format!(" · {skipped} without a residual yet"));
     }
-    let mut s = Scene::default();
+    let mut s = Scene::with_width(width);
     header(&mut s, title, &subtitle);
-    let g = Grid::of(w);
+    let g = Grid::of(w, &s);
     let mut y = draw_grid(&mut s, w, &g);
     let pos = place_marks(&mut s, &g, &marks, MARK_SLOT, &|_| 0);
     let mut arrows = Vec::new();
@@ -119,13 +119,14 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
         );
     }
     y += 10.0;
+    let legend_x = legend_x(&s);
     let legend_start = s.next_index();
-    s.text(LEGEND_X, y, "Markers", 22.0, true, Rgb::INK, Align::Start);
+    s.text(legend_x, y, "Markers", 22.0, true, Rgb::INK, Align::Start);
     y += 40.0;
     draw_marker(
         &mut s,
         Marker::Circle,
-        LEGEND_X + 20.0,
+        legend_x + 20.0,
         y,
         MARK_R,
         inherent_fill,
@@ -134,7 +135,7 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
         None,
     );
     s.text(
-        LEGEND_X + 50.0,
+        legend_x + 50.0,
         y,
         "Inherent",
         20.0,
@@ -146,7 +147,7 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
     draw_marker(
         &mut s,
         Marker::Square,
-        LEGEND_X + 20.0,
+        legend_x + 20.0,
         y,
         MARK_R,
         residual_fill,
@@ -155,7 +156,7 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
         None,
     );
     s.text(
-        LEGEND_X + 50.0,
+        legend_x + 50.0,
         y,
         "Residual (mitigated)",
         20.0,
@@ -169,7 +170,7 @@ pub(super) fn scene(w: &Workshop, title: &str) -> Scene {
         "the highest placement if the",
         "room has not agreed one yet.",
     ] {
-        s.text(LEGEND_X, y, line, 18.0, false, Rgb::MUTED, Align::Start);
+        s.text(legend_x, y, line, 18.0, false, Rgb::MUTED, Align::Start);
         y += 26.0;
     }
     s.group_since(legend_start, "Legend: markers");

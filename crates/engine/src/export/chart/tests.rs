@@ -3,7 +3,7 @@
 //! The workshops and scene probes here are shared with the deck's, report's and JSON's tests.
 
 use super::*;
-use crate::export::scene::{text_width, Align, Rgb, Shape, HEIGHT, WIDTH};
+use crate::export::scene::{text_width, Align, Rgb, Shape, HEIGHT, MAX_WIDTH, MIN_WIDTH, WIDTH};
 use crate::{Cell, Change, Matrix, Placement};
 
 pub(crate) fn placed(n: usize, seed: u64) -> Workshop {
@@ -42,19 +42,27 @@ pub(crate) fn placed(n: usize, seed: u64) -> Workshop {
     w
 }
 
+/// Every chart on the picture's canvas and on the narrowest (a 4:3 slide) and widest ones.
 fn check_layout(w: &Workshop) {
     for chart in Chart::all(w) {
-        let scene = chart.scene(w).unwrap();
-        let bad = outside_canvas(&scene);
-        assert!(bad.is_empty(), "{chart:?}: {bad:?}");
-        // No two texts overlap (markers' labels sit inside markers, not on other text).
-        let boxes = text_boxes(&scene);
-        for (i, a) in boxes.iter().enumerate() {
-            for b in &boxes[i + 1..] {
-                let overlap =
-                    a.0 < b.2 - 0.5 && b.0 < a.2 - 0.5 && a.1 < b.3 - 0.5 && b.1 < a.3 - 0.5;
-                assert!(!overlap, "{chart:?}: {:?} overlaps {:?}", a.4, b.4);
-            }
+        for width in [WIDTH, MIN_WIDTH, MAX_WIDTH] {
+            let scene = chart.scene_with_title(w, true, width).unwrap();
+            assert_eq!(scene.width(), width);
+            let bad = outside_canvas(&scene);
+            assert!(bad.is_empty(), "{chart:?} at {width}: {bad:?}");
+            // No two texts overlap (markers' labels sit inside markers, not on other text).
+            no_text_overlaps(&scene, &format!("{chart:?} at {width}"));
+        }
+    }
+}
+
+/// Panics when two texts of `scene` overlap.
+pub(crate) fn no_text_overlaps(scene: &Scene, what: &str) {
+    let boxes = text_boxes(scene);
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let overlap = a.0 < b.2 - 0.5 && b.0 < a.2 - 0.5 && a.1 < b.3 - 0.5 && b.1 < a.3 - 0.5;
+            assert!(!overlap, "{what}: {:?} overlaps {:?}", a.4, b.4);
         }
     }
 }
@@ -170,8 +178,9 @@ fn png_has_the_requested_size() {
 /// Every rectangle, circle, polygon and line end inside the canvas, and the texts inside it by
 /// their measured width.
 pub(crate) fn outside_canvas(scene: &Scene) -> Vec<String> {
-    let inside =
-        |x: f64, y: f64| (-0.5..=WIDTH + 0.5).contains(&x) && (-0.5..=HEIGHT + 0.5).contains(&y);
+    let inside = |x: f64, y: f64| {
+        (-0.5..=scene.width() + 0.5).contains(&x) && (-0.5..=HEIGHT + 0.5).contains(&y)
+    };
     let mut bad = Vec::new();
     for shape in &scene.shapes {
         let ok = match shape {

@@ -8,7 +8,7 @@
 //! The figures are the trend's (`crate::analysis::trend`, which takes them from the analysis):
 //! it must never compute a gap of its own.
 
-use super::grid::{header, LEGEND_RIGHT, LEGEND_X};
+use super::grid::{header, legend_right, legend_x};
 use super::markers::{draw_marker, Marker};
 use super::plural;
 use crate::analysis::trend::{Trend, TrendPoint};
@@ -17,7 +17,6 @@ use crate::export::text::one_line;
 use crate::export::ExportError;
 
 const PLOT_X0: f64 = 200.0;
-const PLOT_X1: f64 = 1440.0;
 const PLOT_Y0: f64 = 190.0;
 const PLOT_Y1: f64 = 860.0;
 /// The narrowest room a workshop's label gets; closer workshops share a label every few.
@@ -55,8 +54,8 @@ fn mean(p: &TrendPoint, likelihood: bool) -> Option<f64> {
     axis.mean_abs_gap.filter(|v| v.is_finite())
 }
 
-/// Lays the trend out on the 1920×1080 canvas.
-pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
+/// Lays the trend out on a canvas `width` wide (1920 for a picture; see `Scene::with_width`).
+pub fn scene(t: &Trend, width: f64) -> Result<Scene, ExportError> {
     let points = &t.points;
     let n = points.len();
     let pairs: Vec<(String, String)> = points
@@ -82,8 +81,10 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
     if without > 0 {
         subtitle.push_str(&format!(" · {without} with no change placed by both"));
     }
-    let mut s = Scene::default();
+    let mut s = Scene::with_width(width);
     header(&mut s, &title, &subtitle);
+    let (legend_x, legend_right) = (legend_x(&s), legend_right(&s));
+    let plot_x1 = legend_x - 70.0;
 
     // The value axis: from 0 to the largest mean rounded up to a half level, at least 1.
     let values = points
@@ -93,7 +94,7 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
     let top = (values.fold(0.0_f64, f64::max) * 2.0).ceil().max(2.0) / 2.0;
     let step = if top > 4.0 { 1.0 } else { 0.5 };
     let y_of = |v: f64| PLOT_Y1 - (v / top) * (PLOT_Y1 - PLOT_Y0);
-    let slot = (PLOT_X1 - PLOT_X0) / n.max(1) as f64;
+    let slot = (plot_x1 - PLOT_X0) / n.max(1) as f64;
     let x_of = |i: usize| PLOT_X0 + slot * (i as f64 + 0.5);
 
     let axes = s.next_index();
@@ -105,7 +106,7 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
         } else {
             (Rgb(215, 218, 222), 1.0)
         };
-        s.line(vec![(PLOT_X0, y), (PLOT_X1, y)], color, width);
+        s.line(vec![(PLOT_X0, y), (plot_x1, y)], color, width);
         s.text(
             PLOT_X0 - 12.0,
             y,
@@ -126,15 +127,12 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
         Rgb::INK,
         Align::End,
     );
-    // Labels: every workshop when they fit, else every k-th (and always the last).
+    // Labels: every workshop when they fit, else every k-th counted back from the last (the
+    // latest workshop is always labelled).
     let every = (MIN_LABEL / slot).ceil().max(1.0) as usize;
     let room = slot * every as f64 - 10.0;
     for (i, p) in points.iter().enumerate() {
-        if i % every != 0 && i + 1 != n {
-            continue;
-        }
-        if i + 1 == n && i % every != 0 && (i % every) * 2 < every {
-            // The last label would crowd the one before it.
+        if !(n - 1 - i).is_multiple_of(every) {
             continue;
         }
         let x = x_of(i);
@@ -163,18 +161,18 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
     }
     if let Some((from, to)) = pairs.first().filter(|_| same_pair) {
         s.text_fit(
-            (PLOT_X0 + PLOT_X1) / 2.0,
+            (PLOT_X0 + plot_x1) / 2.0,
             PLOT_Y1 + 100.0,
             &format!("Workshops in date order · gap = {to} − {from}, lower is closer"),
             20.0,
             true,
             Rgb::INK,
             Align::Middle,
-            PLOT_X1 - PLOT_X0,
+            plot_x1 - PLOT_X0,
         );
     } else {
         s.text(
-            (PLOT_X0 + PLOT_X1) / 2.0,
+            (PLOT_X0 + plot_x1) / 2.0,
             PLOT_Y1 + 100.0,
             "Workshops in date order · lower is closer",
             20.0,
@@ -261,7 +259,7 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
         let (x0, y0, x1, y1) = (
             PLOT_X0 + 80.0,
             (PLOT_Y0 + PLOT_Y1) / 2.0 - 40.0,
-            PLOT_X1 - 80.0,
+            plot_x1 - 80.0,
             (PLOT_Y0 + PLOT_Y1) / 2.0 + 40.0,
         );
         s.rect(x0, y0, x1, y1, Some(Rgb::WHITE), Some((Rgb::RULE, 2.0)));
@@ -279,14 +277,14 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
     // Legend.
     let legend = s.next_index();
     let mut y = PLOT_Y0 + 14.0;
-    s.text(LEGEND_X, y, "Axes", 22.0, true, Rgb::INK, Align::Start);
+    s.text(legend_x, y, "Axes", 22.0, true, Rgb::INK, Align::Start);
     y += 40.0;
     for (color, marker, name) in [LIKELIHOOD, IMPACT] {
-        s.line(vec![(LEGEND_X, y), (LEGEND_X + 50.0, y)], color, 4.0);
+        s.line(vec![(legend_x, y), (legend_x + 50.0, y)], color, 4.0);
         draw_marker(
             &mut s,
             marker,
-            LEGEND_X + 25.0,
+            legend_x + 25.0,
             y,
             10.0,
             color,
@@ -295,7 +293,7 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
             None,
         );
         s.text(
-            LEGEND_X + 64.0,
+            legend_x + 64.0,
             y,
             format!("{name} gap"),
             20.0,
@@ -312,7 +310,7 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
         "workshop. Falling lines: the",
         "two sides are converging.",
     ] {
-        s.text(LEGEND_X, y, line, 18.0, false, Rgb::MUTED, Align::Start);
+        s.text(legend_x, y, line, 18.0, false, Rgb::MUTED, Align::Start);
         y += 26.0;
     }
     if let Some((from, to)) = pairs.first().filter(|_| same_pair) {
@@ -321,9 +319,9 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
             &format!("Pair: {from} → {to}"),
             18.0,
             false,
-            LEGEND_RIGHT - LEGEND_X,
+            legend_right - legend_x,
         );
-        s.text(LEGEND_X, y, line, 18.0, false, Rgb::INK, Align::Start);
+        s.text(legend_x, y, line, 18.0, false, Rgb::INK, Align::Start);
     }
     s.group_since(legend, "Legend: axes");
     Ok(s)
@@ -331,11 +329,12 @@ pub fn scene(t: &Trend) -> Result<Scene, ExportError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{outside_canvas, placed, text_boxes, texts};
+    use super::super::tests::{no_text_overlaps, outside_canvas, placed, text_boxes, texts};
     use super::super::{render_scene, ChartSize, ImageFormat};
     use super::*;
     use crate::analysis::trend::{trend, TrendInput};
     use crate::analysis::AnalysisOptions;
+    use crate::export::scene::{MAX_WIDTH, MIN_WIDTH, WIDTH};
 
     fn inputs(n: usize, title: &str) -> Vec<TrendInput> {
         (0..n)
@@ -366,20 +365,18 @@ mod tests {
         for n in [0usize, 1, 8, 500] {
             let t = trend(&inputs(n, hostile), &AnalysisOptions::default());
             assert_eq!(t.points.len(), n);
-            let s = scene(&t).unwrap();
+            for width in [MIN_WIDTH, MAX_WIDTH] {
+                let s = scene(&t, width).unwrap();
+                assert!(outside_canvas(&s).is_empty(), "{n} at {width}");
+                no_text_overlaps(&s, &format!("{n} at {width}"));
+            }
+            let s = scene(&t, WIDTH).unwrap();
             assert!(
                 outside_canvas(&s).is_empty(),
                 "{n}: {:?}",
                 outside_canvas(&s)
             );
-            let boxes = text_boxes(&s);
-            for (i, a) in boxes.iter().enumerate() {
-                for b in &boxes[i + 1..] {
-                    let overlap =
-                        a.0 < b.2 - 0.5 && b.0 < a.2 - 0.5 && a.1 < b.3 - 0.5 && b.1 < a.3 - 0.5;
-                    assert!(!overlap, "{n}: {:?} overlaps {:?}", a.4, b.4);
-                }
-            }
+            no_text_overlaps(&s, &n.to_string());
             let svg = String::from_utf8(render_scene(&s, ImageFormat::Svg, ChartSize::HD).unwrap())
                 .unwrap();
             assert!(!svg.contains("<script>") && !svg.contains('\u{202E}'));
@@ -390,7 +387,7 @@ mod tests {
     #[test]
     fn each_axis_is_a_line_through_its_means_and_breaks_where_there_is_none() {
         let t = trend(&inputs(5, "W"), &AnalysisOptions::default());
-        let s = scene(&t).unwrap();
+        let s = scene(&t, WIDTH).unwrap();
         let all = texts(&s);
         for p in &t.points {
             if let Some(v) = p.likelihood.mean_abs_gap {
@@ -429,7 +426,8 @@ mod tests {
                 &inputs(n, "Q3 platform review"),
                 &AnalysisOptions::default(),
             );
-            let png = render_scene(&scene(&t).unwrap(), ImageFormat::Png, ChartSize::HD).unwrap();
+            let png =
+                render_scene(&scene(&t, WIDTH).unwrap(), ImageFormat::Png, ChartSize::HD).unwrap();
             std::fs::write(dir.join(format!("trend-{n}.png")), png).unwrap();
         }
     }
@@ -444,7 +442,7 @@ mod tests {
             }
         }
         t.points[1].impact.mean_abs_gap = Some(0.1);
-        let s = scene(&t).unwrap();
+        let s = scene(&t, WIDTH).unwrap();
         let boxes = text_boxes(&s);
         for (i, a) in boxes.iter().enumerate() {
             for b in &boxes[i + 1..] {
@@ -459,7 +457,8 @@ mod tests {
     #[test]
     fn png_renders() {
         let t = trend(&inputs(8, "W"), &AnalysisOptions::default());
-        let png = render_scene(&scene(&t).unwrap(), ImageFormat::Png, ChartSize::HD).unwrap();
+        let png =
+            render_scene(&scene(&t, WIDTH).unwrap(), ImageFormat::Png, ChartSize::HD).unwrap();
         assert!(png.starts_with(b"\x89PNG"));
     }
 }
