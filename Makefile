@@ -57,7 +57,7 @@ bindings: ui
 	UPDATE_BINDINGS=1 cargo test --test bindings
 
 # A Debian package with the app, its icon, a desktop entry, the MIME type, and the command line
-# with its man pages, in target/release/bundle/deb. tauri.conf.json (bundle.linux.deb.files)
+# with its man pages, in target/release/bundle/deb, compressed with xz (scripts/repack-deb.sh). tauri.conf.json (bundle.linux.deb.files)
 # takes parallax-cli and the man pages from target/, so they are built first; the man pages come
 # from the CLI's own clap definition (its man_pages test writes them), never at run time.
 bundle: setup
@@ -66,6 +66,7 @@ bundle: setup
 	PARALLAX_MAN_DIR=$(CURDIR)/target/man cargo test --quiet -p parallax-cli --bin parallax-cli man_pages
 	gzip -9n target/man/*.1
 	$(TAURI) build --bundles deb
+	bash scripts/repack-deb.sh target/release/bundle/deb/*.deb
 	@! grep -q PARALLAX_TEST_ target/release/parallax || { echo "the release binary reads test variables" >&2; exit 1; }
 	bash scripts/check-deb.sh target/release/bundle/deb/*.deb
 
