@@ -1,5 +1,6 @@
-//! `parallax-cli trend FILE... [--from NAME] [--to NAME] [--json] [--chart OUT.png|OUT.svg]`:
-//! whether two perspectives converge across workshops. Each file is read as `summary` reads it
+//! `parallax-cli trend FILE... [--from NAME] [--to NAME] [--json] [--chart OUT.png|OUT.svg]
+//! [--deck OUT.pptx [--template FILE] [--charts pictures|shapes]]`: whether two perspectives
+//! converge across workshops. Each file is read as `summary` reads it
 //! (the engine's bounded read, no lock, never written); the engine's `analysis::trend` orders
 //! the workshops by date and takes every figure from the analysis `summary` prints. Files that
 //! cannot be read or analysed are reported on stderr and left out; the command then exits 1,
@@ -11,7 +12,9 @@ use std::path::{Path, PathBuf};
 use parallax_engine::analysis::trend::{trend, ChangeSeries, FollowedBy, Trend, TrendInput};
 use parallax_engine::analysis::AnalysisOptions;
 use parallax_engine::export::chart::render_trend;
-use parallax_engine::export::{write_file, ChartSize, ImageFormat};
+use parallax_engine::export::template::Template;
+use parallax_engine::export::trend_deck::build_trend_deck;
+use parallax_engine::export::{write_file, ChartSize, ChartStyle, DeckOptions, ImageFormat};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -32,6 +35,18 @@ pub struct Args {
     /// file's extension), 1920×1080.
     #[arg(long, value_name = "OUT.png|OUT.svg")]
     pub chart: Option<PathBuf>,
+    /// Also write the trend as slides: a title slide, the chart, the table of workshops (mean
+    /// |gap| and α with its 95% interval per axis, what the disagreements are about, the
+    /// candidates) and the changes followed across them.
+    #[arg(long, value_name = "OUT.pptx")]
+    pub deck: Option<PathBuf>,
+    /// A company template (.pptx or .potx, at most 64 MB) to build the deck on (with --deck).
+    #[arg(long, value_name = "FILE", requires = "deck")]
+    pub template: Option<PathBuf>,
+    /// How the deck's chart is written: `shapes` (native, editable; the default) or `pictures`
+    /// (with --deck).
+    #[arg(long, value_name = "pictures|shapes", requires = "deck")]
+    pub charts: Option<String>,
 }
 
 /// What to print: the report on stdout, and a line on stderr per file left out.
@@ -56,21 +71,50 @@ fn chart_format(path: &Path) -> Result<ImageFormat, String> {
     }
 }
 
+/// The deck's options from the flags; a template that cannot be used is refused here, before
+/// anything is read or written.
+fn deck_options(args: &Args) -> Result<Option<DeckOptions>, String> {
+    let Some(path) = &args.deck else {
+        return Ok(None);
+    };
+    if !path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("pptx"))
+    {
+        return Err(format!(
+            "--deck {}: the file must end in .pptx",
+            path.display()
+        ));
+    }
+    let mut options = DeckOptions::default();
+    if let Some(c) = &args.charts {
+        options.charts = ChartStyle::parse(c)
+            .ok_or_else(|| format!("--charts {c:?}: use pictures or shapes"))?;
+    }
+    if let Some(t) = &args.template {
+        options.template = Some(Template::open(t).map_err(|e| e.to_string())?);
+    }
+    Ok(Some(options))
+}
+
 pub fn run(args: &Args) -> Result<Outcome, String> {
     let format = args.chart.as_deref().map(chart_format).transpose()?;
-    if let Some(out) = &args.chart {
-        // Never write the chart over one of the workshops (a slip of the arguments would lose it).
-        if let Ok(out) = std::fs::canonicalize(out) {
-            if args
-                .files
-                .iter()
-                .any(|f| std::fs::canonicalize(f).is_ok_and(|f| f == out))
-            {
-                return Err(format!(
-                    "{}: refusing to write the chart over a workshop file",
-                    out.display()
-                ));
-            }
+    let deck = deck_options(args)?;
+    for (out, what) in [(&args.chart, "chart"), (&args.deck, "deck")] {
+        // Never write over one of the workshops (a slip of the arguments would lose it).
+        let Some(Ok(out)) = out.as_ref().map(std::fs::canonicalize) else {
+            continue;
+        };
+        if args
+            .files
+            .iter()
+            .any(|f| std::fs::canonicalize(f).is_ok_and(|f| f == out))
+        {
+            return Err(format!(
+                "{}: refusing to write the {what} over a workshop file",
+                out.display()
+            ));
         }
     }
     let mut failed = Vec::new();
@@ -99,25 +143,51 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
     } else {
         text(&t)
     };
-    if let (Some(path), Some(format)) = (&args.chart, format) {
+    let mut wrote = Vec::new();
+    let outputs = [
+        args.chart.as_ref().zip(format).map(|(p, f)| (p, Some(f))),
+        args.deck.as_ref().map(|p| (p, None)),
+    ];
+    for (path, format) in outputs.into_iter().flatten() {
         if t.points.is_empty() {
             failed.push(format!(
                 "{}: not written: no workshop could be read",
                 path.display()
             ));
-        } else {
-            let bytes = render_trend(&t, format, ChartSize::HD)
-                .map_err(|e| format!("cannot draw the trend: {e}"))?;
-            write_file(path, &bytes).map_err(|e| e.to_string())?;
-            // JSON stays one document on stdout; the note goes with the file list on stderr.
-            if args.json {
-                eprintln!(
-                    "wrote {}",
-                    crate::terminal::safe(&path.display().to_string())
-                );
-            } else {
-                let _ = write!(out, "\n\nwrote {}", path.display());
+            continue;
+        }
+        let bytes = match (format, &deck) {
+            (Some(format), _) => render_trend(&t, format, ChartSize::HD)
+                .map_err(|e| format!("cannot draw the trend: {e}"))?,
+            (None, Some(options)) => build_trend_deck(&t, options)
+                .map_err(|e| format!("cannot write the trend's slides: {e}"))?,
+            (None, None) => continue,
+        };
+        write_file(path, &bytes).map_err(|e| e.to_string())?;
+        wrote.push(format!("wrote {}", path.display()));
+        if let (
+            None,
+            Some(DeckOptions {
+                template: Some(t), ..
+            }),
+        ) = (format, &deck)
+        {
+            for used in t.plan() {
+                wrote.push(format!(
+                    "layout for {}: \"{}\" ({})",
+                    used.used_for, used.name, used.part
+                ));
             }
+        }
+    }
+    if !wrote.is_empty() {
+        // JSON stays one document on stdout; the note goes with the file list on stderr.
+        if args.json {
+            for line in &wrote {
+                eprintln!("{}", crate::terminal::safe(line));
+            }
+        } else {
+            let _ = write!(out, "\n\n{}", wrote.join("\n"));
         }
     }
     Ok(Outcome { out, failed })

@@ -9,12 +9,11 @@ use std::process::Command;
 
 use parallax_engine::{Cell, Mitigation, MitigationId, PerspectiveId, Placement, Workshop};
 
+mod common;
+use common::{pdf_pages, pptx_python, python_check, to_pdf, workspace_root};
+
 fn cli() -> Command {
     Command::new(env!("CARGO_BIN_EXE_parallax-cli"))
-}
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// The sample workshop, placed by Dev and Ops, with rationales, consensus, mitigations and
@@ -91,12 +90,6 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 }
 
 /// Pages in a PDF: `/Type /Page` objects, not the `/Type /Pages` tree.
-fn pdf_pages(pdf: &[u8]) -> usize {
-    let text = String::from_utf8_lossy(pdf).replace("/Type /Page", "/Type/Page");
-    text.match_indices("/Type/Page")
-        .filter(|(i, _)| !text[i + 10..].starts_with('s'))
-        .count()
-}
 
 #[test]
 fn every_chart_as_png_and_svg() {
@@ -624,66 +617,6 @@ fn the_deck_is_the_meeting_record() {
         "a continued record and several appendix slides"
     );
     assert_eq!(pdf_pages(&pdf), slides, "one PDF page per slide");
-}
-
-/// The python of the deck checks, or `None` (with a note) when `PARALLAX_PPTX_CHECK` is not 1.
-fn pptx_python() -> Option<PathBuf> {
-    if std::env::var("PARALLAX_PPTX_CHECK").as_deref() != Ok("1") {
-        eprintln!("PARALLAX_PPTX_CHECK is not 1: python-pptx and LibreOffice checks skipped");
-        return None;
-    }
-    Some(
-        std::env::var("PARALLAX_PPTX_PYTHON")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| workspace_root().join(".venv-check/bin/python")),
-    )
-}
-
-/// Runs a script of scripts/ with the check python; panics with its output when it fails.
-fn python_check(python: &Path, script: &str, args: &[&std::ffi::OsStr]) -> String {
-    let out = Command::new(python)
-        .arg(workspace_root().join("scripts").join(script))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{}: {e}", python.display()));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{script} failed:\n{text}");
-    text
-}
-
-/// Converts a deck to PDF with LibreOffice and returns the PDF's bytes.
-fn to_pdf(deck: &Path, work: &Path) -> Vec<u8> {
-    let pdf_dir = work.join("pdf");
-    let profile = format!(
-        "-env:UserInstallation=file://{}",
-        work.join("lo-profile").display()
-    );
-    let convert = Command::new("soffice")
-        .args([
-            profile.as_str(),
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(&pdf_dir)
-        .arg(deck)
-        .output()
-        .expect("soffice (Debian libreoffice-impress) must be installed");
-    let stem = deck.file_stem().unwrap().to_string_lossy().into_owned();
-    let pdf = pdf_dir.join(format!("{stem}.pdf"));
-    assert!(
-        convert.status.success() && pdf.is_file(),
-        "LibreOffice could not convert {}:\n{}{}",
-        deck.display(),
-        String::from_utf8_lossy(&convert.stdout),
-        String::from_utf8_lossy(&convert.stderr)
-    );
-    std::fs::read(&pdf).unwrap()
 }
 
 /// What the native chart slides must show, for scripts/check_deck_shapes.py: every change's

@@ -1,13 +1,17 @@
 //! `parallax-cli trend` as a user runs it: the real binary on the engine's reference workshops
 //! (saved again with other dates where the order matters), JSON in date order with the figures
-//! `summary` prints, files that fail listed on stderr and left out with exit code 1, the chart,
-//! and no file ever modified.
+//! `summary` prints, files that fail listed on stderr and left out with exit code 1, the chart
+//! and the slides (opened by python-pptx and LibreOffice with `PARALLAX_PPTX_CHECK=1`), and no
+//! file ever modified.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use parallax_engine::Workshop;
 use serde_json::Value;
+
+mod common;
+use common::{pdf_pages, pptx_python, python_check, to_pdf};
 
 fn cli() -> Command {
     Command::new(env!("CARGO_BIN_EXE_parallax-cli"))
@@ -305,4 +309,87 @@ fn no_file_at_all_is_a_usage_error() {
     let out = cli().arg("trend").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("FILE"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_slides_hold_the_chart_the_workshops_and_the_changes_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = three(dir.path());
+    let before: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    let deck = dir.path().join("trend.pptx");
+    let mut args: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    args.extend([Path::new("--deck"), deck.as_path()]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.trim_end()
+            .ends_with(&format!("wrote {}", deck.display())),
+        "{text}"
+    );
+    assert!(std::fs::read(&deck).unwrap().starts_with(b"PK"));
+    let after: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    assert_eq!(before, after, "the workshops are only read");
+
+    // A deck of another kind, or template flags without a deck, are refused.
+    let bad = dir.path().join("trend.key");
+    let out = run(&[&files[0], Path::new("--deck"), &bad]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("must end in .pptx"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!bad.exists());
+    let out = run(&[&files[0], Path::new("--template"), &files[1]]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--deck"), "{}", stderr(&out));
+
+    let Some(python) = pptx_python() else {
+        return;
+    };
+    // Cover, the chart as shapes, the three workshops, the changes followed.
+    let report = python_check(
+        &python,
+        "check_pptx.py",
+        &[
+            deck.as_os_str(),
+            "--slides".as_ref(),
+            "4".as_ref(),
+            "--pictures".as_ref(),
+            "0".as_ref(),
+            "--title".as_ref(),
+            "Dev and Ops across workshops".as_ref(),
+            "--title".as_ref(),
+            "The workshops".as_ref(),
+            "--title".as_ref(),
+            "Changes followed across workshops".as_ref(),
+            "--notes-contain".as_ref(),
+            "From 2026-01-01 to 2026-03-01, the mean |gap| went from".as_ref(),
+        ],
+    );
+    assert!(report.contains("ok"), "{report}");
+    assert_eq!(pdf_pages(&to_pdf(&deck, dir.path())), 4);
+
+    // On a 4:3 company template the chart is laid out for the slide and fills it.
+    let templates = dir.path().join("templates");
+    python_check(&python, "make_test_templates.py", &[templates.as_os_str()]);
+    let classic = templates.join("classic.potx");
+    let on = dir.path().join("trend-classic.pptx");
+    let mut args: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    args.extend([
+        Path::new("--deck"),
+        on.as_path(),
+        Path::new("--template"),
+        classic.as_path(),
+    ]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("layout for charts: \"Title Only\""));
+    let report = python_check(
+        &python,
+        "check_deck_template.py",
+        &[on.as_os_str(), classic.as_os_str()],
+    );
+    assert!(report.contains("1 charts"), "{report}");
 }

@@ -7,7 +7,8 @@
 //! the date comes from the caller or from the latest placement.
 
 use super::chart::{self, analyse_pair, analysis_error, pair_rows, Chart, ChartSize, ImageFormat};
-use super::pptx::{content_frame, Deck, Frame, Slide, SlideBody, SLIDE_CX, SLIDE_CY};
+use super::pptx::{content_frame, Deck, Frame, Place, Slide, SlideBody, SLIDE_CX, SLIDE_CY};
+use super::scene::Scene;
 use super::shapes::{self, Mapping, MAX_NATIVE_MARKERS};
 use super::template::{SlideUse, Template};
 use super::text::{one_line, truncate_chars};
@@ -401,6 +402,59 @@ pub fn contested_table(w: &Workshop, analysis: &Analysis) -> Vec<Vec<String>> {
     rows
 }
 
+/// A chart's slide: the chart laid out for the slide (on Parallax's own slide it fills it and
+/// the title sits in the chart's empty title band; on a template's layout (`place`) it is laid
+/// out for the content area's proportions without that band, and fills it), as shapes or a
+/// picture as `options` ask. A chart of shapes with more than [`MAX_NATIVE_MARKERS`] markers
+/// is a picture, and its notes say why. `scene_at` lays the chart out on a canvas that wide.
+pub(super) fn chart_slide(
+    title: String,
+    mut notes: String,
+    place: Option<Place>,
+    options: &DeckOptions,
+    scene_at: &dyn Fn(f64) -> Result<Scene, ExportError>,
+) -> Result<Slide, ExportError> {
+    let (frame, crop_top) = match &place {
+        Some(p) => (p.content, CHART_TITLE_BAND),
+        None => (
+            Frame {
+                x: 0,
+                y: 0,
+                cx: SLIDE_CX,
+                cy: SLIDE_CY,
+            },
+            0.0,
+        ),
+    };
+    let width = chart::canvas_width(frame.cx as f64, frame.cy as f64, crop_top);
+    let scene = scene_at(width)?;
+    let mapping = Mapping::fit(frame, width, crop_top);
+    let markers = shapes::marker_count(&scene);
+    let body = if options.charts == ChartStyle::Shapes && markers <= MAX_NATIVE_MARKERS {
+        let (xml, _) = shapes::scene_xml(&scene, &mapping, 10)?;
+        SlideBody::Shapes { xml }
+    } else {
+        if options.charts == ChartStyle::Shapes {
+            notes = format!(
+                "This chart is a picture, not editable shapes: it has {markers} markers, more than the {MAX_NATIVE_MARKERS} a slide of shapes holds comfortably.\n{notes}"
+            );
+        }
+        let png = chart::render_scene(&scene, ImageFormat::Png, options.size)?;
+        SlideBody::Picture {
+            png,
+            description: title.clone(),
+            frame: place.as_ref().map(|_| mapping.visible()),
+            crop_top: mapping.crop_top / scene::HEIGHT,
+        }
+    };
+    Ok(Slide {
+        title,
+        body,
+        notes,
+        place,
+    })
+}
+
 /// Builds the whole deck as .pptx bytes, calling `progress` before each step.
 pub fn build_deck(
     w: &Workshop,
@@ -501,55 +555,19 @@ pub fn build_deck(
     for chart in &charts {
         let chart_title = truncate_chars(&chart.title(w)?, 90);
         step(format!("Drawing “{chart_title}”"), &mut done);
-        let mut notes = match chart {
+        let notes = match chart {
             Chart::Overlay { from, to } | Chart::Gaps { from, to } | Chart::GapMap { from, to } => {
                 notes_for(w, chart, &analyse_pair(w, from.clone(), to.clone())?)
             }
             _ => notes_for(w, chart, &analysis),
         };
-        // On Parallax's own slide the chart fills it and the title sits in the chart's empty
-        // title band; on a template's layout the chart, without that band, is laid out for the
-        // content area's proportions (a 4:3 slide gets a narrower grid) and fills it.
-        let chart_place = place(SlideUse::Chart);
-        let (frame, crop_top) = match &chart_place {
-            Some(p) => (p.content, CHART_TITLE_BAND),
-            None => (
-                Frame {
-                    x: 0,
-                    y: 0,
-                    cx: SLIDE_CX,
-                    cy: SLIDE_CY,
-                },
-                0.0,
-            ),
-        };
-        let width = chart::canvas_width(frame.cx as f64, frame.cy as f64, crop_top);
-        let scene = chart.scene_for_slide(w, width)?;
-        let mapping = Mapping::fit(frame, width, crop_top);
-        let markers = shapes::marker_count(&scene);
-        let body = if options.charts == ChartStyle::Shapes && markers <= MAX_NATIVE_MARKERS {
-            let (xml, _) = shapes::scene_xml(&scene, &mapping, 10)?;
-            SlideBody::Shapes { xml }
-        } else {
-            if options.charts == ChartStyle::Shapes {
-                notes = format!(
-                    "This chart is a picture, not editable shapes: it has {markers} markers, more than the {MAX_NATIVE_MARKERS} a slide of shapes holds comfortably.\n{notes}"
-                );
-            }
-            let png = chart::render_scene(&scene, ImageFormat::Png, options.size)?;
-            SlideBody::Picture {
-                png,
-                description: chart_title.clone(),
-                frame: chart_place.as_ref().map(|_| mapping.visible()),
-                crop_top: mapping.crop_top / scene::HEIGHT,
-            }
-        };
-        deck.slides.push(Slide {
-            title: chart_title,
-            body,
+        deck.slides.push(chart_slide(
+            chart_title,
             notes,
-            place: chart_place,
-        });
+            place(SlideUse::Chart),
+            options,
+            &|width| chart.scene_for_slide(w, width),
+        )?);
     }
 
     let several = tables.len() > 1;

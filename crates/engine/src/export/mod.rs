@@ -28,6 +28,7 @@ pub mod shaping;
 pub mod style;
 pub mod template;
 pub mod text;
+pub mod trend_deck;
 
 use std::path::{Path, PathBuf};
 

@@ -194,13 +194,17 @@ pub fn record_slides(r: &ChangeRecord, frame: Frame) -> Vec<Slide> {
         .collect()
 }
 
-/// Column widths in points for the appendix: every column but the title's as wide as its
-/// longest cell (never narrower than its longest word, so no word breaks), the title the rest.
-fn appendix_widths(rows: &[Vec<String>], cx: i64) -> Vec<u32> {
+/// Column widths in points for a table at the appendix's size in a frame `cx` wide: every
+/// column but the `flexible` one (the title's) as wide as its longest cell up to a limit, the
+/// flexible one the rest, and at least `share` of the width. When that is more than the frame,
+/// the columns give up room down to their longest word (their text wraps at spaces instead),
+/// so that no word is broken while any column can still wrap.
+pub fn table_widths(rows: &[Vec<String>], cx: i64, flexible: usize, share: f64) -> Vec<u32> {
     let total = cx as f64 / EMU_PER_PT;
-    let margin = CELL_MARGIN_X as f64 / EMU_PER_PT;
+    let margin = CELL_MARGIN_X as f64 / EMU_PER_PT + 2.0;
     let cols = rows.first().map_or(0, Vec::len);
-    let mut natural: Vec<f64> = (0..cols)
+    // (longest cell up to the limit, longest word) of each column.
+    let measured: Vec<(f64, f64)> = (0..cols)
         .map(|c| {
             rows.iter()
                 .enumerate()
@@ -211,37 +215,93 @@ fn appendix_widths(rows: &[Vec<String>], cx: i64) -> Vec<u32> {
                         .split(' ')
                         .map(|w| width_pt(w, APPENDIX_PT, bold))
                         .fold(0.0, f64::max);
-                    Some(
-                        width_pt(text, APPENDIX_PT, bold)
-                            .min(WIDEST_CELL_PT)
-                            .max(word),
-                    )
+                    let cell = width_pt(text, APPENDIX_PT, bold)
+                        .min(WIDEST_CELL_PT)
+                        .max(word);
+                    Some((cell, word))
                 })
-                .fold(0.0, f64::max)
-                + margin
-                + 2.0
+                .fold((0.0, 0.0), |(a, b), (c, w)| {
+                    (f64::max(a, c), f64::max(b, w))
+                })
+        })
+        .map(|(cell, word)| (cell + margin, word + margin))
+        .collect();
+    let others: f64 = (0..cols)
+        .filter(|&c| c != flexible)
+        .map(|c| measured[c].0)
+        .sum();
+    let wanted: Vec<f64> = (0..cols)
+        .map(|c| {
+            if c == flexible {
+                (total - others).max(total * share).max(measured[c].1)
+            } else {
+                measured[c].0
+            }
         })
         .collect();
-    if let Some(title) = natural.get_mut(1) {
-        *title = 0.0;
-    }
-    let others: f64 = natural.iter().sum();
-    let room = total - others;
-    if let Some(title) = natural.get_mut(1) {
-        *title = room.max(total * TITLE_SHARE);
-    }
-    natural.iter().map(|w| w.round().max(1.0) as u32).collect()
+    let least: Vec<f64> = measured.iter().map(|m| m.1).collect();
+    let (sum_wanted, sum_least): (f64, f64) = (wanted.iter().sum(), least.iter().sum());
+    // Past the frame: each column keeps its longest word and the same share of the rest.
+    let keep = if sum_wanted > total && sum_wanted > sum_least {
+        ((total - sum_least) / (sum_wanted - sum_least)).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    wanted
+        .iter()
+        .zip(&least)
+        .map(|(w, l)| (l + (w - l) * keep).round().max(1.0) as u32)
+        .collect()
 }
 
 /// The appendix of every change over as many slides as it takes in `frame`, the header row on
 /// each.
 pub fn appendix_slides(w: &Workshop, frame: Frame) -> Vec<Slide> {
     let rows = appendix(w);
+    let widths = table_widths(&rows, frame.cx, 1, TITLE_SHARE);
+    let pages = table_pages(&rows, &widths, frame);
+    let n = pages.len();
+    pages
+        .into_iter()
+        .enumerate()
+        .map(|(k, (rows, heights))| {
+            let first = rows.get(1).map_or(String::new(), |r| r[0].clone());
+            let last = rows.last().map_or(String::new(), |r| r[0].clone());
+            Slide {
+                title: if n == 1 {
+                    "Appendix: every change".to_owned()
+                } else {
+                    format!("Appendix: every change ({} of {n})", k + 1)
+                },
+                body: SlideBody::Table {
+                    rows,
+                    widths: widths.clone(),
+                    heights,
+                    size: (APPENDIX_PT * 100.0) as u32,
+                },
+                notes: if first.is_empty() {
+                    "The workshop has no changes.".to_owned()
+                } else {
+                    format!("Changes {first} to {last}: each perspective's cell, the consensus and the residual.")
+                },
+                place: None,
+            }
+        })
+        .collect()
+}
+
+/// `rows` (the header first) split into the tables that fit `frame` at the appendix's text
+/// size with columns of relative `widths`, each with the header and its rows' heights in EMU;
+/// a row taller than the frame gets a table of its own. Nothing without a header.
+pub fn table_pages(
+    rows: &[Vec<String>],
+    widths: &[u32],
+    frame: Frame,
+) -> Vec<(Vec<Vec<String>>, Vec<i64>)> {
     let Some((head, body)) = rows.split_first() else {
         return Vec::new();
     };
-    let widths = appendix_widths(&rows, frame.cx);
-    let cols = column_widths(&widths, head.len(), frame.cx);
+    let cols = column_widths(widths, head.len(), frame.cx);
     let row_height = |row: &[String], bold: bool| -> i64 {
         let most = row
             .iter()
@@ -272,34 +332,7 @@ pub fn appendix_slides(w: &Workshop, frame: Frame) -> Vec<Slide> {
         current.1.push(h);
     }
     pages.push(current);
-    let n = pages.len();
     pages
-        .into_iter()
-        .enumerate()
-        .map(|(k, (rows, heights))| {
-            let first = rows.get(1).map_or(String::new(), |r| r[0].clone());
-            let last = rows.last().map_or(String::new(), |r| r[0].clone());
-            Slide {
-                title: if n == 1 {
-                    "Appendix: every change".to_owned()
-                } else {
-                    format!("Appendix: every change ({} of {n})", k + 1)
-                },
-                body: SlideBody::Table {
-                    rows,
-                    widths: widths.clone(),
-                    heights,
-                    size: (APPENDIX_PT * 100.0) as u32,
-                },
-                notes: if first.is_empty() {
-                    "The workshop has no changes.".to_owned()
-                } else {
-                    format!("Changes {first} to {last}: each perspective's cell, the consensus and the residual.")
-                },
-                place: None,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

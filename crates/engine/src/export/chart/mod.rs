@@ -38,6 +38,7 @@ pub(crate) use gaps::analysis_error;
 pub use gaps::{analyse_pair, pair_rows, GapRow};
 pub use mix::{mitigation_count, mix_rows};
 pub use request::{ChartKind, ChartRequest};
+pub use trend::{scene as trend_scene, title as trend_title};
 
 /// Which chart to draw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -300,7 +301,7 @@ pub fn render_trend(
     format: ImageFormat,
     size: ChartSize,
 ) -> Result<Vec<u8>, ExportError> {
-    render_scene(&trend::scene(t, scene::WIDTH)?, format, size)
+    render_scene(&trend::scene(t, scene::WIDTH, true)?, format, size)
 }
 
 /// Paints a laid-out scene as PNG or SVG bytes.

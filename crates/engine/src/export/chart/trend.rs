@@ -54,19 +54,33 @@ fn mean(p: &TrendPoint, likelihood: bool) -> Option<f64> {
     axis.mean_abs_gap.filter(|v| v.is_finite())
 }
 
-/// Lays the trend out on a canvas `width` wide (1920 for a picture; see `Scene::with_width`).
-pub fn scene(t: &Trend, width: f64) -> Result<Scene, ExportError> {
-    let points = &t.points;
-    let n = points.len();
-    let pairs: Vec<(String, String)> = points
+/// Each workshop's pair, one line each.
+fn pairs(t: &Trend) -> Vec<(String, String)> {
+    t.points
         .iter()
         .map(|p| (one_line(&p.pair.from), one_line(&p.pair.to)))
-        .collect();
-    let same_pair = pairs.windows(2).all(|w| w[0] == w[1]);
-    let title = match pairs.first() {
-        Some((from, to)) if same_pair => format!("{from} and {to} across workshops"),
+        .collect()
+}
+
+/// "Dev and Ops across workshops", or "Across workshops" when the pair differs between them.
+pub fn title(t: &Trend) -> String {
+    let pairs = pairs(t);
+    match pairs.first() {
+        Some((from, to)) if pairs.windows(2).all(|w| w[0] == w[1]) => {
+            format!("{from} and {to} across workshops")
+        }
         _ => "Across workshops".to_owned(),
-    };
+    }
+}
+
+/// Lays the trend out on a canvas `width` wide (1920 for a picture; see `Scene::with_width`),
+/// with its title line unless it goes on a slide whose own title sits in that band.
+pub fn scene(t: &Trend, width: f64, show_title: bool) -> Result<Scene, ExportError> {
+    let points = &t.points;
+    let n = points.len();
+    let pairs = pairs(t);
+    let same_pair = pairs.windows(2).all(|w| w[0] == w[1]);
+    let title = if show_title { title(t) } else { String::new() };
     let mut subtitle = format!(
         "Mean absolute gap per axis, in levels · {}",
         plural(n, "workshop", "workshops")
@@ -366,11 +380,11 @@ mod tests {
             let t = trend(&inputs(n, hostile), &AnalysisOptions::default());
             assert_eq!(t.points.len(), n);
             for width in [MIN_WIDTH, MAX_WIDTH] {
-                let s = scene(&t, width).unwrap();
+                let s = scene(&t, width, false).unwrap();
                 assert!(outside_canvas(&s).is_empty(), "{n} at {width}");
                 no_text_overlaps(&s, &format!("{n} at {width}"));
             }
-            let s = scene(&t, WIDTH).unwrap();
+            let s = scene(&t, WIDTH, true).unwrap();
             assert!(
                 outside_canvas(&s).is_empty(),
                 "{n}: {:?}",
@@ -387,7 +401,7 @@ mod tests {
     #[test]
     fn each_axis_is_a_line_through_its_means_and_breaks_where_there_is_none() {
         let t = trend(&inputs(5, "W"), &AnalysisOptions::default());
-        let s = scene(&t, WIDTH).unwrap();
+        let s = scene(&t, WIDTH, true).unwrap();
         let all = texts(&s);
         for p in &t.points {
             if let Some(v) = p.likelihood.mean_abs_gap {
@@ -426,8 +440,12 @@ mod tests {
                 &inputs(n, "Q3 platform review"),
                 &AnalysisOptions::default(),
             );
-            let png =
-                render_scene(&scene(&t, WIDTH).unwrap(), ImageFormat::Png, ChartSize::HD).unwrap();
+            let png = render_scene(
+                &scene(&t, WIDTH, true).unwrap(),
+                ImageFormat::Png,
+                ChartSize::HD,
+            )
+            .unwrap();
             std::fs::write(dir.join(format!("trend-{n}.png")), png).unwrap();
         }
     }
@@ -442,7 +460,7 @@ mod tests {
             }
         }
         t.points[1].impact.mean_abs_gap = Some(0.1);
-        let s = scene(&t, WIDTH).unwrap();
+        let s = scene(&t, WIDTH, true).unwrap();
         let boxes = text_boxes(&s);
         for (i, a) in boxes.iter().enumerate() {
             for b in &boxes[i + 1..] {
@@ -457,8 +475,12 @@ mod tests {
     #[test]
     fn png_renders() {
         let t = trend(&inputs(8, "W"), &AnalysisOptions::default());
-        let png =
-            render_scene(&scene(&t, WIDTH).unwrap(), ImageFormat::Png, ChartSize::HD).unwrap();
+        let png = render_scene(
+            &scene(&t, WIDTH, true).unwrap(),
+            ImageFormat::Png,
+            ChartSize::HD,
+        )
+        .unwrap();
         assert!(png.starts_with(b"\x89PNG"));
     }
 }
