@@ -146,6 +146,21 @@ test("a participant joins, places by touch drag, tap and keyboard, is not sure, 
 
   // The room has every answer (progress counts them; it never shows where).
   await waitForAnswers(room, 4);
+
+  // The matrix has room for the level numbers only: "What the levels mean" gives each level's
+  // word with its numeric anchor, as the app's matrix does.
+  const levels = page.locator("details.levels");
+  await levels.locator("summary").tap();
+  const terms = await levels.locator("dt").allInnerTexts();
+  assert.equal(terms.length, 10, "five likelihood and five impact levels");
+  assert.ok(
+    terms.some((t) => /^4 — Likely\s+\(about 1 in 10 such changes\)$/.test(t.trim())),
+    terms.join(" | "),
+  );
+  assert.ok(
+    terms.some((t) => /^4 — Major\s+\(checkout down 15–60 min\)$/.test(t.trim())),
+    terms.join(" | "),
+  );
   assert.deepEqual(await axe(page), []);
 
   // A reload brings the participant back as themselves, with their answers.
