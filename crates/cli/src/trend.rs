@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use parallax_engine::analysis::trend::{trend, ChangeSeries, FollowedBy, Trend, TrendInput};
-use parallax_engine::analysis::AnalysisOptions;
+use parallax_engine::analysis::{AnalysisOptions, AxisAgreement, MIN_CHANGES_TO_READ};
 use parallax_engine::export::chart::render_trend;
 use parallax_engine::export::template::Template;
 use parallax_engine::export::trend_deck::build_trend_deck;
@@ -193,6 +193,14 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
     Ok(Outcome { out, failed })
 }
 
+/// α and its 95% interval, "0.55 [-0.14, 0.84]"; "–" without α.
+fn with_interval(a: &AxisAgreement) -> String {
+    match (a.krippendorff_alpha, a.alpha_ci) {
+        (Some(v), Some([lo, hi])) => format!("{v:.2} [{lo:.2}, {hi:.2}]"),
+        (v, _) => number(v),
+    }
+}
+
 fn number(x: Option<f64>) -> String {
     x.map_or_else(|| "–".to_owned(), |v| format!("{v:.2}"))
 }
@@ -236,8 +244,15 @@ fn text(t: &Trend) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "  {:<10}  {:>8}  {:>7}  {:>7}  {:>6}  {:>6}  {:>13}  {:>10}  workshop",
-        "date", "compared", "L |gap|", "I |gap|", "L α", "I α", "L/I/both/same", "candidates"
+        "  {:<10}  {:>13}  {:>7}  {:>7}  {:>18}  {:>18}  {:>13}  {:>10}  workshop",
+        "date",
+        "compared",
+        "L |gap|",
+        "I |gap|",
+        "L α [95%]",
+        "I α [95%]",
+        "L/I/both/same",
+        "candidates"
     );
     for p in &t.points {
         let d = &p.dominant_counts;
@@ -252,13 +267,19 @@ fn text(t: &Trend) -> String {
         }
         let _ = writeln!(
             out,
-            "  {:<10}  {:>8}  {:>7}  {:>7}  {:>6}  {:>6}  {:>13}  {:>10}  {name} [{}]",
+            "  {:<10}  {:>13}  {:>7}  {:>7}  {:>18}  {:>18}  {:>13}  {:>10}  {name} [{}]",
             p.date.as_deref().unwrap_or("no date"),
-            p.compared,
+            // Below the analysis' threshold the agreement figures are too unstable to read
+            // much into: said where the count is.
+            if p.compared < MIN_CHANGES_TO_READ {
+                format!("{} (few)", p.compared)
+            } else {
+                p.compared.to_string()
+            },
             number(p.likelihood.mean_abs_gap),
             number(p.impact.mean_abs_gap),
-            number(p.likelihood.krippendorff_alpha),
-            number(p.impact.krippendorff_alpha),
+            with_interval(&p.likelihood),
+            with_interval(&p.impact),
             classes,
             p.candidate_count,
             p.file

@@ -162,6 +162,21 @@ fn text_reads_out_a_row_per_workshop_and_the_followed_changes() {
     let feb = text.find("2026-02-01").unwrap();
     let mar = text.find("2026-03-01").unwrap();
     assert!(jan < feb && feb < mar, "{text}");
+    // α with its interval; a workshop under ten compared changes is said to have few.
+    let january = text.lines().find(|l| l.contains("2026-01-01")).unwrap();
+    let json = summary(&files[1]);
+    let (a, ci) = (
+        json["likelihood"]["krippendorff_alpha"].as_f64().unwrap(),
+        json["likelihood"]["alpha_ci"].as_array().unwrap().clone(),
+    );
+    let shown = format!(
+        "{a:.2} [{:.2}, {:.2}]",
+        ci[0].as_f64().unwrap(),
+        ci[1].as_f64().unwrap()
+    );
+    assert!(january.contains(&shown), "{january} lacks {shown}");
+    let february = text.lines().find(|l| l.contains("2026-02-01")).unwrap();
+    assert!(february.contains("1 (few)"), "{february}");
     assert!(text.contains("Changes followed across workshops"), "{text}");
     let title = load("dev-ops-5x5.parallax").changes[0].title.clone();
     let line = text
