@@ -25,6 +25,7 @@ fn parallax_commands() -> &'static [&'static str] {
         "gap_map",
         "choose_trend_workshops",
         "trend",
+        "export_trend",
         "preview_import",
         "apply_import",
         "recent_files",

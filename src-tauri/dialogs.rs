@@ -3,7 +3,8 @@
 //! Test-only override, compiled only into builds made with the `test-overrides` feature (the
 //! end-to-end tests build the app that way; `make run`, `make bundle` and every release never
 //! do): when such a build starts with `PARALLAX_TEST_DIALOG_DIR=/some/folder`, no dialog is
-//! shown. "Save" answers `<folder>/<workshop title>.parallax`, "Open" answers the most recently
+//! shown. "Save" answers `<folder>/<workshop title>.parallax`, "Export" `<folder>/<name>.<ext>`
+//! (or Cancel when the folder does not exist), "Open" answers the most recently
 //! modified `.parallax` file in the folder, "Open several" (Trends) every `.parallax` file in it
 //! by name, and "unsaved changes?" answers
 //! `PARALLAX_TEST_UNSAVED_ANSWER` (save, discard or cancel; discard when unset), "the file changed
@@ -153,6 +154,42 @@ pub async fn save_path<R: Runtime>(
         .ok()
         .flatten()?;
     picked.into_path().ok().map(with_extension)
+}
+
+/// Asks where to write an export named `stem.extension`, starting in `folder`; None when the
+/// user cancels. The extension is added when the name chosen lacks it. The test override
+/// answers `<folder>/<stem>.<extension>`, or Cancel when its folder does not exist (a folder
+/// nobody can pick in a real dialog).
+pub async fn export_path<R: Runtime>(
+    app: &AppHandle<R>,
+    over: Option<&DialogOverride>,
+    stem: &str,
+    extension: &str,
+    folder: Option<PathBuf>,
+) -> Option<PathBuf> {
+    let name = format!("{}.{extension}", file_stem(stem));
+    if let Some(o) = over {
+        return o.dir.is_dir().then(|| o.dir.join(name));
+    }
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title("Export")
+        .add_filter(extension.to_uppercase(), &[extension])
+        .set_file_name(name);
+    if let Some(folder) = folder {
+        dialog = dialog.set_directory(folder);
+    }
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .ok()
+        .flatten()?;
+    let path = picked.into_path().ok()?;
+    Some(if path.extension().is_some_and(|e| e == extension) {
+        path
+    } else {
+        path.with_extension(extension)
+    })
 }
 
 /// Asks whether to overwrite a file that changed on disk since it was opened.

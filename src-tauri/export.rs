@@ -165,39 +165,6 @@ pub fn export_folder(workshop_file: Option<&Path>) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// Asks where to write the export, starting in `folder`; None when the user cancels.
-async fn target<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &AppState,
-    stem: &str,
-    extension: &str,
-    folder: Option<PathBuf>,
-) -> Option<PathBuf> {
-    let name = format!("{}.{extension}", dialogs::file_stem(stem));
-    if let Some(o) = &state.dialog_override {
-        return Some(o.dir.join(name));
-    }
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_title("Export")
-        .add_filter(extension.to_uppercase(), &[extension])
-        .set_file_name(name);
-    if let Some(folder) = folder {
-        dialog = dialog.set_directory(folder);
-    }
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-        .await
-        .ok()
-        .flatten()?;
-    let path = picked.into_path().ok()?;
-    Some(if path.extension().is_some_and(|e| e == extension) {
-        path
-    } else {
-        path.with_extension(extension)
-    })
-}
-
 #[tauri::command]
 pub async fn export<R: Runtime>(
     app: AppHandle<R>,
@@ -215,9 +182,7 @@ pub async fn export<R: Runtime>(
     let (mut request, extension) = request_for(&workshop, &choice)?;
     if let ExportRequest::Deck(options) = &mut request {
         // Read and checked before asking where: a template that fails writes nothing.
-        if let Some(path) = state.data_dir.get().and_then(|d| remembered::get(d)) {
-            options.template = Some(open_template(path).await?);
-        }
+        options.template = remembered_template(&state).await?.map(|(t, _)| t);
     }
     let stem = match choice.kind {
         ExportKind::Png | ExportKind::Svg => format!(
@@ -228,7 +193,15 @@ pub async fn export<R: Runtime>(
         .to_lowercase(),
         _ => workshop.title.clone(),
     };
-    let Some(path) = target(&app, &state, &stem, extension, folder).await else {
+    let Some(path) = dialogs::export_path(
+        &app,
+        state.dialog_override.as_ref(),
+        &stem,
+        extension,
+        folder,
+    )
+    .await
+    else {
         return Ok(ExportOutcome {
             files: Vec::new(),
             cancelled: true,
@@ -251,6 +224,20 @@ pub async fn export<R: Runtime>(
         files: written.iter().map(|p| p.display().to_string()).collect(),
         cancelled: false,
     })
+}
+
+/// The deck template remembered on this machine, read and checked, with its name as the UI
+/// shows it; None when none is remembered. One that can no longer be used is an error, so that a
+/// deck is refused before anything is asked or written rather than quietly built without it.
+/// The workshop's Export and the Trends view's slides share it.
+pub async fn remembered_template(
+    state: &AppState,
+) -> Result<Option<(Template, TemplateChoice)>, CommandError> {
+    let Some(path) = state.data_dir.get().and_then(|d| remembered::get(d)) else {
+        return Ok(None);
+    };
+    let choice = choice_of(&path);
+    Ok(Some((open_template(path).await?, choice)))
 }
 
 /// Reads and checks a template off the async runtime (it may be tens of megabytes).

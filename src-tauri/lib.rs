@@ -92,6 +92,7 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
         charts::gap_map,
         trends::choose_trend_workshops,
         trends::trend,
+        trends::export_trend,
         importing::preview_import,
         importing::apply_import,
         commands::recent_files,

@@ -48,6 +48,8 @@ fn generated() -> Vec<(String, String)> {
         parallax_app::trends::ChosenWorkshop,
         parallax_app::trends::TrendSource,
         parallax_app::trends::TrendReport,
+        parallax_app::trends::TrendExportKind,
+        parallax_app::trends::TrendExported,
         parallax_app::export::ExportChoice,
         parallax_app::export::ExportProgress,
         parallax_app::export::ExportOutcome,

@@ -214,3 +214,188 @@ fn a_trend_follows_at_most_the_documented_number_of_workshops() {
     assert_eq!(report["failed"].as_array().unwrap().len(), limit);
     assert_eq!(report["chart_svg"], Value::Null);
 }
+
+/// The reference workshops `names` copied into `dir`, as a facilitator would have them.
+fn reference_workshops(dir: &Path, names: &[&str]) {
+    let reference = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/engine/tests/reference");
+    for name in names {
+        let file = format!("{name}.parallax");
+        std::fs::copy(reference.join(&file), dir.join(&file)).unwrap();
+    }
+}
+
+fn export_trend(h: &Harness, sources: &[Value], kind: &str) -> Result<Value, Value> {
+    h.call(
+        "export_trend",
+        json!({ "workshops": sources, "from": null, "to": null, "kind": kind }),
+    )
+}
+
+#[test]
+fn the_trend_is_saved_as_png_svg_and_slides_never_over_a_workshop_and_nothing_on_cancel() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let names = ["dev-ops-5x5", "single-change-5x5", "three-perspectives-4x5"];
+    reference_workshops(dir.path(), &names);
+    let h = Harness::new(dir.path(), None);
+    h.window
+        .state::<AppState>()
+        .data_dir
+        .set(data.path().to_path_buf())
+        .unwrap();
+    h.ok("choose_trend_workshops", json!({}));
+    let sources: Vec<Value> = (0..3)
+        .map(|i| json!({ "kind": "chosen", "index": i }))
+        .collect();
+    let workshops = folder(dir.path());
+
+    let title = "Dev and Ops across workshops";
+    for (kind, extension) in [("png", "png"), ("svg", "svg"), ("deck", "pptx")] {
+        let got = export_trend(&h, &sources, kind).unwrap();
+        let name = format!("{title}.{extension}");
+        assert_eq!(got["name"], name.as_str(), "{got}");
+        assert_eq!(
+            got["file"],
+            dir.path().join(&name).display().to_string(),
+            "in the folder of the latest workshop"
+        );
+        assert_eq!(got["workshops"], 3);
+        assert_eq!(got["left_out"], 0);
+        assert_eq!(got["template"], Value::Null);
+        let bytes = std::fs::read(dir.path().join(&name)).unwrap();
+        match extension {
+            "png" => assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n")),
+            "svg" => assert!(String::from_utf8(bytes).unwrap().starts_with("<svg")),
+            _ => {
+                // A zip whose names are stored as written: the first slide is in it.
+                assert!(bytes.starts_with(b"PK\x03\x04"));
+                assert!(bytes.windows(21).any(|w| w == b"ppt/slides/slide1.xml"));
+            }
+        }
+    }
+    // The workshops are as they were, and nothing else appeared (no lock, backup or scrap).
+    let after = folder(dir.path());
+    for (name, bytes) in &workshops {
+        assert_eq!(after.get(name), Some(bytes), "{name} is unchanged");
+    }
+    let mut added: Vec<&String> = after
+        .keys()
+        .filter(|n| !workshops.contains_key(*n))
+        .collect();
+    added.sort();
+    assert_eq!(
+        added,
+        [
+            &format!("{title}.png"),
+            &format!("{title}.pptx"),
+            &format!("{title}.svg")
+        ]
+    );
+
+    // A file chosen that is one of the workshops (here through a link) is refused.
+    let target = dir.path().join(format!("{title}.png"));
+    std::fs::remove_file(&target).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("dev-ops-5x5.parallax"), &target).unwrap();
+    let err = export_trend(&h, &sources, "png").unwrap_err();
+    assert_eq!(err["code"], "cannot_save", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was written"),
+        "{err}"
+    );
+    assert!(std::fs::symlink_metadata(&target)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    std::fs::remove_file(&target).unwrap();
+    for (name, bytes) in &workshops {
+        assert_eq!(std::fs::read(dir.path().join(name)).unwrap(), *bytes);
+    }
+
+    // Slides go on the deck template remembered for the Export dialog, and say so.
+    let picks = tempfile::tempdir().unwrap();
+    let house = picks.path().join("house.pptx");
+    parallax_engine::export::export_to_path(
+        &parallax_engine::sample::workshop(),
+        &parallax_engine::export::ExportRequest::Deck(parallax_engine::export::DeckOptions {
+            size: parallax_engine::export::ChartSize::HD,
+            ..Default::default()
+        }),
+        &house,
+        &mut |_| {},
+    )
+    .unwrap();
+    let chooser = Harness::new(picks.path(), None);
+    chooser
+        .window
+        .state::<AppState>()
+        .data_dir
+        .set(data.path().to_path_buf())
+        .unwrap();
+    assert_eq!(
+        chooser.ok("choose_export_template", json!({}))["name"],
+        "house.pptx"
+    );
+    let slides = dir.path().join(format!("{title}.pptx"));
+    std::fs::remove_file(&slides).unwrap();
+    let got = export_trend(&h, &sources, "deck").unwrap();
+    assert_eq!(got["template"], "house.pptx", "{got}");
+    assert!(std::fs::read(&slides).unwrap().starts_with(b"PK\x03\x04"));
+    // A chart is no deck: the template does not apply.
+    assert_eq!(
+        export_trend(&h, &sources, "svg").unwrap()["template"],
+        Value::Null
+    );
+
+    // A remembered template that can no longer be read refuses the slides, writing nothing.
+    std::fs::remove_file(&slides).unwrap();
+    std::fs::rename(&house, picks.path().join("moved.pptx")).unwrap();
+    let before = folder(dir.path());
+    let err = export_trend(&h, &sources, "deck").unwrap_err();
+    assert_eq!(err["code"], "cannot_open", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("house.pptx"),
+        "{err}"
+    );
+    assert_eq!(folder(dir.path()), before);
+
+    // Cancel (the test dialog's folder is gone): null, and nothing written anywhere.
+    let gone = tempfile::tempdir().unwrap();
+    let cancelling = Harness::new(&gone.path().join("gone"), None);
+    let state = cancelling.window.state::<AppState>();
+    let data = tempfile::tempdir().unwrap();
+    state.data_dir.set(data.path().to_path_buf()).unwrap();
+    for name in ["dev-ops-5x5", "single-change-5x5"] {
+        parallax_app::recent::remember(
+            data.path(),
+            &dir.path().join(format!("{name}.parallax")),
+            name,
+        );
+    }
+    let recent: Vec<Value> = (0..2)
+        .map(|i| json!({ "kind": "recent", "index": i }))
+        .collect();
+    for kind in ["png", "svg", "deck"] {
+        assert_eq!(
+            export_trend(&cancelling, &recent, kind).unwrap(),
+            Value::Null
+        );
+    }
+    assert_eq!(folder(dir.path()), before);
+    assert_eq!(std::fs::read_dir(gone.path()).unwrap().count(), 0);
+
+    // No workshop that can be read: nothing to save, and no dialog.
+    std::fs::write(dir.path().join("z-broken.parallax"), b"{ not a workshop").unwrap();
+    let broken = Harness::new(dir.path(), None);
+    let chosen = broken.ok("choose_trend_workshops", json!({}));
+    let last = chosen.as_array().unwrap().len() - 1;
+    let err = export_trend(
+        &broken,
+        &[json!({ "kind": "chosen", "index": last })],
+        "png",
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "bad_request", "{err}");
+}

@@ -1,9 +1,10 @@
 // Compare's gap map and the Trends view in headless Chromium on the fake backend (its drawings
 // and trend are the fake's own, lib/backend/fake-charts.ts; tests/commands.rs holds the shell's
 // commands): what shows before and after Reveal, the counts in words beside the chart, choosing
-// workshops through the (fake) dialog, the table in date order, the file left out with its
-// error, the followed changes; axe-core on each screen, and screenshots at 1280×720 when
-// SHOT_DIR is set.
+// workshops through the (fake) dialog, the table in date order with α and its interval and
+// "(few)" where too few changes are compared, the file left out with its error, the followed
+// changes, saving the trend shown as a chart or slides (the fake records what the shell would
+// write); axe-core on each screen, and screenshots at 1280×720 when SHOT_DIR is set.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -150,6 +151,28 @@ test("Trends: chosen workshops in date order, the broken one left out with its e
   const second = (await rows.nth(1).innerText()).replace(/\s+/g, " ");
   assert.match(first, /^2026-01-14 latest placement Platform changes, January/);
   assert.match(second, /^2026-03-11 latest placement Platform changes, March/);
+  // α per axis with its interval; with 8 changes compared (fewer than the engine's 10), one
+  // decimal and "(few)", with the note under the table saying what that means.
+  const cells = async (row) =>
+    (await row.locator("td").allInnerTexts()).map((t) => t.replace(/\s+/g, " ").trim());
+  const march = await cells(rows.nth(1));
+  assert.equal(march[1], "8 of 8 (few)");
+  assert.deepEqual(march.slice(4, 6), ["0.5 [0.1, 0.8]", "0.6 [0.2, 0.8]"]);
+  assert.match(
+    (await rows.nth(0).locator("td").nth(4).innerText()).replace(/\s+/g, " "),
+    /^0\.2 \[-0\.3, 0\.6\]$/,
+  );
+  assert.match(
+    await page.getByTestId("trend-few").innerText(),
+    /\(few\): fewer than 10 changes placed by both.*too unstable to read much into/,
+  );
+  assert.match(
+    (await rows.nth(1).locator(".few").getAttribute("title")) ?? "",
+    /too unstable to read much into/,
+  );
+  // The table fits the width of a 1280×720 window.
+  const wrap = await page.locator(".table-wrap").evaluate((e) => [e.scrollWidth, e.clientWidth]);
+  assert.ok(wrap[0] <= wrap[1], `the table scrolls sideways: ${wrap}`);
   await page.getByRole("heading", { name: "Dev → Ops, in date order" }).waitFor();
   const failed = page.getByTestId("trend-failed");
   assert.match(await failed.innerText(), /broken\.parallax: changes\[2\]\.placements\.ops\.impact/);
@@ -161,6 +184,59 @@ test("Trends: chosen workshops in date order, the broken one left out with its e
   await page.getByRole("region", { name: /Changes followed/ }).scrollIntoViewIfNeeded();
   await shot(page, "trends-scrolled");
 
+  // Saving: the chart as PNG and SVG, then slides, each announced with what was written.
+  const fake = () => page.evaluate(() => window.__PARALLAX_FAKE__.trendExports);
+  const saved = page.getByTestId("trend-saved");
+  assert.equal(
+    await page.getByTestId("trend-deck-template").innerText(),
+    "Slides in Parallax's own layout",
+  );
+  await page.getByRole("button", { name: "Save chart as PNG…" }).click();
+  await saved.getByText(/^Saved Dev and Ops across workshops\.png/).waitFor();
+  assert.equal(
+    await saved.innerText(),
+    "Saved Dev and Ops across workshops.png in /workshops (fake): 2 workshops, 1 file left out as above.",
+  );
+  await page.getByRole("button", { name: "Save chart as SVG…" }).click();
+  await saved.getByText(/^Saved Dev and Ops across workshops\.svg/).waitFor();
+  await page.getByRole("button", { name: "Save as slides…" }).click();
+  await saved.getByText(/^Saved Dev and Ops across workshops\.pptx in /).waitFor();
+  const wrote = await fake();
+  assert.deepEqual(
+    wrote.map((w) => [w.kind, w.file.split("/").at(-1), w.workshops.length]),
+    [
+      ["png", "Dev and Ops across workshops.png", 2],
+      ["svg", "Dev and Ops across workshops.svg", 2],
+      ["deck", "Dev and Ops across workshops.pptx", 2],
+    ],
+  );
+  assert.deepEqual(await axe(page), []);
+  await shot(page, "trends-saved");
+
+  // A cancelled dialog writes and announces nothing; a file that is one of the workshops is
+  // refused with the shell's words.
+  await page.evaluate(() => (window.__PARALLAX_FAKE__.nextTrendSave = null));
+  await page.getByRole("button", { name: "Save chart as PNG…" }).click();
+  await page.waitForFunction(
+    () =>
+      !document.querySelector("[data-testid=trend-saved]")?.textContent &&
+      [...document.querySelectorAll("button")].every(
+        (b) => !b.textContent?.startsWith("Save") || !b.disabled,
+      ),
+  );
+  assert.equal((await fake()).length, 3);
+  await page.evaluate(
+    () => (window.__PARALLAX_FAKE__.nextTrendSave = "/workshops (fake)/2026-03 platform.parallax"),
+  );
+  await page.getByRole("button", { name: "Save as slides…" }).click();
+  await page
+    .getByRole("alert")
+    .getByText(/one of the workshops the trend follows/)
+    .waitFor();
+  assert.equal((await fake()).length, 3);
+  assert.equal(await saved.innerText(), "");
+  await page.evaluate(() => (window.__PARALLAX_FAKE__.nextTrendSave = undefined));
+
   // Unticking the broken file leaves it out of the next trend.
   await chosen.nth(2).uncheck();
   await page.getByRole("button", { name: "Show the trend (2)" }).click();
@@ -169,5 +245,46 @@ test("Trends: chosen workshops in date order, the broken one left out with its e
   // Escape goes back where the view was opened from.
   await page.keyboard.press("Escape");
   await page.getByRole("heading", { name: "New workshop" }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test("Trends: slides go on the template remembered for Export, and say so; one gone refuses", async () => {
+  const { page, errors } = await h.page(undefined, { onStart: true });
+  await page.evaluate(() => window.__PARALLAX_FAKE__.chooseExportTemplate());
+  await page.getByRole("button", { name: /Trends across workshops/ }).click();
+  await page.getByRole("button", { name: "Choose workshops…" }).click();
+  await page.getByRole("list", { name: "Chosen workshops" }).getByRole("checkbox").nth(2).uncheck();
+  await page.getByRole("button", { name: "Show the trend (2)" }).click();
+  await page.getByTestId("trend-table").waitFor();
+  assert.equal(
+    await page.getByTestId("trend-deck-template").innerText(),
+    "Slides on the template house-style.potx",
+  );
+  await page.getByRole("button", { name: "Save as slides…" }).click();
+  const saved = page.getByTestId("trend-saved");
+  await saved
+    .getByText(
+      /^Saved Dev and Ops across workshops\.pptx on the template house-style\.potx in \/workshops \(fake\): 2 workshops\.$/,
+    )
+    .waitFor();
+  // A chart is not built on a template.
+  await page.getByRole("button", { name: "Save chart as SVG…" }).click();
+  await saved
+    .getByText(/^Saved Dev and Ops across workshops\.svg in \/workshops \(fake\): 2 workshops\.$/)
+    .waitFor();
+
+  // The template moved away: the slides are refused with the reason, and nothing is written.
+  await page.evaluate(() => (window.__PARALLAX_FAKE__.templateUnreadable = true));
+  await page.getByRole("button", { name: "Save as slides…" }).click();
+  await page
+    .getByRole("alert")
+    .getByText(/house-style\.potx: the template cannot be read/)
+    .waitFor();
+  assert.equal(await saved.innerText(), "");
+  assert.deepEqual(
+    (await page.evaluate(() => window.__PARALLAX_FAKE__.trendExports)).map((w) => w.kind),
+    ["deck", "svg"],
+  );
+  assert.deepEqual(await axe(page), []);
   assert.deepEqual(errors, []);
 });

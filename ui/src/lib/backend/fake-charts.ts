@@ -1,8 +1,8 @@
 // The fake backend's stand-ins for the engine's gap map and trend, for browser tests and for
 // looking at the UI in a plain browser. They are the fake's, not the engine's: the drawings are
 // simple SVG with the same kind of content (points, counts, words), the trend's figures are
-// computed the obvious way with every α left undefined, and its "files" are three made-up
-// workshops (two that load and one that does not). The Rust tests hold the real commands
+// computed the obvious way with κ undefined and α made up (the engine computes both in the app),
+// and its "files" are three made-up workshops (two that load and one that does not). The Rust tests hold the real commands
 // (`gap_map`, `choose_trend_workshops`, `trend` in tests/commands.rs).
 
 import type {
@@ -132,12 +132,31 @@ export function fakeAxis(
   };
 }
 
+/** Made-up α per axis with its 95% interval, `[α, low, high]`, for a made-up workshop. */
+export interface FakeAlpha {
+  likelihood: [number, number, number];
+  impact: [number, number, number];
+}
+
+/** `axis` with the made-up α and interval in place of the undefined one. */
+function withAlpha(axis: AxisAgreement, alpha?: [number, number, number]): AxisAgreement {
+  if (!alpha || axis.compared === 0) return axis;
+  const [value, low, high] = alpha;
+  return {
+    ...axis,
+    krippendorff_alpha: value,
+    krippendorff_alpha_undefined: null,
+    alpha_ci: [low, high],
+  };
+}
+
 /** One workshop on the fake's trend, for the pair `from` → `to` (ids or names). */
 export function fakePoint(
   file: string,
   w: Workshop,
   from: string | null,
   to: string | null,
+  alpha?: FakeAlpha,
 ): TrendPoint {
   const find = (x: string | null) =>
     x === null
@@ -188,8 +207,14 @@ export function fakePoint(
     pair: { from: a.name, to: b.name, from_id: a.id, to_id: b.id },
     total_changes: w.changes.length,
     compared: gaps("likelihood_gap").length,
-    likelihood: fakeAxis("likelihood", w.matrix.likelihood.length, gaps("likelihood_gap")),
-    impact: fakeAxis("impact", w.matrix.impact.length, gaps("impact_gap")),
+    likelihood: withAlpha(
+      fakeAxis("likelihood", w.matrix.likelihood.length, gaps("likelihood_gap")),
+      alpha?.likelihood,
+    ),
+    impact: withAlpha(
+      fakeAxis("impact", w.matrix.impact.length, gaps("impact_gap")),
+      alpha?.impact,
+    ),
     dominant_counts: counts,
     candidate_count: counts.agree,
     changes,
@@ -235,18 +260,30 @@ function chart(points: TrendPoint[]): string {
   ].join("");
 }
 
+/** The engine's `MIN_CHANGES_TO_READ`. */
+export const FAKE_MIN_CHANGES_TO_READ = 10;
+
+/** The engine's title of a trend chart (`chart::trend_title`), which also names its export. */
+export function fakeTrendTitle(points: TrendPoint[]): string {
+  const pairs = new Set(points.map((p) => `${p.pair.from}\u0000${p.pair.to}`));
+  const first = points[0];
+  return first && pairs.size === 1
+    ? `${first.pair.from} and ${first.pair.to} across workshops`
+    : "Across workshops";
+}
+
 /** The trend of the given workshops (files that failed already listed in `failed`). */
 export function fakeTrend(
-  inputs: { file: string; workshop: Workshop }[],
+  inputs: { file: string; workshop: Workshop; alpha?: FakeAlpha }[],
   failed: TrendFailed[],
   from: string | null,
   to: string | null,
 ): TrendReport {
   const points: TrendPoint[] = [];
   const all = [...failed];
-  for (const { file, workshop } of inputs) {
+  for (const { file, workshop, alpha } of inputs) {
     try {
-      points.push(fakePoint(file, workshop, from, to));
+      points.push(fakePoint(file, workshop, from, to, alpha));
     } catch (e) {
       all.push({
         file,
@@ -261,5 +298,6 @@ export function fakeTrend(
     series: series(points),
     failed: all,
     chart_svg: points.length ? chart(points) : null,
+    min_changes_to_read: FAKE_MIN_CHANGES_TO_READ,
   };
 }

@@ -31,6 +31,8 @@ import type {
   ReferenceChange,
   Template,
   TemplateChoice,
+  TrendExported,
+  TrendExportKind,
   TrendReport,
   TrendSource,
   Workshop,
@@ -51,7 +53,9 @@ import {
   fakeAxis,
   fakeGapMap,
   fakeTrend,
+  fakeTrendTitle,
   fakeWorkshop,
+  type FakeAlpha,
 } from "./fake-charts";
 
 /** The columns of the fake import's file, as the engine recognises a Jira export. */
@@ -68,6 +72,11 @@ const FAKE_IMPORT_COLUMNS: PreviewColumn[] = [
 function refuse(message: string): CommandError {
   return { code: "invalid_edit", message };
 }
+
+/** The made-up α (and interval) of the fake's January and March workshops: the gap closes, and
+ * with eight changes compared both rest on too few to read much into. */
+const JANUARY_ALPHA: FakeAlpha = { likelihood: [0.21, -0.34, 0.62], impact: [0.58, 0.12, 0.86] };
+const MARCH_ALPHA: FakeAlpha = { likelihood: [0.47, 0.05, 0.79], impact: [0.61, 0.24, 0.83] };
 
 function clone<T>(value: T): T {
   return structuredClone(value);
@@ -629,7 +638,7 @@ export class FakeBackend implements Backend {
     if (workshops.length > 50) {
       throw { code: "bad_request", message: "a trend follows at most 50 workshops" };
     }
-    const inputs: { file: string; workshop: Workshop }[] = [];
+    const inputs: { file: string; workshop: Workshop; alpha?: FakeAlpha }[] = [];
     const failed: TrendReport["failed"] = [];
     const base = sample as Workshop;
     for (const source of workshops) {
@@ -649,18 +658,74 @@ export class FakeBackend implements Backend {
           message: FAKE_BROKEN_MESSAGE,
         });
       } else {
-        const [title, at, spread] =
+        const [title, at, spread, alpha] =
           source.index === 0
-            ? ["Platform changes, January", Date.UTC(2026, 0, 14), 2]
-            : ["Platform changes, March", Date.UTC(2026, 2, 11), 1];
+            ? (["Platform changes, January", Date.UTC(2026, 0, 14), 2, JANUARY_ALPHA] as const)
+            : (["Platform changes, March", Date.UTC(2026, 2, 11), 1, MARCH_ALPHA] as const);
         const name = FAKE_CHOSEN[source.index]?.name ?? "";
         inputs.push({
           file: `/workshops (fake)/${name}`,
           workshop: fakeWorkshop(base, title, at, spread),
+          alpha,
         });
       }
     }
     return fakeTrend(inputs, failed, from, to);
+  }
+
+  /** Where the next save of a trend goes, for tests: undefined answers as the shell's test
+   * dialog does (the folder of the latest workshop, the chart's title as the name), null
+   * cancels, a path is that file. */
+  nextTrendSave: string | null | undefined = undefined;
+  /** What the fake "wrote" for the Trends view, for tests. */
+  readonly trendExports: { kind: TrendExportKind; file: string; workshops: string[] }[] = [];
+
+  /** As the shell's `export_trend`: the trend computed again from the "files", a refusal when
+   * none loads, the "dialog", a refusal over a followed workshop, the remembered template for
+   * slides. Nothing is written anywhere: it records what it would have written. */
+  async exportTrend(
+    workshops: TrendSource[],
+    from: string | null,
+    to: string | null,
+    kind: TrendExportKind,
+  ): Promise<TrendExported | null> {
+    const template = kind === "deck" ? this.template : null;
+    if (template && this.templateUnreadable) {
+      throw {
+        code: "cannot_open",
+        message: `${template.folder}/${template.name}: the template cannot be read (it was moved or deleted)`,
+      };
+    }
+    const t = await this.trend(workshops, from, to);
+    const latest = t.points.at(-1);
+    if (!latest) {
+      throw {
+        code: "bad_request",
+        message: "no workshop could be read, so there is no trend to save; nothing was written",
+      };
+    }
+    const extension = kind === "deck" ? "pptx" : kind;
+    const folder = latest.file.slice(0, latest.file.lastIndexOf("/"));
+    const file =
+      this.nextTrendSave === undefined
+        ? `${folder}/${fakeTrendTitle(t.points)}.${extension}`
+        : this.nextTrendSave;
+    if (file === null) return null;
+    const followed = [...t.points.map((p) => p.file), ...t.failed.map((f) => f.file)];
+    if (followed.includes(file)) {
+      throw {
+        code: "cannot_save",
+        message: `${file}: that is one of the workshops the trend follows; nothing was written`,
+      };
+    }
+    this.trendExports.push({ kind, file, workshops: t.points.map((p) => p.file) });
+    return {
+      file,
+      name: file.split("/").at(-1) ?? file,
+      template: template?.name ?? null,
+      workshops: t.points.length,
+      left_out: t.failed.length,
+    };
   }
 
   /** Remembers what was asked for and reports progress; the engine renders exports in the app. */
@@ -686,6 +751,8 @@ export class FakeBackend implements Backend {
   /** What the next "Use a template…" picks, for tests: a file name, null for Cancel; a name
    * starting with "broken" is refused as the engine refuses a file that is not a template. */
   nextTemplate: string | null = "house-style.potx";
+  /** For tests: the remembered template can no longer be read (moved or deleted). */
+  templateUnreadable = false;
 
   async exportTemplate(): Promise<TemplateChoice | null> {
     return this.template;

@@ -17,6 +17,8 @@ import type {
   ReferenceChange,
   Template,
   TemplateChoice,
+  TrendExported,
+  TrendExportKind,
   TrendReport,
   TrendSource,
   WorkshopView,
@@ -82,6 +84,16 @@ export interface Backend {
    * or ids; the first two when null): only read, nothing locked or written; files that fail
    * come back in `failed` with their error. At most 50 workshops. */
   trend(workshops: TrendSource[], from: string | null, to: string | null): Promise<TrendReport>;
+  /** Saves the trend of the same workshops and pair as the engine's chart (PNG or SVG) or as
+   * slides: Rust computes it again from the files, asks where (never over one of the workshops)
+   * and writes one file; slides go on the template remembered for Export, if any (one that can
+   * no longer be read refuses them). Null when the user cancelled. */
+  exportTrend(
+    workshops: TrendSource[],
+    from: string | null,
+    to: string | null,
+    kind: TrendExportKind,
+  ): Promise<TrendExported | null>;
   /** Asks (in Rust) where to write, then exports; progress arrives while it runs. A deck is
    * built on the company template remembered on this machine, if there is one. */
   export(choice: ExportChoice, onProgress: (p: ExportProgress) => void): Promise<ExportOutcome>;

@@ -16,6 +16,8 @@ import type {
   ReferenceChange,
   Template,
   TemplateChoice,
+  TrendExported,
+  TrendExportKind,
   TrendReport,
   TrendSource,
   WorkshopView,
@@ -89,6 +91,14 @@ export class TauriBackend implements Backend {
   }
   trend(workshops: TrendSource[], from: string | null, to: string | null): Promise<TrendReport> {
     return invoke<TrendReport>("trend", { workshops, from, to });
+  }
+  exportTrend(
+    workshops: TrendSource[],
+    from: string | null,
+    to: string | null,
+    kind: TrendExportKind,
+  ): Promise<TrendExported | null> {
+    return invoke<TrendExported | null>("export_trend", { workshops, from, to, kind });
   }
   export(choice: ExportChoice, onProgress: (p: ExportProgress) => void): Promise<ExportOutcome> {
     const channel = new Channel<ExportProgress>();

@@ -22,4 +22,9 @@ failed: Array<TrendFailed>,
 /**
  * The engine's trend chart (1920×1080 SVG); null when no workshop loaded.
  */
-chart_svg?: string | null, };
+chart_svg?: string | null, 
+/**
+ * The engine's `MIN_CHANGES_TO_READ`: a workshop whose pair placed fewer changes than this
+ * has agreement figures too unstable to read much into.
+ */
+min_changes_to_read: number, };

@@ -93,6 +93,8 @@ export type { Template } from "./Template";
 export type { TemplateChoice } from "./TemplateChoice";
 export type { TextEncoding } from "./TextEncoding";
 export type { TrendChange } from "./TrendChange";
+export type { TrendExportKind } from "./TrendExportKind";
+export type { TrendExported } from "./TrendExported";
 export type { TrendFailed } from "./TrendFailed";
 export type { TrendPoint } from "./TrendPoint";
 export type { TrendReport } from "./TrendReport";
