@@ -193,11 +193,14 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
     Ok(Outcome { out, failed })
 }
 
-/// α and its 95% interval, "0.55 [-0.14, 0.84]"; "–" without α.
-fn with_interval(a: &AxisAgreement) -> String {
+/// α and its 95% interval, "0.55 [-0.14, 0.84]", to one decimal when it rests on too few
+/// changes to read much into (as the app shows it); "–" without α.
+fn with_interval(a: &AxisAgreement, few: bool) -> String {
+    let d = if few { 1 } else { 2 };
     match (a.krippendorff_alpha, a.alpha_ci) {
-        (Some(v), Some([lo, hi])) => format!("{v:.2} [{lo:.2}, {hi:.2}]"),
-        (v, _) => number(v),
+        (Some(v), Some([lo, hi])) => format!("{v:.d$} [{lo:.d$}, {hi:.d$}]"),
+        (Some(v), None) => format!("{v:.d$}"),
+        (None, _) => "–".to_owned(),
     }
 }
 
@@ -278,8 +281,8 @@ fn text(t: &Trend) -> String {
             },
             number(p.likelihood.mean_abs_gap),
             number(p.impact.mean_abs_gap),
-            with_interval(&p.likelihood),
-            with_interval(&p.impact),
+            with_interval(&p.likelihood, p.compared < MIN_CHANGES_TO_READ),
+            with_interval(&p.impact, p.compared < MIN_CHANGES_TO_READ),
             classes,
             p.candidate_count,
             p.file

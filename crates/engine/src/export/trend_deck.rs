@@ -36,14 +36,16 @@ fn signed(v: Option<i8>) -> String {
     }
 }
 
-/// α with its interval, "0.61 [0.24, 0.83]"; "n/a" when α is undefined.
-fn alpha(a: &AxisAgreement) -> String {
+/// α with its interval, "0.61 [0.24, 0.83]", to one decimal when it rests on too few changes
+/// to read much into (as the app shows it); "n/a" when α is undefined.
+fn alpha(a: &AxisAgreement, few: bool) -> String {
     let Some(v) = a.krippendorff_alpha.filter(|v| v.is_finite()) else {
         return "n/a".to_owned();
     };
+    let d = if few { 1 } else { 2 };
     match a.alpha_ci {
-        Some([lo, hi]) => format!("{v:.2} [{lo:.2}, {hi:.2}]"),
-        None => format!("{v:.2}"),
+        Some([lo, hi]) => format!("{v:.d$} [{lo:.d$}, {hi:.d$}]"),
+        None => format!("{v:.d$}"),
     }
 }
 
@@ -84,22 +86,23 @@ fn workshop_rows(t: &Trend, same_pair: bool) -> Vec<Vec<String>> {
     ]];
     for p in &t.points {
         // Too few changes for the agreement figures: said where the count is.
-        let few = if p.compared < MIN_CHANGES_TO_READ {
-            " (few)"
-        } else {
-            ""
-        };
+        let few = p.compared < MIN_CHANGES_TO_READ;
         let d = &p.dominant_counts;
         rows.push(vec![
             format!("{} · {}", date(p), workshop_name(p, same_pair)),
-            format!("{} of {}{few}", p.compared, p.total_changes),
+            format!(
+                "{} of {}{}",
+                p.compared,
+                p.total_changes,
+                if few { " (few)" } else { "" }
+            ),
             format!(
                 "{} / {}",
                 fixed(p.likelihood.mean_abs_gap),
                 fixed(p.impact.mean_abs_gap)
             ),
-            alpha(&p.likelihood),
-            alpha(&p.impact),
+            alpha(&p.likelihood, few),
+            alpha(&p.impact, few),
             format!("{} / {} / {} / {}", d.likelihood, d.impact, d.both, d.agree),
             p.candidate_count.to_string(),
         ]);
@@ -238,7 +241,7 @@ pub fn build_trend_deck(t: &Trend, options: &DeckOptions) -> Result<Vec<u8>, Exp
     let mut notes = vec![summary];
     if few > 0 {
         notes.push(format!(
-            "(few): {few} of the workshops compared fewer than {MIN_CHANGES_TO_READ} changes; their agreement figures are too unstable to read much into."
+            "(few): {few} of the workshops compared fewer than {MIN_CHANGES_TO_READ} changes; their agreement figures are too unstable to read much into, and α is given to one decimal."
         ));
     }
     notes.push(
