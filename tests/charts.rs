@@ -317,16 +317,7 @@ fn the_trend_is_saved_as_png_svg_and_slides_never_over_a_workshop_and_nothing_on
     // Slides go on the deck template remembered for the Export dialog, and say so.
     let picks = tempfile::tempdir().unwrap();
     let house = picks.path().join("house.pptx");
-    parallax_engine::export::export_to_path(
-        &parallax_engine::sample::workshop(),
-        &parallax_engine::export::ExportRequest::Deck(parallax_engine::export::DeckOptions {
-            size: parallax_engine::export::ChartSize::HD,
-            ..Default::default()
-        }),
-        &house,
-        &mut |_| {},
-    )
-    .unwrap();
+    common::house_template(&house);
     let chooser = Harness::new(picks.path(), None);
     chooser
         .window

@@ -906,16 +906,7 @@ fn the_decks_template_is_remembered_on_this_machine_and_never_in_the_workshop() 
     // A real one (a Parallax deck is a presentation with a title-only layout) is remembered.
     std::fs::remove_file(&broken).unwrap();
     let house = picks.path().join("house.pptx");
-    parallax_engine::export::export_to_path(
-        &parallax_engine::sample::workshop(),
-        &parallax_engine::export::ExportRequest::Deck(parallax_engine::export::DeckOptions {
-            size: parallax_engine::export::ChartSize::HD,
-            ..Default::default()
-        }),
-        &house,
-        &mut |_| {},
-    )
-    .unwrap();
+    common::house_template(&house);
     let chosen = chooser.ok("choose_export_template", json!({}));
     assert_eq!(chosen["name"], "house.pptx");
     assert_eq!(chosen["folder"], picks.path().display().to_string());

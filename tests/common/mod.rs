@@ -103,3 +103,19 @@ pub fn call_on(
     )
     .map(|b| b.deserialize::<Value>().unwrap())
 }
+
+/// A company template to choose in the tests: a Parallax deck of the sample workshop is a
+/// presentation with a title-only layout, written at `path`.
+pub fn house_template(path: &Path) {
+    use parallax_engine::export::{export_to_path, ChartSize, DeckOptions, ExportRequest};
+    export_to_path(
+        &parallax_engine::sample::workshop(),
+        &ExportRequest::Deck(DeckOptions {
+            size: ChartSize::HD,
+            ..Default::default()
+        }),
+        path,
+        &mut |_| {},
+    )
+    .unwrap();
+}

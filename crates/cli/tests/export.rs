@@ -452,61 +452,33 @@ fn the_deck_opens_in_python_pptx_and_libreoffice() {
     let bytes = std::fs::read(&deck).unwrap();
     assert!(bytes.starts_with(b"PK"));
 
-    if std::env::var("PARALLAX_PPTX_CHECK").as_deref() != Ok("1") {
-        eprintln!("PARALLAX_PPTX_CHECK is not 1: python-pptx and LibreOffice checks skipped");
+    let Some(python) = pptx_python() else {
         return;
-    }
-    let root = workspace_root();
-    let python = std::env::var("PARALLAX_PPTX_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join(".venv-check/bin/python"));
+    };
     // Cover, 2 matrices, overlay, gap map, gaps, consensus, residual, mitigation mix, contested
     // table; then the record.
     let slides = (10 + record_slide_count(&workshop())).to_string();
-    let check = Command::new(&python)
-        .arg(root.join("scripts/check_pptx.py"))
-        .arg(&deck)
-        .args(["--slides", slides.as_str(), "--pictures", "8"])
-        .args(["--title", "Q3 <platform> & \"changes\" review"])
-        .args(["--title", "most contested"])
-        .args(["--title", "Who lowers what"])
-        .args(["--notes-contain", "Ops: 0 lower likelihood, 2 lower impact"])
-        .args(["--notes-contain", "Dev reason 0 <b>&amp;</b>"])
-        .args(["--notes-contain", "Canary with automated rollback"])
-        .output()
-        .unwrap_or_else(|e| panic!("{}: {e}", python.display()));
-    assert!(
-        check.status.success(),
-        "python-pptx check failed:\n{}{}",
-        String::from_utf8_lossy(&check.stdout),
-        String::from_utf8_lossy(&check.stderr)
-    );
-
-    let pdf_dir = dir.path().join("pdf");
-    let profile = format!(
-        "-env:UserInstallation=file://{}",
-        dir.path().join("lo-profile").display()
-    );
-    let convert = Command::new("soffice")
-        .args([
-            profile.as_str(),
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(&pdf_dir)
-        .arg(&deck)
-        .output()
-        .expect("soffice (Debian libreoffice-impress) must be installed");
-    let pdf = pdf_dir.join("deck.pdf");
-    assert!(
-        convert.status.success() && pdf.is_file(),
-        "LibreOffice could not convert the deck:\n{}{}",
-        String::from_utf8_lossy(&convert.stdout),
-        String::from_utf8_lossy(&convert.stderr)
-    );
-    let pdf_bytes = std::fs::read(&pdf).unwrap();
+    let args = [
+        deck.as_os_str(),
+        "--slides".as_ref(),
+        slides.as_ref(),
+        "--pictures".as_ref(),
+        "8".as_ref(),
+        "--title".as_ref(),
+        "Q3 <platform> & \"changes\" review".as_ref(),
+        "--title".as_ref(),
+        "most contested".as_ref(),
+        "--title".as_ref(),
+        "Who lowers what".as_ref(),
+        "--notes-contain".as_ref(),
+        "Ops: 0 lower likelihood, 2 lower impact".as_ref(),
+        "--notes-contain".as_ref(),
+        "Dev reason 0 <b>&amp;</b>".as_ref(),
+        "--notes-contain".as_ref(),
+        "Canary with automated rollback".as_ref(),
+    ];
+    python_check(&python, "check_pptx.py", &args);
+    let pdf_bytes = to_pdf(&deck, dir.path());
     assert!(pdf_bytes.starts_with(b"%PDF"));
     assert_eq!(
         pdf_pages(&pdf_bytes),

@@ -259,33 +259,49 @@ pub fn table_widths(rows: &[Vec<String>], cx: i64, flexible: usize, share: f64) 
 pub fn appendix_slides(w: &Workshop, frame: Frame) -> Vec<Slide> {
     let rows = appendix(w);
     let widths = table_widths(&rows, frame.cx, 1, TITLE_SHARE);
-    let pages = table_pages(&rows, &widths, frame);
+    table_slides(&rows, &widths, frame, "Appendix: every change", &|rows| {
+        let first = rows.get(1).map_or(String::new(), |r| r[0].clone());
+        let last = rows.last().map_or(String::new(), |r| r[0].clone());
+        if first.is_empty() {
+            "The workshop has no changes.".to_owned()
+        } else {
+            format!(
+                "Changes {first} to {last}: each perspective's cell, the consensus and the residual."
+            )
+        }
+    })
+}
+
+/// A table (`rows`, the header first) over as many slides as it takes in `frame`
+/// ([`table_pages`]) at the appendix's size, titled `title`, "title (2 of 3)" when it takes
+/// more than one; `notes` gives each slide's notes from its rows. In Parallax's own layout
+/// (`place` None): a template's caller sets it.
+pub fn table_slides(
+    rows: &[Vec<String>],
+    widths: &[u32],
+    frame: Frame,
+    title: &str,
+    notes: &dyn Fn(&[Vec<String>]) -> String,
+) -> Vec<Slide> {
+    let pages = table_pages(rows, widths, frame);
     let n = pages.len();
     pages
         .into_iter()
         .enumerate()
-        .map(|(k, (rows, heights))| {
-            let first = rows.get(1).map_or(String::new(), |r| r[0].clone());
-            let last = rows.last().map_or(String::new(), |r| r[0].clone());
-            Slide {
-                title: if n == 1 {
-                    "Appendix: every change".to_owned()
-                } else {
-                    format!("Appendix: every change ({} of {n})", k + 1)
-                },
-                body: SlideBody::Table {
-                    rows,
-                    widths: widths.clone(),
-                    heights,
-                    size: (APPENDIX_PT * 100.0) as u32,
-                },
-                notes: if first.is_empty() {
-                    "The workshop has no changes.".to_owned()
-                } else {
-                    format!("Changes {first} to {last}: each perspective's cell, the consensus and the residual.")
-                },
-                place: None,
-            }
+        .map(|(k, (rows, heights))| Slide {
+            title: if n == 1 {
+                title.to_owned()
+            } else {
+                format!("{title} ({} of {n})", k + 1)
+            },
+            notes: notes(&rows),
+            body: SlideBody::Table {
+                rows,
+                widths: widths.to_vec(),
+                heights,
+                size: (APPENDIX_PT * 100.0) as u32,
+            },
+            place: None,
         })
         .collect()
 }

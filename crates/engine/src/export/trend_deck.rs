@@ -12,7 +12,7 @@
 use super::chart::{trend_scene, trend_title};
 use super::deck::{chart_slide, DeckOptions};
 use super::pptx::{content_frame, Deck, Slide, SlideBody};
-use super::record_slides::{table_pages, table_widths, APPENDIX_PT};
+use super::record_slides::{table_slides, table_widths};
 use super::template::SlideUse;
 use super::text::{one_line, truncate_chars};
 use super::ExportError;
@@ -266,25 +266,14 @@ pub fn build_trend_deck(t: &Trend, options: &DeckOptions) -> Result<Vec<u8>, Exp
         let Some(rows) = rows else { continue };
         // The workshop's name, or a change's steps, take the room the other columns leave.
         let widths = table_widths(&rows, frame.cx, flexible, 0.2);
-        let pages = table_pages(&rows, &widths, frame);
-        let count = pages.len();
-        for (k, (rows, heights)) in pages.into_iter().enumerate() {
-            deck.slides.push(Slide {
-                title: if count == 1 {
-                    name.to_owned()
-                } else {
-                    format!("{name} ({} of {count})", k + 1)
-                },
-                body: SlideBody::Table {
-                    rows,
-                    widths: widths.clone(),
-                    heights,
-                    size: (APPENDIX_PT * 100.0) as u32,
-                },
-                notes: notes.clone(),
-                place: text_place.clone(),
-            });
-        }
+        deck.slides.extend(
+            table_slides(&rows, &widths, frame, name, &|_| notes.clone())
+                .into_iter()
+                .map(|slide| Slide {
+                    place: text_place.clone(),
+                    ..slide
+                }),
+        );
     }
     deck.to_bytes()
 }
