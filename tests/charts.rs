@@ -238,11 +238,7 @@ fn the_trend_is_saved_as_png_svg_and_slides_never_over_a_workshop_and_nothing_on
     let names = ["dev-ops-5x5", "single-change-5x5", "three-perspectives-4x5"];
     reference_workshops(dir.path(), &names);
     let h = Harness::new(dir.path(), None);
-    h.window
-        .state::<AppState>()
-        .data_dir
-        .set(data.path().to_path_buf())
-        .unwrap();
+    h.with_data_dir(data.path());
     h.ok("choose_trend_workshops", json!({}));
     let sources: Vec<Value> = (0..3)
         .map(|i| json!({ "kind": "chosen", "index": i }))
@@ -319,12 +315,7 @@ fn the_trend_is_saved_as_png_svg_and_slides_never_over_a_workshop_and_nothing_on
     let house = picks.path().join("house.pptx");
     common::house_template(&house);
     let chooser = Harness::new(picks.path(), None);
-    chooser
-        .window
-        .state::<AppState>()
-        .data_dir
-        .set(data.path().to_path_buf())
-        .unwrap();
+    chooser.with_data_dir(data.path());
     assert_eq!(
         chooser.ok("choose_export_template", json!({}))["name"],
         "house.pptx"

@@ -668,11 +668,7 @@ fn saved_and_opened_workshops_come_back_in_the_recent_list() {
     let dir = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
     let h = Harness::new(dir.path(), None);
-    h.window
-        .state::<AppState>()
-        .data_dir
-        .set(data.path().to_path_buf())
-        .unwrap();
+    h.with_data_dir(data.path());
     assert_eq!(h.ok("recent_files", json!({})), json!([]));
     h.ok("save_workshop", json!({}));
     let recent = h.ok("recent_files", json!({}));
@@ -709,11 +705,7 @@ fn a_csv_is_previewed_before_it_replaces_anything() {
     .unwrap();
     let data = tempfile::tempdir().unwrap();
     let h = Harness::new(dir.path(), None);
-    h.window
-        .state::<AppState>()
-        .data_dir
-        .set(data.path().to_path_buf())
-        .unwrap();
+    h.with_data_dir(data.path());
     let preview = h.ok("preview_import", json!({}));
     assert_eq!(preview["title"], "changes");
     assert_eq!(preview["source"], "parallax");
@@ -871,11 +863,7 @@ fn the_decks_template_is_remembered_on_this_machine_and_never_in_the_workshop() 
     let dir = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
     let with_data = |h: &Harness| {
-        h.window
-            .state::<AppState>()
-            .data_dir
-            .set(data.path().to_path_buf())
-            .unwrap();
+        h.with_data_dir(data.path());
     };
     let h = Harness::new(dir.path(), None);
     with_data(&h);

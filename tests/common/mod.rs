@@ -74,6 +74,16 @@ impl Harness {
     }
 
     /// The title the shell sets on the window (the mock window does not keep titles).
+    /// Gives this window's app a data folder (the recent list, remembered mappings and
+    /// template live there).
+    pub fn with_data_dir(&self, dir: &Path) {
+        self.window
+            .state::<AppState>()
+            .data_dir
+            .set(dir.to_path_buf())
+            .unwrap();
+    }
+
     pub fn title(&self) -> String {
         self.window
             .state::<AppState>()
