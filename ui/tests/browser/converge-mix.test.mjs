@@ -5,7 +5,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { start, drag, axe } from "./harness.mjs";
+import { start, drag, axe, shot, step } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -14,17 +14,6 @@ before(async () => {
 after(async () => {
   await h?.close();
 });
-
-async function shot(page, name) {
-  if (process.env.SHOT_DIR) await page.screenshot({ path: `${process.env.SHOT_DIR}/${name}.png` });
-}
-
-async function step(page, name) {
-  await page
-    .getByRole("navigation", { name: "Workshop steps" })
-    .getByRole("button", { name })
-    .click();
-}
 
 /** The "Who lowers what" table as rows of cell texts, header first. */
 async function mixTable(page) {

@@ -90,3 +90,38 @@ export function cell(page, likelihood, impact) {
     `[role="gridcell"][data-likelihood="${likelihood}"][data-impact="${impact}"]`,
   );
 }
+
+/** A screenshot of the page into `$SHOT_DIR/<name>.png` when SHOT_DIR is set. */
+export async function shot(page, name) {
+  if (process.env.SHOT_DIR) await page.screenshot({ path: `${process.env.SHOT_DIR}/${name}.png` });
+}
+
+/** Goes to a step of the workshop (Prepare, Place, Compare, Converge) by its tab. */
+export async function step(page, name) {
+  await page
+    .getByRole("navigation", { name: "Workshop steps" })
+    .getByRole("button", { name })
+    .click();
+}
+
+/** Presses Reveal and waits until it took (Hide is offered instead). */
+export async function reveal(page) {
+  await page.getByRole("button", { name: "Reveal", exact: true }).click();
+  await page.getByRole("button", { name: "Hide", exact: true }).waitFor();
+}
+
+/** Places `title` for `perspective` in the cell likelihood `l`, impact `i`, by dragging its card
+ * in Place. */
+export async function placeFor(page, perspective, title, l, i) {
+  await step(page, "Place");
+  await page.getByRole("tab", { name: perspective }).click();
+  await drag(
+    page,
+    page.getByRole("button", { name: new RegExp(`^${title} — not placed`) }),
+    cell(page, l, i),
+  );
+  await cell(page, l, i)
+    .getByRole("button", { name: new RegExp(`^${title}`) })
+    .first()
+    .waitFor();
+}

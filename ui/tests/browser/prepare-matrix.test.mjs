@@ -7,7 +7,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { start, drag, axe, cell } from "./harness.mjs";
+import { start, axe, cell, shot, step, reveal, placeFor } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -16,37 +16,6 @@ before(async () => {
 after(async () => {
   await h?.close();
 });
-
-async function shot(page, name) {
-  if (process.env.SHOT_DIR) await page.screenshot({ path: `${process.env.SHOT_DIR}/${name}.png` });
-}
-
-async function step(page, name) {
-  await page
-    .getByRole("navigation", { name: "Workshop steps" })
-    .getByRole("button", { name })
-    .click();
-}
-
-async function reveal(page) {
-  await page.getByRole("button", { name: "Reveal", exact: true }).click();
-  await page.getByRole("button", { name: "Hide", exact: true }).waitFor();
-}
-
-/** Places `title` for `perspective` in the cell likelihood `l`, impact `i`. */
-async function place(page, perspective, title, l, i) {
-  await step(page, "Place");
-  await page.getByRole("tab", { name: perspective }).click();
-  await drag(
-    page,
-    page.getByRole("button", { name: new RegExp(`^${title} — not placed`) }),
-    cell(page, l, i),
-  );
-  await cell(page, l, i)
-    .getByRole("button", { name: new RegExp(`^${title}`) })
-    .first()
-    .waitFor();
-}
 
 /** The visible words beside likelihood level `n` on the matrix. */
 const likelihoodLevel = (page, n) =>
@@ -93,7 +62,7 @@ test("band checks: a shared colour is a warning, never a refusal; placed changes
 
   // "Switch CDN provider" placed at 2 × 5 (score 10, where 'high' starts): moving the threshold
   // up by one would take it down to 'medium'. Placements are blind until Reveal, and so is this.
-  await place(page, "Dev", "Switch CDN provider", 2, 5);
+  await placeFor(page, "Dev", "Switch CDN provider", 2, 5);
   await step(page, "Prepare");
   await warnings.waitFor();
   assert.equal(await page.getByTestId("band-switches").count(), 0);
@@ -170,10 +139,10 @@ test("calibration round: reference changes added and marked, tagged in Place, th
   });
   await card.waitFor();
   assert.match(await card.innerText(), /calibration/);
-  await place(page, "Dev", "Rotate TLS certificates", 1, 1);
-  await place(page, "Ops", "Rotate TLS certificates", 2, 3);
-  await place(page, "Dev", "Switch CDN provider", 3, 3);
-  await place(page, "Ops", "Switch CDN provider", 3, 3);
+  await placeFor(page, "Dev", "Rotate TLS certificates", 1, 1);
+  await placeFor(page, "Ops", "Rotate TLS certificates", 2, 3);
+  await placeFor(page, "Dev", "Switch CDN provider", 3, 3);
+  await placeFor(page, "Ops", "Switch CDN provider", 3, 3);
   await cell(page, 2, 3).getByText("calibration", { exact: true }).waitFor();
   await shot(page, "place-calibration-1280x720");
 

@@ -9,7 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { start, axe } from "./harness.mjs";
+import { start, axe, shot } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -18,10 +18,6 @@ before(async () => {
 after(async () => {
   await h?.close();
 });
-
-async function shot(page, name) {
-  if (process.env.SHOT_DIR) await page.screenshot({ path: `${process.env.SHOT_DIR}/${name}.png` });
-}
 
 /** The sample, blind and placing, with Ops rating c1–c3 more likely than Dev, c4 more severe
  * and c5 the same; a hostile title on c1. */

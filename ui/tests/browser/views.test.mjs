@@ -3,7 +3,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { start, drag, axe, cell } from "./harness.mjs";
+import { start, drag, axe, cell, shot, step, reveal, placeFor } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -12,36 +12,6 @@ before(async () => {
 after(async () => {
   await h?.close();
 });
-
-async function shot(page, name) {
-  if (process.env.SHOT_DIR) await page.screenshot({ path: `${process.env.SHOT_DIR}/${name}.png` });
-}
-
-async function step(page, name) {
-  await page
-    .getByRole("navigation", { name: "Workshop steps" })
-    .getByRole("button", { name })
-    .click();
-}
-
-async function reveal(page) {
-  await page.getByRole("button", { name: "Reveal", exact: true }).click();
-  await page.getByRole("button", { name: "Hide", exact: true }).waitFor();
-}
-
-async function placeFor(page, perspective, title, l, i) {
-  await step(page, "Place");
-  await page.getByRole("tab", { name: perspective }).click();
-  await drag(
-    page,
-    page.getByRole("button", { name: new RegExp(`^${title} — not placed`) }),
-    cell(page, l, i),
-  );
-  await cell(page, l, i)
-    .getByRole("button", { name: new RegExp(`^${title}`) })
-    .first()
-    .waitFor();
-}
 
 test("prepare: add, edit, reorder and delete changes; every step can be undone", async () => {
   const { page, errors } = await h.page();
