@@ -161,6 +161,13 @@ test("a participant joins, places by touch drag, tap and keyboard, is not sure, 
     terms.some((t) => /^4 — Major\s+\(checkout down 15–60 min\)$/.test(t.trim())),
     terms.join(" | "),
   );
+  // Each level's definition, then its example, as words apart.
+  const meanings = await levels.locator("dd").allInnerTexts();
+  assert.ok(
+    meanings.some((t) => /\S e\.g\. \S/.test(t)),
+    meanings.join(" | "),
+  );
+  assert.ok(!meanings.some((t) => /\Se\.g\./.test(t)), meanings.join(" | "));
   assert.deepEqual(await axe(page), []);
 
   // A reload brings the participant back as themselves, with their answers.
