@@ -81,11 +81,6 @@ pub(super) fn scene(
     to: &PerspectiveId,
     width: f64,
 ) -> Result<Scene, ExportError> {
-    if from == to {
-        return Err(ExportError::NotApplicable(
-            "the gap chart compares two different perspectives".into(),
-        ));
-    }
     let (nf, nt) = (name(w, from)?, name(w, to)?);
     let analysis = analyse_pair(w, from.clone(), to.clone())?;
     let rows = pair_rows(&analysis);

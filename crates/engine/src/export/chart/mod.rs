@@ -231,6 +231,18 @@ impl Chart {
         show_title: bool,
         width: f64,
     ) -> Result<Scene, ExportError> {
+        if let Chart::Overlay { from, to } | Chart::Gaps { from, to } | Chart::GapMap { from, to } =
+            self
+        {
+            // `ChartRequest::resolve` refuses such a request with the names; a chart built
+            // directly is refused here, once for every chart of a pair.
+            if from == to {
+                return Err(ExportError::NotApplicable(format!(
+                    "the {} chart compares two different perspectives",
+                    self.kind().name()
+                )));
+            }
+        }
         let title = self.title(w)?;
         let title = if show_title { title } else { String::new() };
         match self {

@@ -24,11 +24,6 @@ pub(super) fn scene(
     to: &PerspectiveId,
     width: f64,
 ) -> Result<Scene, ExportError> {
-    if from == to {
-        return Err(ExportError::NotApplicable(
-            "the overlay compares two different perspectives".into(),
-        ));
-    }
     let pair = [from, to];
     let persp = pair
         .iter()
