@@ -372,7 +372,7 @@ pub fn band_switches(w: &Workshop) -> Vec<BandSwitch> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Band, Change, Placement, Template};
+    use crate::{Band, Change, Template};
     use proptest::prelude::*;
 
     fn kinds(m: &Matrix) -> Vec<BandWarningKind> {
@@ -449,18 +449,7 @@ mod tests {
                 lower risk looks worse than a higher one."));
     }
 
-    fn place(c: &mut Change, who: &str, l: u8, i: u8) {
-        c.placements.insert(
-            PerspectiveId::new(who),
-            Placement {
-                likelihood: l,
-                impact: i,
-                rationale: String::new(),
-                placed_at_ms: 0,
-                spread: None,
-            },
-        );
-    }
+    use crate::analysis::tests::place;
 
     #[test]
     fn changes_next_to_a_threshold_would_switch_and_the_consensus_decides() {

@@ -81,21 +81,9 @@ mod tests {
     use super::super::*;
     use crate::{
         Answer, Cell, Change, Matrix, Mitigation, MitigationId, Participant, ParticipantId, Phase,
-        Placement,
     };
 
-    fn place(c: &mut Change, who: &str, l: u8, i: u8) {
-        c.placements.insert(
-            PerspectiveId::new(who),
-            Placement {
-                likelihood: l,
-                impact: i,
-                rationale: String::new(),
-                placed_at_ms: 0,
-                spread: None,
-            },
-        );
-    }
+    use crate::analysis::tests::place;
 
     fn answer(c: &mut Change, who: &str, l: u8, i: u8) {
         c.answers.insert(

@@ -415,11 +415,13 @@ fn hidden(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::{Cell, Change, Matrix, Perspective, Phase, Placement};
 
-    fn place(c: &mut Change, who: &str, l: u8, i: u8) {
+    /// Places `c` for the perspective `who` at likelihood `l`, impact `i` (the analysis' tests
+    /// share it).
+    pub(crate) fn place(c: &mut Change, who: &str, l: u8, i: u8) {
         c.placements.insert(
             PerspectiveId::new(who),
             Placement {

@@ -54,21 +54,10 @@ pub(crate) fn mark_candidate_ties(candidates: &mut [Candidate]) {
 #[cfg(test)]
 mod tests {
     use super::super::{discussion_queue, standard_change_candidates, CandidateRule};
-    use crate::{Cell, Change, ChangeId, Matrix, Perspective, Phase, Placement, Workshop};
+    use crate::{Cell, Change, ChangeId, Matrix, Perspective, Phase, Workshop};
     use proptest::prelude::*;
 
-    fn place(c: &mut Change, who: &str, l: u8, i: u8) {
-        c.placements.insert(
-            crate::PerspectiveId::new(who),
-            Placement {
-                likelihood: l,
-                impact: i,
-                rationale: String::new(),
-                placed_at_ms: 0,
-                spread: None,
-            },
-        );
-    }
+    use crate::analysis::tests::place;
 
     fn workshop(rows: &[[(u8, u8); 2]]) -> Workshop {
         let mut w = Workshop::new("t", Matrix::default());
