@@ -14,15 +14,9 @@ const require = createRequire(import.meta.url);
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export async function start() {
-  const server = await preview({
-    root: path.resolve(here, "../.."),
-    logLevel: "error",
-    preview: { port: 0, host: "127.0.0.1", strictPort: false },
-  });
-  const url = server.resolvedUrls?.local?.[0];
-  if (!url) throw new Error("the preview server did not report its address");
-  const browser = await chromium.launch({
+/** Debian's Chromium, headless, quiet: nothing it starts talks to the network by itself. */
+export function launchChromium() {
+  return chromium.launch({
     executablePath: CHROMIUM,
     args: [
       "--headless",
@@ -35,6 +29,17 @@ export async function start() {
       "--disable-sync",
     ],
   });
+}
+
+export async function start() {
+  const server = await preview({
+    root: path.resolve(here, "../.."),
+    logLevel: "error",
+    preview: { port: 0, host: "127.0.0.1", strictPort: false },
+  });
+  const url = server.resolvedUrls?.local?.[0];
+  if (!url) throw new Error("the preview server did not report its address");
+  const browser = await launchChromium();
   return {
     url,
     browser,

@@ -6,10 +6,9 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
-import { CHROMIUM } from "./harness.mjs";
+import { launchChromium } from "./harness.mjs";
 import { startRoom } from "./room-server.mjs";
 
 const PHONE = {
@@ -23,19 +22,7 @@ let room;
 let browser;
 before(async () => {
   room = await startRoom(["--assign", "ops"]);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

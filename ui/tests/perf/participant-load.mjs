@@ -4,17 +4,13 @@
 // does not compress) and what they would be gzipped, and the time from navigation to the join
 // form being usable (its "Your name" field visible and enabled). Usage:
 //   npm run build && cargo build --example room_server && node tests/perf/participant-load.mjs [RUNS]
-import { chromium } from "playwright-core";
 import { gzipSync } from "node:zlib";
-import { CHROMIUM } from "../browser/harness.mjs";
+import { launchChromium } from "../browser/harness.mjs";
 import { startRoom } from "../browser/room-server.mjs";
 
 const runs = Number(process.argv[2] ?? 10);
 const room = await startRoom();
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-});
+const browser = await launchChromium();
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
