@@ -141,7 +141,8 @@ pub fn workshop_date(w: &Workshop) -> Option<String> {
     crate::analysis::trend::latest_placement(w).map(format_day)
 }
 
-fn signed(v: Option<i8>) -> String {
+/// A gap in levels as the deck writes it: "+2", "-1", "0", or "–" without one.
+pub(super) fn signed(v: Option<i8>) -> String {
     match v {
         Some(v) if v > 0 => format!("+{v}"),
         Some(v) => v.to_string(),

@@ -10,7 +10,7 @@
 //! it must never compute a statistic of its own, nor read anything but the trend.
 
 use super::chart::{trend_scene, trend_title};
-use super::deck::{chart_slide, DeckOptions};
+use super::deck::{chart_slide, signed, DeckOptions};
 use super::pptx::{content_frame, Deck, Slide, SlideBody};
 use super::record_slides::{table_slides, table_widths};
 use super::template::SlideUse;
@@ -24,16 +24,6 @@ use crate::analysis::MIN_CHANGES_TO_READ;
 fn fixed(v: Option<f64>) -> String {
     v.filter(|v| v.is_finite())
         .map_or_else(|| "–".to_owned(), |v| format!("{v:.2}"))
-}
-
-/// "+2", "−1", "0", or "–".
-fn signed(v: Option<i8>) -> String {
-    match v {
-        Some(v) if v > 0 => format!("+{v}"),
-        Some(v) if v < 0 => format!("−{}", -i16::from(v)),
-        Some(_) => "0".to_owned(),
-        None => "–".to_owned(),
-    }
 }
 
 /// α with its interval, "0.61 [0.24, 0.83]", to one decimal when it rests on too few changes
