@@ -76,6 +76,23 @@ pub struct DeckArgs {
     pub template: Option<PathBuf>,
 }
 
+/// `--charts` and `--template` into a deck's options (the workshop deck's and the trend's); a
+/// template that cannot be used is refused here, before anything is written.
+pub fn charts_and_template(
+    options: &mut DeckOptions,
+    charts: Option<&str>,
+    template: Option<&std::path::Path>,
+) -> Result<(), String> {
+    if let Some(c) = charts {
+        options.charts = ChartStyle::parse(c)
+            .ok_or_else(|| format!("--charts {c:?}: use pictures or shapes"))?;
+    }
+    if let Some(path) = template {
+        options.template = Some(Template::open(path).map_err(|e| e.to_string())?);
+    }
+    Ok(())
+}
+
 impl DeckArgs {
     fn any(&self) -> bool {
         self.charts.is_some() || !self.pairs.is_empty() || self.template.is_some()
@@ -89,13 +106,7 @@ impl DeckArgs {
             }
             return Ok(());
         };
-        if let Some(c) = &self.charts {
-            options.charts = ChartStyle::parse(c)
-                .ok_or_else(|| format!("--charts {c:?}: use pictures or shapes"))?;
-        }
-        if let Some(path) = &self.template {
-            options.template = Some(Template::open(path).map_err(|e| e.to_string())?);
-        }
+        charts_and_template(options, self.charts.as_deref(), self.template.as_deref())?;
         for pair in &self.pairs {
             let (from, to) = pair
                 .split_once(':')

@@ -12,9 +12,8 @@ use std::path::{Path, PathBuf};
 use parallax_engine::analysis::trend::{trend, ChangeSeries, FollowedBy, Trend, TrendInput};
 use parallax_engine::analysis::{AnalysisOptions, AxisAgreement, MIN_CHANGES_TO_READ};
 use parallax_engine::export::chart::render_trend;
-use parallax_engine::export::template::Template;
 use parallax_engine::export::trend_deck::build_trend_deck;
-use parallax_engine::export::{write_file, ChartSize, ChartStyle, DeckOptions, ImageFormat};
+use parallax_engine::export::{write_file, ChartSize, DeckOptions, ImageFormat};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -88,13 +87,11 @@ fn deck_options(args: &Args) -> Result<Option<DeckOptions>, String> {
         ));
     }
     let mut options = DeckOptions::default();
-    if let Some(c) = &args.charts {
-        options.charts = ChartStyle::parse(c)
-            .ok_or_else(|| format!("--charts {c:?}: use pictures or shapes"))?;
-    }
-    if let Some(t) = &args.template {
-        options.template = Some(Template::open(t).map_err(|e| e.to_string())?);
-    }
+    crate::export::charts_and_template(
+        &mut options,
+        args.charts.as_deref(),
+        args.template.as_deref(),
+    )?;
     Ok(Some(options))
 }
 
